@@ -1,0 +1,185 @@
+/**
+ * The display protocol between the adlab kernel and the adlab JupyterLab extension.
+ *
+ * Every rich output is a multi-MIME bundle: one of the versioned JSON types below (read by the
+ * extension's renderers), a static fallback that reads well without the extension (`text/html`,
+ * escaped, or `image/png`) and `text/plain`. This file is the single definition: the extension
+ * imports these names and types, and a change to a payload's shape bumps its version suffix.
+ *
+ * JSON has no NaN or infinities, so numeric arrays use {@link JsonNumber}.
+ */
+
+/** The versioned MIME types adlab emits. */
+export const MIME = {
+  /** A tensor: shape, dtype and (possibly truncated) values. */
+  tensor: 'application/vnd.adlab.tensor.v1+json',
+  /** A captured primitive graph (`makeGraph`). */
+  graph: 'application/vnd.adlab.graph.v1+json',
+  /** A Jacobian probe: columns from JVPs, rows from VJPs. */
+  jacobianProbe: 'application/vnd.adlab.jacobian-probe.v1+json',
+  /** A Hessian-vector-product probe. */
+  hvpProbe: 'application/vnd.adlab.hvp-probe.v1+json',
+  /** One or several optimizer runs with their histories. */
+  optimizerRun: 'application/vnd.adlab.optimizer-run.v1+json',
+} as const;
+
+export type AdlabMimeType = (typeof MIME)[keyof typeof MIME];
+
+/** The dtypes a payload may carry. */
+export type PayloadDType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** A number in JSON: finite numbers as themselves, non-finite ones spelled out. */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A MIME bundle as Jupyter's `display_data` carries it. */
+export type MimeBundle = Record<string, unknown>;
+
+/** Anything the kernel can display richly implements this. */
+export interface MimeBundleProvider {
+  /** Returns the multi-MIME bundle for this object (custom JSON, static fallback, text/plain). */
+  toMimeBundle(): MimeBundle;
+}
+
+/** True if `x` offers a MIME bundle. */
+export function isMimeBundleProvider(x: unknown): x is MimeBundleProvider {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof (x as { toMimeBundle?: unknown }).toMimeBundle === 'function'
+  );
+}
+
+/**
+ * A tensor, as `application/vnd.adlab.tensor.v1+json`.
+ *
+ * Values are a row-major grid over `view.indices`: for each axis the kept indices (all of them for
+ * small tensors, the first and last few for large ones, in the manner of NumPy's `edgeitems`).
+ * `truncated` is true when some axis lost indices.
+ */
+export interface TensorPayload {
+  shape: number[];
+  dtype: PayloadDType;
+  size: number;
+  view: {
+    indices: number[][];
+    values: JsonNumber[];
+  };
+  truncated: boolean;
+  /** Summary statistics over all values (absent for an empty tensor). */
+  stats?: { min: JsonNumber; max: JsonNumber; mean: JsonNumber; nonFinite: number };
+  /** For 2-D tensors: the whole matrix block-averaged to at most 64x64 cells, for a heatmap. */
+  heatmap?: { rows: number; cols: number; values: JsonNumber[] };
+}
+
+/** One node of a captured primitive graph. */
+export interface GraphNodePayload {
+  id: number;
+  /** The primitive's name, or 'input' / 'constant'. */
+  primitive: string;
+  params: Record<string, unknown>;
+  /** Ids of the nodes this one reads. */
+  inputs: number[];
+  shape: number[];
+  dtype: PayloadDType;
+  flops: number;
+  bytes: number;
+  /** Optional value summary (min, max, mean, count of non-finite values). */
+  summary?: { min: JsonNumber; max: JsonNumber; mean: JsonNumber; nonFinite: number };
+  /** Optional human label (for example an input's argument path). */
+  label?: string;
+}
+
+/** A captured primitive graph, as `application/vnd.adlab.graph.v1+json`. */
+export interface GraphPayload {
+  /** A name for the traced function. */
+  name: string;
+  nodes: GraphNodePayload[];
+  /** Ids of the input nodes, in argument order. */
+  inputs: number[];
+  /** Ids of the output nodes, in output order. */
+  outputs: number[];
+  totals: { nodes: number; flops: number; bytes: number };
+}
+
+/** A Jacobian probe, as `application/vnd.adlab.jacobian-probe.v1+json`. */
+export interface JacobianProbePayload {
+  /** Input and output dimensions n and m of f: R^n -> R^m. */
+  n: number;
+  m: number;
+  x: JsonNumber[];
+  /** Columns J e_j computed by JVPs (m values each), by column index. */
+  columns: JsonNumber[][];
+  /** Rows e_i^T J computed by VJPs (n values each), by row index. */
+  rows: JsonNumber[][];
+  /** Measured milliseconds for the full Jacobian by each mode. */
+  cost: { forwardMs: number; reverseMs: number };
+  /** max |<w, J v> - <J^T w, v>| over the probe's random pairs. */
+  adjointError: number;
+}
+
+/** A Hessian-vector-product probe, as `application/vnd.adlab.hvp-probe.v1+json`. */
+export interface HvpProbePayload {
+  n: number;
+  x: JsonNumber[];
+  v: JsonNumber[];
+  /** H v by forward-over-reverse. */
+  hvp: JsonNumber[];
+  /** H v by central differences of gradients, with the step used. */
+  finiteDifference: { values: JsonNumber[]; h: number };
+  /** The dense Hessian for small n (row-major n x n), else absent. */
+  hessian?: JsonNumber[];
+  /** Extreme eigenvalue estimates (Lanczos) and the condition number, when computed. */
+  spectrum?: { eigenvalues: JsonNumber[]; condition: JsonNumber };
+}
+
+/** One iteration of an optimizer run. */
+export interface OptimizerStepPayload {
+  iter: number;
+  loss: JsonNumber;
+  gradNorm: JsonNumber;
+  stepSize: JsonNumber;
+  /** The iterate, for small problems only. */
+  x?: JsonNumber[];
+  evals: { f: number; grad: number; hvp: number };
+  timeMs: number;
+}
+
+/** One optimizer run. */
+export interface OptimizerRunTracePayload {
+  method: string;
+  hyperparameters: Record<string, number | string | boolean>;
+  history: OptimizerStepPayload[];
+  termination: string;
+}
+
+/** One or several optimizer runs, as `application/vnd.adlab.optimizer-run.v1+json`. */
+export interface OptimizerRunPayload {
+  problem: string;
+  runs: OptimizerRunTracePayload[];
+  /** For 2-D problems: a grid of loss values for the contour plot. */
+  contour?: { xs: number[]; ys: number[]; z: JsonNumber[] };
+}
+
+/** Maps each MIME type to its payload type. */
+export interface PayloadByMime {
+  [MIME.tensor]: TensorPayload;
+  [MIME.graph]: GraphPayload;
+  [MIME.jacobianProbe]: JacobianProbePayload;
+  [MIME.hvpProbe]: HvpProbePayload;
+  [MIME.optimizerRun]: OptimizerRunPayload;
+}
+
+/** Encodes a number for JSON. */
+export function toJsonNumber(x: number): JsonNumber {
+  if (Number.isFinite(x)) return x;
+  if (Number.isNaN(x)) return 'NaN';
+  return x > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** Decodes a {@link JsonNumber}; anything else becomes NaN. */
+export function fromJsonNumber(x: unknown): number {
+  if (typeof x === 'number') return x;
+  if (x === 'Infinity') return Infinity;
+  if (x === '-Infinity') return -Infinity;
+  return NaN;
+}
