@@ -1,0 +1,375 @@
+// @ts-check
+/**
+ * The "TypeScript (adlab)" Jupyter kernel: tslab 1.0.22 with the adlab library preloaded.
+ *
+ * Usage (from kernel.json): node <repo>/kernel/launcher.js <connection_file>
+ *
+ * On top of tslab this launcher
+ *  - runs a prelude that imports every public name of `adlab` (generated from the library at launch),
+ *  - sends a cell's last expression as a rich `execute_result` (the object's `toMimeBundle()` if any),
+ *  - turns thrown errors and type errors into `error` messages (ename, evalue, traceback),
+ *  - answers `kernel_info_request` with `status: 'ok'` and `comm_info_request` correctly,
+ *  - interrupts a running cell on SIGINT,
+ *  - exits when the process that started it dies (no orphaned kernels),
+ *  - installs adlab's display hook so `display(x)` sends `display_data` with the full MIME bundle.
+ */
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const util = require('util');
+const { createConverter } = require('tslab/dist/converter');
+const { createExecutor, createRequire } = require('tslab/dist/executor');
+const tslabJupyter = require('tslab/dist/jupyter');
+
+const { JupyterHandlerImpl, ZmqServer } = tslabJupyter;
+
+const LIBRARY = 'adlab';
+/** Key under which a request carries its iopub sender and its error record (see AdlabServer). */
+const IOPUB = Symbol('adlab.iopub');
+const ERROR = Symbol('adlab.error');
+
+/**
+ * @typedef {(msgType: string, content: Record<string, unknown>) => void} IopubSender
+ * @typedef {{ ename: string, evalue: string, traceback: string[] }} ErrorContent
+ * @typedef {{ code: string, [IOPUB]?: IopubSender, [ERROR]?: ErrorContent }} ExecuteRequest
+ */
+
+/** The cell that runs now (or ran last): where results, errors and displays go. */
+const current = {
+  /** @type {IopubSender | null} */
+  send: null,
+  /** @type {ExecuteRequest | null} */
+  req: null,
+  executionCount: 0,
+  /** @type {string[]} */
+  diagnostics: [],
+};
+
+/** Loads the library from the notebook's folder (as cells see it), else from next to this file. */
+function loadLibrary() {
+  try {
+    return createRequire(process.cwd())(LIBRARY);
+  } catch {
+    return require(LIBRARY);
+  }
+}
+
+/** True for names a destructuring import can bind. */
+function isIdentifier(name) {
+  return /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && name !== '__esModule';
+}
+
+/**
+ * The prelude every session starts with: all public names of the library, imported by name (so
+ * classes are types too), plus the namespace `adlab` for type-only exports (`adlab.TensorPayload`).
+ * @param {Record<string, unknown>} lib
+ */
+function buildPrelude(lib) {
+  const names = Object.keys(lib).filter(isIdentifier).sort();
+  const lines = [`import * as adlab from "${LIBRARY}";`];
+  if (names.length > 0) lines.push(`import { ${names.join(', ')} } from "${LIBRARY}";`);
+  return lines.join('\n');
+}
+
+/** A cleaned stack: the message and the frames above tslab's and Node's own machinery. */
+function tracebackOf(err) {
+  if (!(err instanceof Error) || typeof err.stack !== 'string') {
+    return [`${nameOf(err)}: ${messageOf(err)}`];
+  }
+  const lines = [];
+  for (const line of err.stack.split('\n')) {
+    const frame = /^\s+at /.test(line);
+    if (frame && /tslab[\\/]dist|node:vm|node:internal|kernel[\\/]launcher\.js/.test(line)) break;
+    lines.push(line.replace(/evalmachine\.<anonymous>/g, '<cell>'));
+  }
+  return [lines.join('\n')];
+}
+
+function isInterrupt(err) {
+  return (
+    err instanceof Error &&
+    (/** @type {{ code?: string }} */ (err).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
+      err.message === 'Interrupted asynchronously')
+  );
+}
+
+function nameOf(err) {
+  if (isInterrupt(err)) return 'KeyboardInterrupt';
+  if (err instanceof Error) return err.name || 'Error';
+  if (err !== null && typeof err === 'object' && err.constructor) return err.constructor.name;
+  return 'Error';
+}
+
+function messageOf(err) {
+  if (isInterrupt(err)) return 'execution interrupted';
+  if (err instanceof Error) return err.message;
+  return typeof err === 'string' ? err : util.inspect(err);
+}
+
+/** Records an error for the execute_reply and publishes it as an `error` message. */
+function reportError(/** @type {ErrorContent} */ content) {
+  if (current.req) current.req[ERROR] = content;
+  if (current.send) current.send('error', content);
+  else process.stderr.write(content.traceback.join('\n') + '\n');
+}
+
+/** The MIME bundle for a value: its own `toMimeBundle()`, else text/plain as console.log prints it. */
+function bundleOf(value) {
+  const provider = /** @type {{ toMimeBundle?: () => Record<string, unknown> }} */ (value);
+  if (value !== null && typeof value === 'object' && typeof provider.toMimeBundle === 'function') {
+    try {
+      return provider.toMimeBundle();
+    } catch (err) {
+      process.stderr.write(`toMimeBundle failed: ${messageOf(err)}\n`);
+    }
+  }
+  return { 'text/plain': util.format(value) };
+}
+
+/**
+ * The console tslab's executor writes to: `log` receives only the last expression's value, `error`
+ * receives thrown values and type-check diagnostics (a format string and four arguments).
+ */
+const executorConsole = {
+  log(value) {
+    const data = bundleOf(value);
+    if (current.send) {
+      current.send('execute_result', {
+        execution_count: current.executionCount,
+        data,
+        metadata: {},
+      });
+    } else {
+      process.stdout.write(`${data['text/plain']}\n`);
+    }
+  },
+  error(...args) {
+    if (args.length === 5 && args[0] === '%s%d:%d - %s') {
+      current.diagnostics.push(util.format(...args));
+      return;
+    }
+    const err = args[0];
+    reportError({ ename: nameOf(err), evalue: messageOf(err), traceback: tracebackOf(err) });
+  },
+};
+
+/** tslab's request handler with results, errors and kernel info as the protocol wants them. */
+class AdlabHandler extends JupyterHandlerImpl {
+  /**
+   * @param {ReturnType<typeof createExecutor>} executor
+   * @param {{ libraryVersion: string, typescriptVersion: string, warning: string }} info
+   */
+  constructor(executor, info) {
+    super(executor, false);
+    this.info = info;
+    /** Execute requests received so far, and the last one to abort after a failure. */
+    this.arrived = 0;
+    this.abortUpTo = 0;
+    /** @type {Promise<unknown>} */
+    this.queue = Promise.resolve();
+  }
+
+  handleKernel() {
+    const reply = super.handleKernel();
+    reply.status = 'ok';
+    reply.implementation = 'adlab';
+    reply.implementation_version = this.info.libraryVersion;
+    reply.language_info.version = this.info.typescriptVersion;
+    reply.banner =
+      `TypeScript (adlab): adlab ${this.info.libraryVersion}, tslab 1.0.22, ` +
+      `TypeScript ${this.info.typescriptVersion}, Node ${process.version}`;
+    reply.help_links = [];
+    return reply;
+  }
+
+  /**
+   * Runs cells one at a time. After a failed cell, the requests that were already queued behind it
+   * are aborted (as ipykernel does with `stop_on_error`); requests sent later run normally. (tslab
+   * itself aborts everything that arrives in the next 200 ms, even requests sent after the reply.)
+   * @param {ExecuteRequest & { stop_on_error?: boolean }} req
+   */
+  handleExecute(req, writeStream, writeDisplayData) {
+    const seq = ++this.arrived;
+    const run = this.queue.then(async () => {
+      if (seq <= this.abortUpTo) return { status: 'aborted' };
+      try {
+        const count = await this.handleExecuteImpl(req, writeStream, writeDisplayData);
+        return { status: 'ok', execution_count: count.count };
+      } catch (thrown) {
+        if (req.stop_on_error !== false) this.abortUpTo = this.arrived;
+        const count = /** @type {{ count?: number }} */ (thrown)?.count ?? current.executionCount;
+        const err = req[ERROR] ?? { ename: nameOf(thrown), evalue: messageOf(thrown), traceback: [] };
+        return { status: 'error', execution_count: count, ...err };
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** @param {ExecuteRequest} req */
+  async handleExecuteImpl(req, writeStream, writeDisplayData) {
+    current.send = req[IOPUB] ?? null;
+    current.req = req;
+    current.executionCount = this.execCount + 1;
+    current.diagnostics = [];
+    current.send?.('execute_input', { code: req.code, execution_count: current.executionCount });
+    if (this.info.warning) {
+      writeStream('stderr', this.info.warning);
+      this.info.warning = '';
+    }
+    try {
+      return await super.handleExecuteImpl(req, writeStream, writeDisplayData);
+    } catch (thrown) {
+      if (current.diagnostics.length > 0 && !req[ERROR]) {
+        const evalue = current.diagnostics.join('\n');
+        reportError({ ename: 'TSError', evalue, traceback: [`TSError: ${evalue}`] });
+      }
+      throw thrown;
+    } finally {
+      // Diagnostics of a module cell (`//// @module`) do not fail it: show them as warnings.
+      if (current.diagnostics.length > 0 && !req[ERROR]) {
+        writeStream('stderr', current.diagnostics.join('\n') + '\n');
+      }
+      current.diagnostics = [];
+    }
+  }
+}
+
+/** tslab's ZeroMQ server with an iopub sender per execute request and fixed replies. */
+class AdlabServer extends ZmqServer {
+  async handleExecute(sock, msg) {
+    /** @type {IopubSender} */
+    const send = (msgType, content) => {
+      const out = msg.createReply();
+      out.header.msg_type = msgType;
+      out.content = content;
+      out.signAndSend(this.connInfo.key, this.iopub);
+    };
+    const writeStream = (name, text) => send('stream', { name, text });
+    const writeDisplayData = (data, update) =>
+      send(update ? 'update_display_data' : 'display_data', data);
+    const req = { ...msg.content, [IOPUB]: send };
+    const reply = msg.createReply();
+    reply.header.msg_type = 'execute_reply';
+    reply.content = await this.handler.handleExecute(req, writeStream, writeDisplayData);
+    reply.signAndSend(this.connInfo.key, sock);
+  }
+
+  handleCommInfoRequest(sock, msg) {
+    const reply = msg.createReply();
+    reply.header.msg_type = 'comm_info_reply';
+    reply.content = { status: 'ok', comms: {} };
+    reply.signAndSend(this.connInfo.key, sock);
+  }
+
+  handleShutdown(sock, msg) {
+    const reply = msg.createReply();
+    reply.header.msg_type = 'shutdown_reply';
+    reply.content = { status: 'ok', restart: Boolean(msg.content.restart) };
+    reply.signAndSend(this.connInfo.key, sock);
+  }
+
+  close() {
+    super.close();
+    setTimeout(() => process.exit(0), 200);
+  }
+}
+
+/** Sends a bundle from adlab's `display()` as display_data (or update_display_data). */
+function displayHook(bundle, options = {}) {
+  const content = {
+    data: bundle,
+    metadata: {},
+    transient: options.displayId ? { display_id: options.displayId } : {},
+  };
+  const write = tslabJupyter.lastWriteDisplayData;
+  if (write) write(content, Boolean(options.update));
+  else process.stdout.write(`${String(bundle['text/plain'] ?? '')}\n`);
+}
+
+/** Exits when the process that started the kernel dies: its pid changes or stops answering. */
+function watchParent() {
+  const startPpid = process.ppid;
+  const jpyParent = Number(process.env.JPY_PARENT_PID) || 0;
+  const alive = (pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return /** @type {{ code?: string }} */ (err).code === 'EPERM';
+    }
+  };
+  const timer = setInterval(() => {
+    if (process.ppid !== startPpid || (jpyParent > 1 && !alive(jpyParent))) {
+      process.stderr.write('adlab kernel: parent process died, exiting\n');
+      process.exit(0);
+    }
+  }, 1000);
+  timer.unref();
+}
+
+async function main() {
+  const connectionFile = process.argv[2];
+  if (!connectionFile || !fs.existsSync(connectionFile)) {
+    process.stderr.write('usage: node launcher.js <connection_file>\n');
+    process.exit(2);
+  }
+  watchParent();
+
+  let node;
+  const convs = {
+    get node() {
+      node ??= createConverter({ isJS: false, isBrowser: false });
+      return node;
+    },
+    get browser() {
+      // Browser cells (`//// @browser`) are not supported by this kernel; tslab ignores them too.
+      return this.node;
+    },
+    close() {
+      node?.close();
+    },
+  };
+  convs.node; // Warm the type checker before the first cell.
+  const executor = createExecutor(process.cwd(), convs, executorConsole);
+
+  process.on('SIGINT', () => executor.interrupt());
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`UncaughtException: ${util.inspect(err)}\n`);
+  });
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`UnhandledPromiseRejection: ${util.inspect(reason)}\n`);
+  });
+
+  const info = { libraryVersion: 'unknown', typescriptVersion: 'unknown', warning: '' };
+  try {
+    info.typescriptVersion = require('@tslab/typescript-for-tslab').version;
+  } catch {
+    // Only used in the banner.
+  }
+  try {
+    const lib = loadLibrary();
+    const setDisplayHook = lib.setDisplayHook;
+    if (typeof setDisplayHook === 'function') setDisplayHook(displayHook);
+    else globalThis[Symbol.for('adlab.displayHook')] = displayHook;
+    const pkg = path.join(path.dirname(require.resolve(`${LIBRARY}/package.json`)), 'package.json');
+    info.libraryVersion = JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
+    const ok = await executor.execute(buildPrelude(lib));
+    if (!ok) throw new Error(`the prelude did not type-check: ${current.diagnostics.join('; ')}`);
+  } catch (err) {
+    info.warning =
+      `adlab kernel: the library could not be preloaded (${messageOf(err)}). ` +
+      `Run "npm run build" in the repository, then restart the kernel.\n`;
+    process.stderr.write(info.warning);
+  }
+  current.diagnostics = [];
+
+  const server = new AdlabServer(new AdlabHandler(executor, info), connectionFile);
+  await server.init();
+}
+
+main().catch((err) => {
+  process.stderr.write(`adlab kernel failed to start: ${util.inspect(err)}\n`);
+  process.exit(1);
+});
