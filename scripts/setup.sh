@@ -1,0 +1,142 @@
+# Installs everything adlab needs into the checkout, and exports the environment that points
+# Jupyter at it. Source it (`source scripts/setup.sh`) from lab.sh and test.sh, or run it alone.
+# Idempotent: a second run only rebuilds the TypeScript (incrementally) and refreshes data/.
+#
+# Puts nothing outside the checkout:
+#   .venv/            Python packages (requirements.txt)
+#   node_modules/     npm packages (package-lock.json)
+#   data/             JUPYTER_PATH: kernels/adlab/ (kernelspec) and labextensions/ (prebuilt extension)
+#   data/config, data/runtime, data/lab/...   Jupyter's config, runtime and settings folders
+
+ADLAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+adlab_log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+adlab_sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+adlab_env() {
+  export JUPYTER_PATH="$ADLAB_ROOT/data"
+  export JUPYTER_DATA_DIR="$ADLAB_ROOT/data"
+  export JUPYTER_CONFIG_DIR="$ADLAB_ROOT/data/config"
+  export JUPYTER_RUNTIME_DIR="$ADLAB_ROOT/data/runtime"
+  export JUPYTERLAB_SETTINGS_DIR="$ADLAB_ROOT/data/lab/user-settings"
+  export JUPYTERLAB_WORKSPACES_DIR="$ADLAB_ROOT/data/lab/workspaces"
+  export JUPYTER_PLATFORM_DIRS=1
+  export PATH="$ADLAB_ROOT/.venv/bin:$ADLAB_ROOT/node_modules/.bin:$PATH"
+}
+
+adlab_check_tools() {
+  local ok=0
+  command -v node >/dev/null || { echo "setup: node (>= 20) is required" >&2; ok=1; }
+  command -v npm >/dev/null || { echo "setup: npm is required" >&2; ok=1; }
+  command -v python3 >/dev/null || { echo "setup: python3 (>= 3.10) is required" >&2; ok=1; }
+  if command -v node >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "setup: Node 20 or newer is required (found $(node --version))" >&2
+    ok=1
+  fi
+  return $ok
+}
+
+adlab_python() {
+  local stamp="$ADLAB_ROOT/.venv/.requirements.sha256"
+  if [ ! -x "$ADLAB_ROOT/.venv/bin/python" ]; then
+    adlab_log "creating .venv"
+    python3 -m venv "$ADLAB_ROOT/.venv" || return 1
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$(adlab_sha "$ADLAB_ROOT/requirements.txt")" ]; then
+    adlab_log "installing Python packages (requirements.txt)"
+    "$ADLAB_ROOT/.venv/bin/python" -m pip install --disable-pip-version-check -q \
+      -r "$ADLAB_ROOT/requirements.txt" || return 1
+    adlab_sha "$ADLAB_ROOT/requirements.txt" >"$stamp"
+  else
+    adlab_log "Python packages up to date"
+  fi
+}
+
+adlab_node() {
+  local stamp="$ADLAB_ROOT/node_modules/.adlab-lock.sha256"
+  local lock="$ADLAB_ROOT/package-lock.json"
+  local hidden="$ADLAB_ROOT/node_modules/.package-lock.json"
+  local want
+  want="$(adlab_sha "$lock")"
+  # In sync: our stamp matches, or npm itself updated node_modules after the lockfile changed.
+  if [ -d "$ADLAB_ROOT/node_modules" ] &&
+    { [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] || [ "$hidden" -nt "$lock" ]; }; then
+    adlab_log "npm packages up to date"
+  else
+    adlab_log "installing npm packages (npm ci)"
+    (cd "$ADLAB_ROOT" && npm ci --no-audit --no-fund) || return 1
+  fi
+  echo "$want" >"$stamp"
+}
+
+adlab_build() {
+  adlab_log "building (npm run build)"
+  (cd "$ADLAB_ROOT" && npm run --silent build)
+}
+
+adlab_kernelspec() {
+  local dir="$ADLAB_ROOT/data/kernels/adlab"
+  mkdir -p "$dir"
+  ADLAB_NODE="$(command -v node)" ADLAB_LAUNCHER="$ADLAB_ROOT/kernel/launcher.js" \
+    "$ADLAB_ROOT/.venv/bin/python" - "$ADLAB_ROOT/kernel/kernel.json" "$dir/kernel.json" <<'EOF'
+import json, os, sys
+spec = json.load(open(sys.argv[1]))
+subst = {"@NODE@": os.environ["ADLAB_NODE"], "@LAUNCHER@": os.environ["ADLAB_LAUNCHER"]}
+spec["argv"] = [subst.get(a, a) for a in spec["argv"]]
+json.dump(spec, open(sys.argv[2], "w"), indent=2)
+EOF
+  adlab_log "kernelspec 'adlab' installed in data/kernels/adlab"
+}
+
+# Links the prebuilt extension (labextension/prebuilt, written by its build) into
+# data/labextensions/adlab-labextension, with the top-level install.json beside it.
+adlab_labextension() {
+  local src="$ADLAB_ROOT/labextension/prebuilt"
+  local dst="$ADLAB_ROOT/data/labextensions/adlab-labextension"
+  rm -rf "$dst"
+  if [ ! -f "$src/package.json" ]; then
+    adlab_log "WARNING: no prebuilt extension in labextension/prebuilt (build it with npm run build)"
+    return 0
+  fi
+  mkdir -p "$dst"
+  local entry
+  for entry in "$src"/*; do
+    ln -s "$entry" "$dst/$(basename "$entry")"
+  done
+  if [ -f "$ADLAB_ROOT/install.json" ]; then
+    ln -sf "$ADLAB_ROOT/install.json" "$dst/install.json"
+  else
+    printf '{"packageManager": "python", "packageName": "adlab", "uninstallInstructions": "%s"}\n' \
+      "Delete data/labextensions/adlab-labextension" >"$dst/install.json"
+  fi
+  local listing
+  listing="$(jupyter labextension list 2>&1)"
+  if grep -q "adlab-labextension.*enabled.*OK" <<<"$listing"; then
+    adlab_log "JupyterLab extension: $(grep "adlab-labextension" <<<"$listing" | sed 's/^ *//')"
+  else
+    adlab_log "WARNING: adlab-labextension is not 'enabled OK':"
+    echo "$listing"
+    return 1
+  fi
+}
+
+adlab_setup() {
+  local started=$SECONDS
+  adlab_check_tools || return 1
+  adlab_env
+  adlab_python || return 1
+  adlab_node || return 1
+  mkdir -p "$ADLAB_ROOT/data/runtime"
+  adlab_kernelspec || return 1
+  adlab_build || return 1
+  adlab_labextension || return 1
+  adlab_log "done in $((SECONDS - started)) s"
+}
+
+# Run directly (not sourced): set up and report.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  set -u
+  adlab_setup
+  exit $?
+fi

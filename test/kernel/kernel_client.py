@@ -1,0 +1,94 @@
+"""A small synchronous client for the adlab kernel: run code, collect its iopub messages."""
+
+from __future__ import annotations
+
+import queue
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_client import KernelClient, KernelManager
+
+ROOT = Path(__file__).resolve().parents[2]
+KERNEL_NAME = "adlab"
+TENSOR_MIME = "application/vnd.adlab.tensor.v1+json"
+
+
+@dataclass
+class Execution:
+    """What one execute_request produced."""
+
+    reply: dict[str, Any]
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def of_type(self, msg_type: str) -> list[dict[str, Any]]:
+        return [m["content"] for m in self.messages if m["header"]["msg_type"] == msg_type]
+
+    @property
+    def result(self) -> dict[str, Any]:
+        results = self.of_type("execute_result")
+        assert len(results) == 1, f"expected one execute_result, got {self.summary()}"
+        return results[0]
+
+    @property
+    def error(self) -> dict[str, Any]:
+        errors = self.of_type("error")
+        assert len(errors) == 1, f"expected one error message, got {self.summary()}"
+        return errors[0]
+
+    def summary(self) -> str:
+        lines = [f"reply={self.reply}"]
+        lines += [f"{m['header']['msg_type']}: {m['content']}" for m in self.messages]
+        return "\n".join(lines)
+
+
+def start_kernel(cwd: Path = ROOT / "notebooks") -> tuple[KernelManager, KernelClient]:
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(cwd=str(cwd))
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    return km, kc
+
+
+def stop_kernel(km: KernelManager, kc: KernelClient) -> None:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def send(kc: KernelClient, code: str, **kwargs: Any) -> str:
+    return kc.execute(code, **kwargs)
+
+
+def collect(kc: KernelClient, msg_id: str, timeout: float = 30) -> Execution:
+    """Waits for the shell reply to msg_id and its iopub messages up to status idle."""
+    deadline = time.monotonic() + timeout
+    reply = None
+    while reply is None:
+        msg = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg["content"]
+    execution = Execution(reply)
+    while True:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no idle status before timeout: {execution.summary()}") from None
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["header"]["msg_type"] == "status":
+            if msg["content"]["execution_state"] == "idle":
+                return execution
+            continue
+        execution.messages.append(msg)
+
+
+def run(kc: KernelClient, code: str, timeout: float = 30) -> Execution:
+    return collect(kc, send(kc, code), timeout)
+
+
+def flatten(values: Any) -> list[Any]:
+    if isinstance(values, list):
+        return [x for v in values for x in flatten(v)]
+    return [values]
