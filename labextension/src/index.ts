@@ -1,0 +1,30 @@
+/**
+ * adlab's JupyterLab extension: declares the MIME renderer plugins, nothing else.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { MIME } from 'adlab/protocol';
+import { TensorRenderer } from './renderers/tensor';
+
+/**
+ * Rank of adlab's renderers: below the `text/html` fallback's 50, so the custom view wins over
+ * the static fallback in the same bundle.
+ */
+export const ADLAB_RANK = 20;
+
+/** Renders `application/vnd.adlab.tensor.v1+json`. */
+export const tensorExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:tensor',
+  description: 'Renders adlab tensors: shape, dtype, statistics, values and a heatmap.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.tensor],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new TensorRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
+const extensions: IRenderMime.IExtension[] = [tensorExtension];
+
+export default extensions;
