@@ -89,7 +89,7 @@ function tracebackOf(err) {
 function isInterrupt(err) {
   return (
     err instanceof Error &&
-    (/** @type {{ code?: string }} */ (err).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
+    /** @type {{ code?: string }} */ ((err).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
       err.message === 'Interrupted asynchronously')
   );
 }
@@ -199,7 +199,11 @@ class AdlabHandler extends JupyterHandlerImpl {
       } catch (thrown) {
         if (req.stop_on_error !== false) this.abortUpTo = this.arrived;
         const count = /** @type {{ count?: number }} */ (thrown)?.count ?? current.executionCount;
-        const err = req[ERROR] ?? { ename: nameOf(thrown), evalue: messageOf(thrown), traceback: [] };
+        const err = req[ERROR] ?? {
+          ename: nameOf(thrown),
+          evalue: messageOf(thrown),
+          traceback: [],
+        };
         return { status: 'error', execution_count: count, ...err };
       }
     });
