@@ -6,7 +6,13 @@ export function tensor2x3(): TensorPayload {
     shape: [2, 3],
     dtype: 'float32',
     size: 6,
-    view: { indices: [[0, 1], [0, 1, 2]], values: [1, 2, 3, 4, 5, 6.5] },
+    view: {
+      indices: [
+        [0, 1],
+        [0, 1, 2],
+      ],
+      values: [1, 2, 3, 4, 5, 6.5],
+    },
     truncated: false,
     stats: { min: 1, max: 6.5, mean: 3.5833333, nonFinite: 0 },
   };
@@ -15,7 +21,10 @@ export function tensor2x3(): TensorPayload {
 /** Kept indices in the manner of NumPy's edgeitems. */
 export function edge(n: number, k = 3): number[] {
   if (n <= 2 * k) return Array.from({ length: n }, (_, i) => i);
-  return [...Array.from({ length: k }, (_, i) => i), ...Array.from({ length: k }, (_, i) => n - k + i)];
+  return [
+    ...Array.from({ length: k }, (_, i) => i),
+    ...Array.from({ length: k }, (_, i) => n - k + i),
+  ];
 }
 
 /** A truncated payload of the given shape whose values are their flat position in the view. */

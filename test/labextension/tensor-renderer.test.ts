@@ -7,7 +7,12 @@ import extensions, { ADLAB_RANK, tensorExtension } from '../../labextension/src/
 import { renderTensor, TensorRenderer } from '../../labextension/src/renderers/tensor';
 import { parseTensorPayload } from '../../labextension/src/model/tensor-model';
 import { formatValue } from '../../labextension/src/model/format';
-import { colorFor, parseColor, valueRange, DEFAULT_PALETTE } from '../../labextension/src/view/heatmap';
+import {
+  colorFor,
+  parseColor,
+  valueRange,
+  DEFAULT_PALETTE,
+} from '../../labextension/src/view/heatmap';
 import { tensor2x3, truncated } from './fixtures';
 
 function texts(root: Element, selector: string): string[] {
@@ -73,7 +78,10 @@ describe('tensor view', () => {
     expect([canvas.width, canvas.height]).toEqual([3, 2]);
 
     const one = renderTensor({
-      shape: [3], dtype: 'int32', size: 3, truncated: false,
+      shape: [3],
+      dtype: 'int32',
+      size: 3,
+      truncated: false,
       view: { indices: [[0, 1, 2]], values: [7, -8, 9] },
     });
     expect(one.node.querySelector('.adlab-error')).toBeNull();
@@ -85,7 +93,11 @@ describe('tensor view', () => {
     const { heatmap } = renderTensor(tensor2x3());
     let painted: ImageData | undefined;
     const fake = {
-      createImageData: (w: number, h: number) => ({ width: w, height: h, data: new Uint8ClampedArray(4 * w * h) }),
+      createImageData: (w: number, h: number) => ({
+        width: w,
+        height: h,
+        data: new Uint8ClampedArray(4 * w * h),
+      }),
       putImageData: (img: ImageData) => {
         painted = img;
       },
@@ -104,7 +116,9 @@ describe('tensor view', () => {
     const { node } = renderTensor(p);
     const canvas = node.querySelector('canvas') as HTMLCanvasElement;
     expect([canvas.width, canvas.height]).toEqual([3, 2]);
-    expect(node.querySelector('.adlab-heatmap-note')?.textContent).toContain('block-averaged to 2x3');
+    expect(node.querySelector('.adlab-heatmap-note')?.textContent).toContain(
+      'block-averaged to 2x3',
+    );
   });
 
   it('shows ellipses for a large truncated tensor', () => {
@@ -132,7 +146,10 @@ describe('tensor view', () => {
     expect(big.node.querySelector('.adlab-error')).toBeNull();
     expect(big.node.querySelectorAll('table.adlab-values')).toHaveLength(12);
     expect(texts(big.node, '.adlab-block-label').slice(0, 4)).toEqual([
-      '[0, 0, :, :]', '[0, 1, :, :]', '[0, 2, :, :]', '[0, 37, :, :]',
+      '[0, 0, :, :]',
+      '[0, 1, :, :]',
+      '[0, 2, :, :]',
+      '[0, 37, :, :]',
     ]);
     expect(big.node.querySelectorAll('.adlab-block-gap').length).toBeGreaterThan(0);
     expect(big.node.querySelector('.adlab-block-more')?.textContent).toContain('24 more blocks');
@@ -140,8 +157,17 @@ describe('tensor view', () => {
 
   it('shows NaN and infinities from their JSON encodings', () => {
     const { node } = renderTensor({
-      shape: [2, 2], dtype: 'float64', size: 4, truncated: false,
-      view: { indices: [[0, 1], [0, 1]], values: ['NaN', 'Infinity', '-Infinity', 0.5] },
+      shape: [2, 2],
+      dtype: 'float64',
+      size: 4,
+      truncated: false,
+      view: {
+        indices: [
+          [0, 1],
+          [0, 1],
+        ],
+        values: ['NaN', 'Infinity', '-Infinity', 0.5],
+      },
       stats: { min: '-Infinity', max: 'Infinity', mean: 'NaN', nonFinite: 3 },
     });
     expect(node.querySelector('.adlab-error')).toBeNull();
@@ -154,17 +180,29 @@ describe('tensor view', () => {
 
   it('renders scalars, empty tensors and bools', () => {
     const scalar = renderTensor({
-      shape: [], dtype: 'float32', size: 1, truncated: false, view: { indices: [], values: [2.5] },
+      shape: [],
+      dtype: 'float32',
+      size: 1,
+      truncated: false,
+      view: { indices: [], values: [2.5] },
     });
     expect(scalar.node.querySelector('.adlab-scalar')?.textContent).toBe('2.5');
     expect(scalar.node.querySelector('.adlab-shape')?.textContent).toContain('[]');
     const empty = renderTensor({
-      shape: [0, 3], dtype: 'float32', size: 0, truncated: false, view: { indices: [[], [0, 1, 2]], values: [] },
+      shape: [0, 3],
+      dtype: 'float32',
+      size: 0,
+      truncated: false,
+      view: { indices: [[], [0, 1, 2]], values: [] },
     });
     expect(empty.node.querySelector('.adlab-error')).toBeNull();
     expect(empty.node.querySelector('.adlab-empty')).not.toBeNull();
     const bools = renderTensor({
-      shape: [2], dtype: 'bool', size: 2, truncated: false, view: { indices: [[0, 1]], values: [1, 0] },
+      shape: [2],
+      dtype: 'bool',
+      size: 2,
+      truncated: false,
+      view: { indices: [[0, 1]], values: [1, 0] },
     });
     expect(texts(bools.node, 'td.adlab-value')).toEqual(['true', 'false']);
   });
@@ -185,11 +223,44 @@ describe('malformed payloads', () => {
     ['dtype not a string', { ...good, dtype: 7 }],
     ['size mismatch', { ...good, size: 7 }],
     ['missing view', { ...good, view: undefined }],
-    ['values length mismatch', { ...good, view: { indices: good.view.indices, values: [1, 2, 3] } }],
-    ['values not numbers', { ...good, view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, {}] } }],
-    ['values a bad string', { ...good, view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, 'nan'] } }],
-    ['index out of range', { ...good, view: { indices: [[0, 2], [0, 1, 2]], values: good.view.values } }],
-    ['indices not increasing', { ...good, view: { indices: [[1, 0], [0, 1, 2]], values: good.view.values } }],
+    [
+      'values length mismatch',
+      { ...good, view: { indices: good.view.indices, values: [1, 2, 3] } },
+    ],
+    [
+      'values not numbers',
+      { ...good, view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, {}] } },
+    ],
+    [
+      'values a bad string',
+      { ...good, view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, 'nan'] } },
+    ],
+    [
+      'index out of range',
+      {
+        ...good,
+        view: {
+          indices: [
+            [0, 2],
+            [0, 1, 2],
+          ],
+          values: good.view.values,
+        },
+      },
+    ],
+    [
+      'indices not increasing',
+      {
+        ...good,
+        view: {
+          indices: [
+            [1, 0],
+            [0, 1, 2],
+          ],
+          values: good.view.values,
+        },
+      },
+    ],
     ['indices rank mismatch', { ...good, view: { indices: [[0, 1]], values: good.view.values } }],
     ['truncated not boolean', { ...good, truncated: 'no' }],
     ['stats with wrong types', { ...good, stats: { min: 'low', max: 1, mean: 1, nonFinite: 0 } }],
@@ -211,7 +282,10 @@ describe('malformed payloads', () => {
   });
 
   it('gives a reason naming the problem', () => {
-    const r = parseTensorPayload({ ...good, view: { indices: good.view.indices, values: [1, 2, 3] } });
+    const r = parseTensorPayload({
+      ...good,
+      view: { indices: good.view.indices, values: [1, 2, 3] },
+    });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain('view.values has 3 entries, expected 6');
   });
@@ -225,7 +299,10 @@ describe('malformed payloads', () => {
     expect(node.textContent).not.toContain('<img');
     expect((window as { __adlabPwned?: number }).__adlabPwned).toBeUndefined();
 
-    const r = renderTensor({ ...good, view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, evil] } });
+    const r = renderTensor({
+      ...good,
+      view: { indices: good.view.indices, values: [1, 2, 3, 4, 5, evil] },
+    });
     expect(r.node.querySelector('img')).toBeNull();
     expect(r.node.classList.contains('adlab-error')).toBe(true);
     node.remove();

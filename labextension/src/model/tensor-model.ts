@@ -138,9 +138,16 @@ function parseStats(raw: unknown): StatsModel {
 function parseHeatmap(raw: unknown): HeatmapModel {
   if (!isPlainObject(raw)) fail(`heatmap must be an object, got ${describe(raw)}`);
   const { rows, cols } = raw;
-  if (!isNonNegInt(rows) || rows < 1 || rows > 1024) fail('heatmap.rows must be an integer in [1, 1024]');
-  if (!isNonNegInt(cols) || cols < 1 || cols > 1024) fail('heatmap.cols must be an integer in [1, 1024]');
-  return { rows, cols, values: decodeNumberArray(raw.values, 'heatmap.values', rows * cols, true), complete: true };
+  if (!isNonNegInt(rows) || rows < 1 || rows > 1024)
+    fail('heatmap.rows must be an integer in [1, 1024]');
+  if (!isNonNegInt(cols) || cols < 1 || cols > 1024)
+    fail('heatmap.cols must be an integer in [1, 1024]');
+  return {
+    rows,
+    cols,
+    values: decodeNumberArray(raw.values, 'heatmap.values', rows * cols, true),
+    complete: true,
+  };
 }
 
 function parseIndices(raw: unknown, shape: number[]): number[][] {
@@ -240,7 +247,8 @@ function parseOrThrow(data: unknown): TensorModel {
   const product = dims.reduce((n, d) => n * d, 1);
   if (!isNonNegInt(size)) fail('size must be a non-negative integer');
   if (size !== product) fail(`size ${size} does not match shape (${product})`);
-  if (typeof truncated !== 'boolean') fail(`truncated must be a boolean, got ${describe(truncated)}`);
+  if (typeof truncated !== 'boolean')
+    fail(`truncated must be a boolean, got ${describe(truncated)}`);
 
   if (!isPlainObject(view)) fail(`view must be an object, got ${describe(view)}`);
   const indices = parseIndices(view.indices, dims);

@@ -25,7 +25,9 @@ export function renderTensor(data: unknown): TensorDom {
     if (!parsed.ok) return { node: errorBox('tensor', parsed.error) };
     return buildView(parsed.model);
   } catch (e) {
-    return { node: errorBox('tensor', `internal error (${e instanceof Error ? e.name : 'unknown'})`) };
+    return {
+      node: errorBox('tensor', `internal error (${e instanceof Error ? e.name : 'unknown'})`),
+    };
   }
 }
 
@@ -58,7 +60,8 @@ function buildHeader(model: TensorModel): HTMLElement {
   header.appendChild(field('size', String(model.size), 'adlab-size'));
   const { stats } = model;
   if (stats) {
-    const fmt = (v: number): string => formatValue(v, model.dtype === 'float64' ? 'float64' : 'float32');
+    const fmt = (v: number): string =>
+      formatValue(v, model.dtype === 'float64' ? 'float64' : 'float32');
     header.appendChild(field('min', fmt(stats.min), 'adlab-stat-min'));
     header.appendChild(field('max', fmt(stats.max), 'adlab-stat-max'));
     header.appendChild(field('mean', fmt(stats.mean), 'adlab-stat-mean'));
@@ -99,7 +102,9 @@ function buildTables(model: TensorModel): HTMLElement {
   }
   if (model.hiddenBlocks > 0) {
     const n = model.hiddenBlocks;
-    wrap.appendChild(h('div', 'adlab-block-more', `… ${n} more block${n === 1 ? '' : 's'} not shown`));
+    wrap.appendChild(
+      h('div', 'adlab-block-more', `… ${n} more block${n === 1 ? '' : 's'} not shown`),
+    );
   }
   return wrap;
 }
@@ -134,7 +139,9 @@ function buildTable(block: BlockModel, model: TensorModel): HTMLTableElement {
   headRow.appendChild(h('th', 'adlab-corner'));
   for (const c of colPos) {
     headRow.appendChild(
-      c === null ? h('th', 'adlab-ellipsis', '…') : h('th', 'adlab-col-index', String(block.colIndices[c])),
+      c === null
+        ? h('th', 'adlab-ellipsis', '…')
+        : h('th', 'adlab-col-index', String(block.colIndices[c])),
     );
   }
   thead.appendChild(headRow);

@@ -60,7 +60,11 @@ function mix(a: RGB, b: RGB, t: number): RGB {
 }
 
 /** The finite range of a grid, and whether the scale is diverging (range straddles zero). */
-export function valueRange(values: readonly number[]): { lo: number; hi: number; diverging: boolean } {
+export function valueRange(values: readonly number[]): {
+  lo: number;
+  hi: number;
+  diverging: boolean;
+} {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -135,7 +139,7 @@ export class HeatmapView {
 
   /** Draws with the theme colors visible at the node; a no-op without a 2-D context (jsdom). */
   draw(): void {
-    let ctx: CanvasRenderingContext2D | null = null;
+    let ctx: CanvasRenderingContext2D | null;
     try {
       ctx = this.canvas.getContext('2d');
     } catch {
@@ -168,8 +172,14 @@ export class HeatmapView {
     const rect = this.canvas.getBoundingClientRect();
     if (rect.width <= 0 || rect.height <= 0) return;
     const { rows, cols, values, complete } = this._model;
-    const c = Math.min(cols - 1, Math.max(0, Math.floor(((ev.clientX - rect.left) / rect.width) * cols)));
-    const r = Math.min(rows - 1, Math.max(0, Math.floor(((ev.clientY - rect.top) / rect.height) * rows)));
+    const c = Math.min(
+      cols - 1,
+      Math.max(0, Math.floor(((ev.clientX - rect.left) / rect.width) * cols)),
+    );
+    const r = Math.min(
+      rows - 1,
+      Math.max(0, Math.floor(((ev.clientY - rect.top) / rect.height) * rows)),
+    );
     const v = this._format(values[r * cols + c]!);
     this.canvas.title = complete ? `cell (${r}, ${c}): ${v}` : `shown entry (${r}, ${c}): ${v}`;
   };
