@@ -22,6 +22,10 @@ const { createConverter } = require('tslab/dist/converter');
 const { createExecutor, createRequire } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
 
+/**
+ * tslab's classes, typed loosely: the launcher overrides members that tslab declares private.
+ * @type {{ JupyterHandlerImpl: new (...args: any[]) => any, ZmqServer: new (...args: any[]) => any }}
+ */
 const { JupyterHandlerImpl, ZmqServer } = tslabJupyter;
 
 const LIBRARY = 'adlab';
@@ -87,10 +91,10 @@ function tracebackOf(err) {
 }
 
 function isInterrupt(err) {
+  if (!(err instanceof Error)) return false;
+  const code = Reflect.get(err, 'code');
   return (
-    err instanceof Error &&
-    /** @type {{ code?: string }} */ ((err).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ||
-      err.message === 'Interrupted asynchronously')
+    code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || err.message === 'Interrupted asynchronously'
   );
 }
 
@@ -321,21 +325,14 @@ async function main() {
   }
   watchParent();
 
-  let node;
+  // Created now so that the type checker is warm before the first cell.
+  const node = createConverter({ isJS: false, isBrowser: false });
   const convs = {
-    get node() {
-      node ??= createConverter({ isJS: false, isBrowser: false });
-      return node;
-    },
-    get browser() {
-      // Browser cells (`//// @browser`) are not supported by this kernel; tslab ignores them too.
-      return this.node;
-    },
-    close() {
-      node?.close();
-    },
+    node,
+    // Browser cells (`//// @browser`) are not supported by this kernel; tslab ignores them too.
+    browser: node,
+    close: () => node.close(),
   };
-  convs.node; // Warm the type checker before the first cell.
   const executor = createExecutor(process.cwd(), convs, executorConsole);
 
   process.on('SIGINT', () => executor.interrupt());
