@@ -8,7 +8,7 @@ cd "$ROOT"
 source scripts/setup.sh
 adlab_setup || { echo "setup failed; see above" >&2; exit 1; }
 
-args=(--no-browser --ServerApp.root_dir="$ROOT/notebooks")
+args=(--no-browser --ServerApp.root_dir="$ROOT/notebooks" --MappingKernelManager.default_kernel_name=adlab)
 [ "$(id -u)" = 0 ] && args+=(--allow-root)
 echo "Starting JupyterLab on notebooks/ (kernel: TypeScript (adlab)). Ctrl-C to stop."
 exec jupyter lab "${args[@]}" "$@"
