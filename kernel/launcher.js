@@ -65,14 +65,42 @@ function isIdentifier(name) {
 }
 
 /**
- * The prelude every session starts with: all public names of the library, imported by name (so
- * classes are types too), plus the namespace `adlab` for type-only exports (`adlab.TensorPayload`).
+ * Names the library exports only as types (interfaces, type aliases), read from its declaration
+ * file with tslab's own TypeScript. Empty if that fails: those types stay reachable as `adlab.X`.
+ * @param {Set<string>} runtimeNames
+ * @returns {string[]}
+ */
+function typeOnlyExports(runtimeNames) {
+  try {
+    const ts = require('@tslab/typescript-for-tslab');
+    const pkgFile = createRequire(process.cwd()).resolve(`${LIBRARY}/package.json`);
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    const dts = path.join(path.dirname(pkgFile), pkg.types ?? pkg.typings ?? 'index.d.ts');
+    const program = ts.createProgram([dts], { noLib: true, types: [], skipLibCheck: true });
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(dts);
+    const moduleSymbol = source && checker.getSymbolAtLocation(source);
+    if (!moduleSymbol) return [];
+    return checker
+      .getExportsOfModule(moduleSymbol)
+      .map((symbol) => symbol.name)
+      .filter((name) => isIdentifier(name) && !runtimeNames.has(name));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The prelude every session starts with: all public names of the library imported by name (classes
+ * are types too; type-only exports by `import type`), plus the namespace `adlab`.
  * @param {Record<string, unknown>} lib
  */
 function buildPrelude(lib) {
   const names = Object.keys(lib).filter(isIdentifier).sort();
+  const types = typeOnlyExports(new Set(names)).sort();
   const lines = [`import * as adlab from "${LIBRARY}";`];
   if (names.length > 0) lines.push(`import { ${names.join(', ')} } from "${LIBRARY}";`);
+  if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from "${LIBRARY}";`);
   return lines.join('\n');
 }
 
