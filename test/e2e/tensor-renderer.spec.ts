@@ -1,0 +1,86 @@
+/**
+ * The tensor renderer in a real JupyterLab with the real adlab kernel.
+ * Notebooks are uploaded into Galata's temporary folder under notebooks/ (removed after each test),
+ * so the committed notebooks are never modified.
+ */
+import * as path from 'path';
+import { expect, test } from '@jupyterlab/galata';
+import type { Locator, Page } from '@playwright/test';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TOUR = path.join(ROOT, 'notebooks', '00-tour.ipynb');
+const MALFORMED = path.join(__dirname, 'fixtures', 'malformed.ipynb');
+
+test.use({ autoGoto: true, serverFiles: 'off' });
+
+/** The output area of the code cell whose source contains `text`. */
+function outputOf(page: Page, text: string): Locator {
+  return page
+    .locator('.jp-Notebook .jp-CodeCell')
+    .filter({ has: page.locator('.jp-InputArea-editor', { hasText: text }) })
+    .locator('.jp-OutputArea');
+}
+
+async function openUploaded(page: Page, tmpPath: string, file: string): Promise<void> {
+  const name = path.basename(file);
+  await page.contents.uploadFile(file, `${tmpPath}/${name}`);
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+  // The kernel is "TypeScript (adlab)" (from the notebook's metadata).
+  await expect(page.locator('.jp-Notebook-toolbarKernelName, .jp-KernelName').first()).toHaveText(
+    /TypeScript \(adlab\)/,
+    { timeout: 60_000 },
+  );
+}
+
+test('the tour runs and tensors show in adlab’s renderer', async ({ page, tmpPath }) => {
+  await openUploaded(page, tmpPath, TOUR);
+  await page.notebook.run();
+
+  const out = outputOf(page, 'const a = np.array([[1, 2, 3], [4, 5, 6]]);');
+  const view = out.locator('.adlab-tensor-output .adlab-tensor');
+  await expect(view).toBeVisible();
+  await expect(view.locator('.adlab-shape')).toContainText('[2, 3]');
+  await expect(view.locator('.adlab-dtype')).toContainText('float32');
+  await expect(view.locator('td.adlab-value')).toHaveText(['1', '2', '3', '4', '5', '6']);
+  await expect(view.locator('canvas.adlab-heatmap-canvas')).toBeVisible();
+  // Our renderer won over the text/html fallback: the fallback is not in the output.
+  await expect(out.locator('.jp-RenderedHTMLCommon')).toHaveCount(0);
+  await expect(page.locator('.adlab-error')).toHaveCount(0);
+  // Several tensors in the tour use the custom view.
+  expect(await page.locator('.adlab-tensor-output').count()).toBeGreaterThanOrEqual(5);
+
+  await view.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-tour.png') });
+});
+
+test('a malformed payload shows the error box and the notebook stays usable', async ({
+  page,
+  tmpPath,
+}) => {
+  await openUploaded(page, tmpPath, MALFORMED);
+
+  // The stored output (trusted or not: the renderer is safe) shows the error box, not HTML.
+  const stored = outputOf(page, 'stored output: a malformed tensor payload');
+  await expect(stored.locator('.adlab-error')).toHaveText(
+    /^adlab: cannot display tensor: dtype must be one of/,
+  );
+  await expect(stored.locator('img')).toHaveCount(0);
+  expect(
+    await page.evaluate(() => (window as { __adlabPwned?: number }).__adlabPwned),
+  ).toBeUndefined();
+
+  // A malformed payload sent live by the kernel.
+  await page.notebook.runCell(2);
+  const live = outputOf(page, 'A malformed payload sent live by the kernel');
+  await expect(live.locator('.adlab-error')).toHaveText(
+    /^adlab: cannot display tensor: view\.values has 3 entries, expected 4/,
+  );
+
+  // The page still works: the next cell executes and renders a tensor.
+  await page.notebook.runCell(3);
+  const next = outputOf(page, 'np.array([[1, 2], [3, 4]])');
+  await expect(next.locator('.adlab-tensor .adlab-shape')).toContainText('[2, 2]');
+  await expect(next.locator('td.adlab-value')).toHaveText(['1', '2', '3', '4']);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-malformed.png') });
+});
