@@ -4,8 +4,10 @@
  * so the committed notebooks are never modified.
  */
 import * as path from 'path';
-import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+type Page = IJupyterLabPageFixture;
 
 const ROOT = path.resolve(__dirname, '../..');
 const TOUR = path.join(ROOT, 'notebooks', '00-tour.ipynb');
@@ -52,6 +54,18 @@ test('the tour runs and tensors show in adlab’s renderer', async ({ page, tmpP
 
   await view.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-tour.png') });
+
+  // The view follows the dark theme (colors from --jp-* variables, heatmap redrawn).
+  await page.theme.setDarkTheme();
+  await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+  await expect(view.locator('canvas.adlab-heatmap-canvas')).toBeVisible();
+  const color = await view
+    .locator('.adlab-tensor-title')
+    .evaluate((e) => getComputedStyle(e).color);
+  expect(color).not.toBe('rgb(0, 0, 0)');
+  await view.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-tour-dark.png') });
+  await page.theme.setLightTheme();
 });
 
 test('a malformed payload shows the error box and the notebook stays usable', async ({
