@@ -12,6 +12,7 @@ type Page = IJupyterLabPageFixture;
 const ROOT = path.resolve(__dirname, '../..');
 const TOUR = path.join(ROOT, 'notebooks', '00-tour.ipynb');
 const MALFORMED = path.join(__dirname, 'fixtures', 'malformed.ipynb');
+const STORED = path.join(__dirname, 'fixtures', 'stored.ipynb');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
 
@@ -97,4 +98,62 @@ test('a malformed payload shows the error box and the notebook stays usable', as
   await expect(next.locator('.adlab-tensor .adlab-shape')).toContainText('[2, 2]');
   await expect(next.locator('td.adlab-value')).toHaveText(['1', '2', '3', '4']);
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-malformed.png') });
+});
+
+test('stored tensor outputs render without a kernel, heatmap painted', async ({
+  page,
+  tmpPath,
+}) => {
+  await openUploaded(page, tmpPath, STORED);
+
+  const small = outputOf(page, '// small');
+  await expect(small.locator('.adlab-tensor .adlab-shape')).toContainText('[2, 3]');
+  await expect(small.locator('td.adlab-value')).toHaveText([
+    '-2.5',
+    '-1.5',
+    '-0.5',
+    '0.5',
+    '1.5',
+    '2.5',
+  ]);
+  await expect(small.locator('table.fallback')).toHaveCount(0);
+
+  const big = outputOf(page, '// big');
+  await expect(big.locator('.adlab-truncated')).toBeVisible();
+  await expect(big.locator('thead th')).toHaveText(['', '0', '1', '2', '…', '997', '998', '999']);
+  const canvas = big.locator('canvas.adlab-heatmap-canvas');
+  await expect(canvas).toBeVisible();
+  await expect(big.locator('.adlab-heatmap-note')).toContainText('block-averaged to 64x64');
+  // The canvas was painted (opaque pixels, more than one color).
+  const colors = await canvas.evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<string>();
+    let transparent = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] !== 255) transparent++;
+      seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+    }
+    return { distinct: seen.size, transparent };
+  });
+  expect(colors.transparent).toBe(0);
+  expect(colors.distinct).toBeGreaterThan(10);
+
+  const nd = outputOf(page, '// nd');
+  await expect(nd.locator('.adlab-block-label')).toHaveText([
+    '[0, :, :]',
+    '[1, :, :]',
+    '[2, :, :]',
+    '[3, :, :]',
+    '[4, :, :]',
+  ]);
+  await expect(nd.locator('.adlab-heatmap')).toHaveCount(0);
+
+  const nonfinite = outputOf(page, '// nonfinite');
+  await expect(nonfinite.locator('td.adlab-nonfinite')).toHaveText([
+    'NaN',
+    'Infinity',
+    '-Infinity',
+  ]);
+  await expect(page.locator('.adlab-error')).toHaveCount(0);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-stored.png') });
 });
