@@ -281,6 +281,19 @@ describe('malformed payloads', () => {
     w!.dispose();
   });
 
+  it('rejects a view too large to draw as a table', () => {
+    const n = 200;
+    const all = Array.from({ length: n }, (_, i) => i);
+    const { node } = renderTensor({
+      shape: [n, n],
+      dtype: 'float32',
+      size: n * n,
+      truncated: false,
+      view: { indices: [all, all], values: new Array(n * n).fill(0) },
+    });
+    expect(node.textContent).toContain('more than 20000');
+  });
+
   it('gives a reason naming the problem', () => {
     const r = parseTensorPayload({
       ...good,

@@ -9,7 +9,8 @@ export const DTYPES: readonly PayloadDType[] = ['float32', 'float64', 'int32', '
 
 /** Largest rank and value count the renderer accepts (a payload beyond these is malformed). */
 export const MAX_RANK = 32;
-export const MAX_VALUES = 1_000_000;
+/** More kept values than this would freeze the page as a DOM table: the kernel truncates far earlier. */
+export const MAX_VALUES = 20_000;
 /** At most this many 2-D blocks are drawn for an n-d tensor; the rest are summarized. */
 export const MAX_BLOCKS = 12;
 
