@@ -1,0 +1,69 @@
+/**
+ * The backend interface: where tensor data lives and the few kinds of kernels that run on it.
+ *
+ * Primitives never touch raw data directly: they call these kernel kinds (an elementwise map from a
+ * scalar formula, reductions, matmul, strided copies, gather/scatter). Host kernels (the dense
+ * factorizations in `linalg`) read data back with `readSync` and upload their result.
+ *
+ * Memory: the CPU backend's storage is a typed array owned by the garbage collector, so `dispose`
+ * does nothing there. A GPU backend keeps buffers alive by reference counting from ConcreteTensor
+ * (plus a FinalizationRegistry as a safety net) and frees them deterministically in `dispose`;
+ * see kernel-lib/README.md.
+ */
+import type { DType, TypedArray } from '../core/dtype';
+
+/** Backend-owned data. */
+export interface Storage {
+  readonly backend: Backend;
+}
+
+/** A kernel operand: data with its shape and dtype. */
+export interface Operand {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** An elementwise scalar formula; inputs and result are JS numbers (float64 arithmetic). */
+export type ScalarFn = (...xs: number[]) => number;
+
+/** The reductions a backend provides. */
+export type ReduceKind = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/**
+ * An affine view for strided copies: output element `i` (multi-index) corresponds to source
+ * element `offset + sum_k i_k * strides[k]`. Zero strides broadcast, negative strides flip.
+ */
+export interface StridedView {
+  readonly offset: number;
+  readonly strides: readonly number[];
+}
+
+/** The small interface every backend implements. */
+export interface Backend {
+  readonly name: string;
+  /** Takes ownership of host data. */
+  fromHost(data: TypedArray): Storage;
+  /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
+  readSync(storage: Storage): TypedArray;
+  /** Frees the storage now (a no-op where the garbage collector owns memory). */
+  dispose(storage: Storage): void;
+  /** `out[i] = fn(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`. */
+  elementwise(fn: ScalarFn, xs: readonly Operand[], outShape: readonly number[], outDtype: DType): Storage;
+  /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
+  reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
+  /** Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible. */
+  matmul(a: Operand, b: Operand, outShape: readonly number[]): Storage;
+  /** `out[i] = x[view(i)]`: transpose, slice, flip and broadcast in one kernel. */
+  readStrided(x: Operand, view: StridedView, outShape: readonly number[]): Storage;
+  /** Zeros of `outShape`, then `out[view_p(i)] += parts[p][i]` for each part: pad and concatenate. */
+  writeStrided(
+    parts: readonly { x: Operand; view: StridedView }[],
+    outShape: readonly number[],
+    dtype: DType,
+  ): Storage;
+  /** `out[..., j, ...] = x[..., indices[j], ...]` along `axis` (indices flattened into the axis). */
+  take(x: Operand, indices: Operand, axis: number, outShape: readonly number[]): Storage;
+  /** The transpose of `take`: adds `ct` rows into zeros of `outShape` at `indices` along `axis`. */
+  scatterAdd(ct: Operand, indices: Operand, axis: number, outShape: readonly number[]): Storage;
+}

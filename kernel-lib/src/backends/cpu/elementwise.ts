@@ -1,0 +1,61 @@
+/** Elementwise kernels with NumPy broadcasting, computing in float64 and storing per dtype. */
+import { allocate, type DType, type TypedArray } from '../../core/dtype';
+import { sizeOf, stridesOf } from '../../core/shape';
+import type { ScalarFn } from '../backend';
+
+/** Strides of an input broadcast to `outShape` (0 on broadcast axes). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, j) => {
+    const i = j - offset;
+    return i < 0 || shape[i] === 1 ? 0 : own[i];
+  });
+}
+
+/** Runs `fn` over broadcast inputs. Stores into a typed array of `outDtype` (rounding per element). */
+export function elementwise(
+  fn: ScalarFn,
+  xs: readonly { data: TypedArray; shape: readonly number[] }[],
+  outShape: readonly number[],
+  outDtype: DType,
+): TypedArray {
+  const n = sizeOf(outShape);
+  const out = allocate(outDtype, n);
+  const sameShape = xs.every((x) => x.data.length === n && x.shape.length === outShape.length);
+  if (xs.length === 1 && sameShape) {
+    const a = xs[0].data;
+    for (let i = 0; i < n; i++) out[i] = fn(a[i]);
+    return out;
+  }
+  if (xs.length === 2 && sameShape) {
+    const a = xs[0].data;
+    const b = xs[1].data;
+    for (let i = 0; i < n; i++) out[i] = fn(a[i], b[i]);
+    return out;
+  }
+  if (xs.length === 2 && xs[1].data.length === 1 && xs[0].data.length === n) {
+    const a = xs[0].data;
+    const b = xs[1].data[0];
+    for (let i = 0; i < n; i++) out[i] = fn(a[i], b);
+    return out;
+  }
+  // General case: walk the output with one odometer, advancing each input by its own strides.
+  const rank = outShape.length;
+  const strides = xs.map((x) => broadcastStrides(x.shape, outShape));
+  const pos = new Array<number>(xs.length).fill(0);
+  const idx = new Array<number>(rank).fill(0);
+  const args = new Array<number>(xs.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < xs.length; k++) args[k] = xs[k].data[pos[k]];
+    out[i] = fn(...args);
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax]++;
+      for (let k = 0; k < xs.length; k++) pos[k] += strides[k][ax];
+      if (idx[ax] < outShape[ax]) break;
+      for (let k = 0; k < xs.length; k++) pos[k] -= strides[k][ax] * outShape[ax];
+      idx[ax] = 0;
+    }
+  }
+  return out;
+}

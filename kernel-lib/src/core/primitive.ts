@@ -1,0 +1,43 @@
+/**
+ * The primitive contract: one typed record per primitive holds everything a transform needs.
+ *
+ * Glossary used in every rule: `x` primal input, `y` primal output, `dx`/`dy` tangents (forward
+ * mode; `null` is a symbolic zero), `ct` cotangent (reverse mode). Rules are written with
+ * differentiable primitives, never raw buffers, so derivatives nest to any order.
+ */
+import type { DType } from './dtype';
+import type { ConcreteTensor, Tensor } from './tensor';
+
+/** The abstract value of a tensor: what shape and dtype rules see. */
+export interface Aval {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A tangent that may be a symbolic zero. */
+export type Tangent = Tensor | null;
+
+/** One primitive: its shape/dtype rule, kernel, forward rule and reverse rule. */
+export interface Primitive<P = Record<string, never>> {
+  readonly name: string;
+  /** Output avals from input avals; throws an error naming the primitive on bad input. */
+  abstractEval(inputs: readonly Aval[], params: P): Aval[];
+  /** Runs the kernel on concrete inputs (already checked by `abstractEval`). */
+  impl(inputs: readonly ConcreteTensor[], params: P, outs: readonly Aval[]): ConcreteTensor[];
+  /** Output tangents from input tangents (at least one is non-null); `ys` are the outputs. */
+  jvp(dxs: readonly Tangent[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Tangent[];
+  /** Input cotangents from output cotangents (`null` where the input gets none). */
+  vjp(cts: readonly Tensor[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Tangent[];
+  /** Floating-point operations performed (graph capture's cost model); defaults to 0. */
+  flops?(inputs: readonly Aval[], outs: readonly Aval[], params: P): number;
+  /**
+   * Reverse mode normally saves inputs and outputs. A primitive that needs other residuals
+   * (custom VJPs) computes its outputs with them here; `vjpWithResiduals` then replaces `vjp`.
+   */
+  forwardWithResiduals?(xs: readonly Tensor[], params: P): { ys: Tensor[]; residuals: unknown };
+  vjpWithResiduals?(cts: readonly Tensor[], residuals: unknown, params: P): Tangent[];
+}
+
+/** Any primitive, for code that handles primitives generically (transforms). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPrimitive = Primitive<any>;

@@ -1,0 +1,94 @@
+/**
+ * Pytrees: nested arrays and plain objects whose leaves are tensors (or JS numbers). Transforms
+ * flatten their arguments to a list of leaves, work on the list, and rebuild the structure.
+ * Other values (strings, null, functions) are kept as static parts of the structure.
+ */
+import { Tensor } from './tensor';
+
+/** A nested structure of tensors. */
+export type PyTree = Tensor | number | readonly PyTree[] | { readonly [key: string]: PyTree };
+
+/** The structure of a pytree with its leaves taken out. */
+export type TreeDef =
+  | { kind: 'leaf' }
+  | { kind: 'array'; children: TreeDef[] }
+  | { kind: 'object'; keys: string[]; children: TreeDef[] }
+  | { kind: 'static'; value: unknown };
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Splits a tree into its leaves (depth first, object keys in insertion order) and its structure. */
+export function flatten(tree: unknown): [leaves: (Tensor | number)[], def: TreeDef] {
+  const leaves: (Tensor | number)[] = [];
+  const walk = (x: unknown): TreeDef => {
+    if (x instanceof Tensor || typeof x === 'number') {
+      leaves.push(x);
+      return { kind: 'leaf' };
+    }
+    if (Array.isArray(x)) return { kind: 'array', children: x.map(walk) };
+    if (isPlainObject(x)) {
+      const keys = Object.keys(x);
+      return { kind: 'object', keys, children: keys.map((k) => walk(x[k])) };
+    }
+    return { kind: 'static', value: x };
+  };
+  const def = walk(tree);
+  return [leaves, def];
+}
+
+/** Rebuilds a tree of `def`'s structure from `leaves`. */
+export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[]): T {
+  let i = 0;
+  const build = (d: TreeDef): unknown => {
+    switch (d.kind) {
+      case 'leaf':
+        return leaves[i++];
+      case 'array':
+        return d.children.map(build);
+      case 'object':
+        return Object.fromEntries(d.keys.map((k, j) => [k, build(d.children[j])]));
+      case 'static':
+        return d.value;
+    }
+  };
+  const out = build(def) as T;
+  if (i !== leaves.length) throw new Error(`pytree: expected ${i} leaves, got ${leaves.length}`);
+  return out;
+}
+
+/** Number of leaves of a structure. */
+export function leafCount(def: TreeDef): number {
+  switch (def.kind) {
+    case 'leaf':
+      return 1;
+    case 'static':
+      return 0;
+    default:
+      return def.children.reduce((n, c) => n + leafCount(c), 0);
+  }
+}
+
+/** Applies `f` to every leaf. @example treeMap(params, (p) => p.mul(0.5)) */
+export function treeMap<T>(tree: T, f: (leaf: Tensor) => Tensor): T {
+  const [leaves, def] = flatten(tree);
+  return unflatten<T>(def, leaves.map((l) => f(l instanceof Tensor ? l : tensorOf(l))));
+}
+
+let tensorOf: (x: number) => Tensor = () => {
+  throw new Error('pytree: numbers as leaves need the numpy layer loaded');
+};
+
+/** Installs the number-to-tensor conversion (called once by numpy/index.ts). */
+export function installNumberToTensor(f: (x: number) => Tensor): void {
+  tensorOf = f;
+}
+
+/** The leaves as tensors (numbers become float32 scalars, like JAX's weak floats). */
+export function tensorLeaves(tree: unknown): [Tensor[], TreeDef] {
+  const [leaves, def] = flatten(tree);
+  return [leaves.map((l) => (l instanceof Tensor ? l : tensorOf(l))), def];
+}

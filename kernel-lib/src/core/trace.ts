@@ -1,0 +1,93 @@
+/**
+ * The trace stack and `bind`, the one entry point of every primitive.
+ *
+ * Plan: each transform (jvp, vjp, graph capture) pushes a Trace with the next level and wraps its
+ * inputs in Tracers of that trace. `bind(prim, xs)` finds the highest-level trace among its inputs,
+ * lifts the other inputs into it, and lets that trace interpret the primitive. A trace computes its
+ * primal outputs by binding again with the unwrapped values, which lands one level lower; at the
+ * bottom, concrete tensors run the backend kernel. Nesting levels is what makes `jvp(grad(f))`
+ * (an HVP) and `grad(grad(f))` work without special cases. All traces are eager: tracers always
+ * carry a concrete value underneath, so data-dependent control flow works as in PyTorch.
+ */
+import type { AnyPrimitive, Aval } from './primitive';
+import { ConcreteTensor, Tensor } from './tensor';
+
+/** An interpreter on the stack. */
+export abstract class Trace {
+  constructor(readonly level: number) {}
+
+  /** Wraps a value from a lower level (a constant for this trace). */
+  abstract lift(x: Tensor): Tracer;
+
+  /** Interprets one primitive applied to tracers of this trace. */
+  abstract process(prim: AnyPrimitive, xs: Tracer[], params: unknown): Tracer[];
+}
+
+/** A value flowing through a trace. */
+export abstract class Tracer extends Tensor {
+  abstract readonly trace: Trace;
+  /** The value one level down. */
+  abstract readonly primal: Tensor;
+
+  get shape(): readonly number[] {
+    return this.primal.shape;
+  }
+
+  get dtype() {
+    return this.primal.dtype;
+  }
+
+  concrete(): ConcreteTensor {
+    // Iterative, so that deeply nested transforms cannot overflow the stack.
+    let x: Tensor = this;
+    while (x instanceof Tracer) x = x.primal;
+    return x as ConcreteTensor;
+  }
+}
+
+const stack: Trace[] = [];
+
+/** Runs `fn` with a new trace of the next level on the stack. */
+export function withTrace<T extends Trace, R>(make: (level: number) => T, fn: (trace: T) => R): R {
+  const trace = make(stack.length + 1);
+  stack.push(trace);
+  try {
+    return fn(trace);
+  } finally {
+    stack.pop();
+  }
+}
+
+/** True if `x` is a tracer belonging to exactly `trace`. */
+export function isTracerOf(x: unknown, trace: Trace): x is Tracer {
+  return x instanceof Tracer && x.trace === trace;
+}
+
+/** Applies a primitive: the single entry point every operation goes through. */
+export function bind(prim: AnyPrimitive, xs: readonly Tensor[], params: unknown = {}): Tensor[] {
+  let top: Trace | undefined;
+  for (const x of xs) {
+    if (x instanceof Tracer && (top === undefined || x.trace.level > top.level)) top = x.trace;
+  }
+  if (top === undefined) return evaluate(prim, xs as ConcreteTensor[], params);
+  if (stack[top.level - 1] !== top) {
+    throw new Error(
+      `${prim.name}: a tracer escaped its transform (it was saved outside the function being ` +
+        'transformed, e.g. in a global); pass it as an argument or return it instead',
+    );
+  }
+  const trace = top;
+  const tracers = xs.map((x) => (x instanceof Tracer && x.trace === trace ? x : trace.lift(x)));
+  return trace.process(prim, tracers, params);
+}
+
+/** Binds a single-output primitive. */
+export function bind1(prim: AnyPrimitive, xs: readonly Tensor[], params: unknown = {}): Tensor {
+  return bind(prim, xs, params)[0];
+}
+
+/** Checks shapes and dtypes, then runs the kernel. */
+function evaluate(prim: AnyPrimitive, xs: readonly ConcreteTensor[], params: unknown): Tensor[] {
+  const outs: Aval[] = prim.abstractEval(xs, params);
+  return prim.impl(xs, params, outs);
+}

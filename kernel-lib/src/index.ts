@@ -1,0 +1,22 @@
+/**
+ * adlab: tensors with JAX-style composable transforms. Everything here is preloaded in the
+ * "TypeScript (adlab)" kernel.
+ * @example const f = (x: Tensor) => np.sum(np.tanh(x)); grad(f)(np.array([0.5, -1]))
+ */
+export { np, nn, random, linalg } from './numpy';
+export { Tensor } from './core/tensor';
+export type { TensorLike, NestedArray, Axis } from './core/tensor';
+export type { DType } from './core/dtype';
+export type { PyTree } from './core/pytree';
+export { treeMap } from './core/pytree';
+export { jvp } from './transforms/jvp';
+export { vjp } from './transforms/vjp';
+export { grad, valueAndGrad } from './transforms/grad';
+export type { GradOptions } from './transforms/grad';
+export { jacfwd, jacrev, hessian, hvp, linearize } from './transforms/jacobian';
+export { customJvp, customVjp } from './transforms/custom';
+export { makeGraph, Graph } from './transforms/graph';
+export { stopGradient } from './numpy/math';
+export { display, setDisplayHook } from './jupyter/display';
+export { MIME } from './jupyter/protocol';
+export { getBackend, setBackend } from './backends';

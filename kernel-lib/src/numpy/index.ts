@@ -1,0 +1,39 @@
+/**
+ * The `np` namespace (after jax.numpy), `np.linalg`, `nn` (after jax.nn) and `random` (after
+ * jax.random). Installing the tensor methods here keeps core/ free of import cycles.
+ */
+import { installTensorMethods } from '../core/tensor';
+import { installNumberToTensor } from '../core/pytree';
+import * as ops from './ops';
+import * as linalgFns from './linalg';
+import * as nnFns from './nn';
+import * as randomFns from './random';
+import { norm } from './reductions';
+
+installTensorMethods(ops);
+installNumberToTensor((x) => ops.array(x));
+
+/** Linear algebra, after jax.numpy.linalg. */
+export const linalg = {
+  solve: linalgFns.solve,
+  inv: linalgFns.inv,
+  det: linalgFns.det,
+  slogdet: linalgFns.slogdet,
+  cholesky: linalgFns.cholesky,
+  eigh: linalgFns.eigh,
+  norm,
+};
+
+/** Tensor functions after jax.numpy. @example np.sum(np.sin(np.linspace(0, 1, 5))) */
+export const np = {
+  ...ops,
+  /** Variance (NumPy's name). */
+  var: ops.variance,
+  linalg,
+};
+
+/** Neural-network functions after jax.nn. */
+export const nn = { ...nnFns };
+
+/** Random numbers from explicit keys, after jax.random. */
+export const random = { ...randomFns };

@@ -1,0 +1,127 @@
+/**
+ * Elementwise math after jax.numpy: primitives with promotion and broadcasting in front, plus
+ * composites (square, relu, softplus, clip, ...) that carry no rules of their own.
+ */
+import { isFloat } from '../core/dtype';
+import { bind1 } from '../core/trace';
+import type { Tensor, TensorLike } from '../core/tensor';
+import type { AnyPrimitive } from '../core/primitive';
+import * as B from '../primitives/binary';
+import * as S from '../primitives/special';
+import * as U from '../primitives/unary';
+import { asTensor, astype, promote } from './convert';
+
+/** Floats stay as they are; integers and bools become float32 for float-only functions. */
+function toFloat(x: TensorLike): Tensor {
+  const t = asTensor(x);
+  return isFloat(t.dtype) ? t : astype(t, 'float32');
+}
+
+const unary = (prim: AnyPrimitive) => (x: TensorLike): Tensor => bind1(prim, [toFloat(x)]);
+const binary = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor => bind1(prim, promote(a, b));
+
+/** Elementwise a + b. @example np.add(x, 1) */
+export const add = binary(B.add);
+/** Elementwise a - b. */
+export const sub = binary(B.sub);
+/** Elementwise a * b. */
+export const mul = binary(B.mul);
+/** Elementwise a ** b. */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => bind1(B.pow, promote(toFloatIfInt(a), b));
+/** Elementwise maximum (NaN propagates; ties split the derivative in half). */
+export const maximum = binary(B.maximum);
+/** Elementwise minimum. */
+export const minimum = binary(B.minimum);
+
+/** True division: integers divide as floats, like NumPy. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promote(a, b);
+  return isFloat(x.dtype) ? bind1(B.div, [x, y]) : bind1(B.div, [astype(x, 'float32'), astype(y, 'float32')]);
+}
+
+function toFloatIfInt(x: TensorLike): TensorLike {
+  return typeof x === 'number' ? x : toFloat(x);
+}
+
+/** Elementwise -x. */
+export const neg = (x: TensorLike): Tensor => bind1(U.neg, [asTensor(x)]);
+/** Elementwise e^x. */
+export const exp = unary(U.exp);
+/** Natural logarithm. */
+export const log = unary(U.log);
+/** log(1 + x), accurate for small x. */
+export const log1p = unary(U.log1p);
+/** e^x - 1, accurate for small x. */
+export const expm1 = unary(U.expm1);
+export const sin = unary(U.sin);
+export const cos = unary(U.cos);
+export const tan = unary(U.tan);
+export const tanh = unary(U.tanh);
+/** Square root; its derivative at 0 is +inf. */
+export const sqrt = unary(U.sqrt);
+/** The logistic sigmoid 1 / (1 + e^-x), computed without overflow. */
+export const sigmoid = unary(U.logistic);
+/** |x|; its derivative at 0 is 0. */
+export const abs = (x: TensorLike): Tensor => bind1(U.abs, [asTensor(x)]);
+/** sign(x) in {-1, 0, 1}; zero derivative. */
+export const sign = (x: TensorLike): Tensor => bind1(U.sign, [asTensor(x)]);
+/** Rounds down; zero derivative. */
+export const floor = unary(U.floor);
+/** True where x is finite. */
+export const isfinite = (x: TensorLike): Tensor => bind1(U.isFinite, [asTensor(x)]);
+/** True where x is NaN. */
+export const isnan = (x: TensorLike): Tensor => bind1(U.isNaN, [asTensor(x)]);
+
+/** x * x. */
+export const square = (x: TensorLike): Tensor => mul(x, x);
+/** 1 / x. */
+export const reciprocal = (x: TensorLike): Tensor => div(1, toFloat(x));
+/** max(x, 0); its derivative at 0 is 0 (convention, as JAX and PyTorch). */
+export const relu = (x: TensorLike): Tensor => {
+  const t = toFloat(x);
+  return where(greater(t, 0), t, 0);
+};
+/** log(1 + e^x), stable: max(x, 0) + log1p(e^-|x|). */
+export const softplus = (x: TensorLike): Tensor => {
+  const t = toFloat(x);
+  return add(relu(t), log1p(exp(neg(abs(t)))));
+};
+/**
+ * Limits x to [lo, hi]. At the bounds the derivative with respect to x is 1 (the closed interval
+ * counts as inside; convention, as PyTorch's clamp). @example np.clip(x, 0, 1)
+ */
+export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
+  const t = asTensor(x);
+  return where(less(t, lo), lo, where(greater(t, hi), hi, t));
+}
+
+/**
+ * Chooses from `a` where `cond` is true, else from `b`. Beware non-finite derivatives in the branch
+ * that is not taken: use the double-where pattern (see kernel-lib/README.md).
+ * @example np.where(np.greater(x, 0), x, 0)
+ */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const c = asTensor(cond);
+  if (c.dtype !== 'bool') throw new TypeError(`where: condition must be bool, got ${c.dtype} [${c.shape}]`);
+  const [x, y] = promote(a, b);
+  return bind1(S.where, [c, x, y]);
+}
+
+/** The identity in the forward pass, with zero derivative. @example stopGradient(x) */
+export const stopGradient = (x: TensorLike): Tensor => bind1(S.stopGradient, [asTensor(x)]);
+
+const compare = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor => bind1(prim, promote(a, b));
+export const less = compare(B.less);
+export const lessEqual = compare(B.lessEqual);
+export const greater = compare(B.greater);
+export const greaterEqual = compare(B.greaterEqual);
+export const equal = compare(B.equal);
+export const notEqual = compare(B.notEqual);
+
+const logical = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor =>
+  bind1(prim, [astype(a, 'bool'), astype(b, 'bool')]);
+export const logicalAnd = logical(B.logicalAnd);
+export const logicalOr = logical(B.logicalOr);
+export const logicalXor = logical(B.logicalXor);
+/** Logical not. */
+export const logicalNot = (x: TensorLike): Tensor => bind1(U.logicalNot, [astype(x, 'bool')]);

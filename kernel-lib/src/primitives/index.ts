@@ -1,0 +1,22 @@
+/**
+ * The registry of every primitive. Each entry is a `Primitive` record, so one that lacks a rule
+ * does not compile; the test harness requires a spec row for every key of `primitives`.
+ */
+import { binaryPrimitives } from './binary';
+import { linalgPrimitives } from './linalg';
+import { reducePrimitives } from './reduce';
+import { shapePrimitives } from './shape';
+import { specialPrimitives } from './special';
+import { unaryPrimitives } from './unary';
+
+export const primitives = {
+  ...unaryPrimitives,
+  ...binaryPrimitives,
+  ...reducePrimitives,
+  ...shapePrimitives,
+  ...linalgPrimitives,
+  ...specialPrimitives,
+};
+
+/** The name of a registry entry. */
+export type PrimitiveKey = keyof typeof primitives;

@@ -1,0 +1,192 @@
+/**
+ * Linear algebra primitives on the last two axes (leading axes are batch axes). Rules follow
+ * Giles, "Collected matrix derivative results for forward and reverse mode AD" (2008).
+ * cholesky and eigh read the symmetric part sym(A) = (A + Aᵀ)/2 of their input, as JAX does, so
+ * their derivatives are taken with respect to sym(A).
+ */
+import { allocate } from '../core/dtype';
+import type { Aval, Primitive } from '../core/primitive';
+import { broadcastShapes, fmt, sizeOf } from '../core/shape';
+import type { ConcreteTensor, Tensor } from '../core/tensor';
+import * as ops from '../numpy/ops';
+import { addTangents, linear, requireFloat, unbroadcast, wrap } from './helpers';
+import { cholesky as choleskyKernel, luFactor, luSolve, symmetricEigen } from '../backends/cpu/linalg';
+import { tensorFromHost } from '../backends';
+
+type NoParams = Record<string, never>;
+
+const mT = (x: Tensor) => ops.matrixTranspose(x);
+const sym = (x: Tensor) => ops.mul(ops.add(x, mT(x)), 0.5);
+
+/** Checks that `a` is a (batch of) square matrices and returns n. */
+function squareSize(op: string, a: Aval): number {
+  requireFloat(op, a);
+  const r = a.shape.length;
+  if (r < 2 || a.shape[r - 1] !== a.shape[r - 2]) {
+    throw new Error(`${op}: expected square matrices in the last two axes, got ${fmt(a.shape)}`);
+  }
+  return a.shape[r - 1];
+}
+
+/** Runs `kernel` on each n x n matrix of a batch, in float64, and stores outputs of `outs`' dtypes. */
+function perMatrix(
+  a: ConcreteTensor,
+  outs: readonly Aval[],
+  kernel: (m: Float64Array, n: number, batchIndex: number) => Float64Array[],
+): ConcreteTensor[] {
+  const n = a.shape[a.shape.length - 1];
+  const data = a.readSync();
+  const batch = sizeOf(a.shape.slice(0, -2));
+  const results = outs.map((o) => allocate(o.dtype, sizeOf(o.shape)));
+  for (let t = 0; t < batch; t++) {
+    const m = Float64Array.from(data.subarray(t * n * n, (t + 1) * n * n));
+    kernel(m, n, t).forEach((r, k) => results[k].set(r, t * r.length));
+  }
+  return results.map((r, k) => tensorFromHost(r, outs[k].shape, outs[k].dtype));
+}
+
+/** The symmetric part of a row-major n x n matrix. */
+function symmetrize(m: Float64Array, n: number): Float64Array {
+  const s = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = 0.5 * (m[i * n + j] + m[j * n + i]);
+  return s;
+}
+
+// d(A B) = dA B + A dB; ct_A = ct Bᵀ, ct_B = Aᵀ ct (summed over broadcast batch axes).
+export const matmul: Primitive<NoParams> = {
+  name: 'matmul',
+  abstractEval: ([a, b]) => {
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (ra < 2 || rb < 2 || a.shape[ra - 1] !== b.shape[rb - 2]) {
+      throw new Error(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+    }
+    if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ: ${a.dtype} @ ${b.dtype}`);
+    const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+    return [{ shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]], dtype: a.dtype }];
+  },
+  impl: ([a, b], _p, [out]) => [wrap(a.backend.matmul(a, b, out.shape), out)],
+  jvp: ([da, db], [a, b]) => [addTangents(linear(da, (t) => ops.matmul(t, b)), linear(db, (t) => ops.matmul(a, t)))],
+  vjp: ([ct], [a, b]) => [unbroadcast(ops.matmul(ct, mT(b)), a.shape), unbroadcast(ops.matmul(mT(a), ct), b.shape)],
+  flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
+};
+
+// Y = A⁻¹B: dY = A⁻¹(dB - dA Y); ct_B = A⁻ᵀ ct, ct_A = -ct_B Yᵀ.
+export const solve: Primitive<NoParams> = {
+  name: 'solve',
+  abstractEval: ([a, b]) => {
+    const n = squareSize('solve', a);
+    if (b.shape.length < 2 || b.shape[b.shape.length - 2] !== n || b.dtype !== a.dtype) {
+      throw new Error(`solve: right-hand side ${b.dtype}${fmt(b.shape)} does not match matrix ${a.dtype}${fmt(a.shape)}`);
+    }
+    if (!ops.shapesEqual(a.shape.slice(0, -2), b.shape.slice(0, -2))) {
+      throw new Error(`solve: batch shapes differ: ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    }
+    return [b];
+  },
+  impl: ([a, b], _p, [out]) => {
+    const n = a.shape[a.shape.length - 1];
+    const k = b.shape[b.shape.length - 1];
+    const bData = b.readSync();
+    return perMatrix(a, [out], (m, _n, t) => {
+      const perm = new Int32Array(n);
+      luFactor(m, n, perm);
+      return [luSolve(m, perm, n, Float64Array.from(bData.subarray(t * n * k, (t + 1) * n * k)), k)];
+    });
+  },
+  jvp: ([da, db], [a], [y]) => [linear(addTangents(db, linear(da, (t) => ops.neg(ops.matmul(t, y)))), (t) => ops.solve(a, t))],
+  vjp: ([ct], [a], [y]) => {
+    const ctB = ops.solve(mT(a), ct);
+    return [ops.neg(ops.matmul(ctB, mT(y))), ctB];
+  },
+  flops: ([a, b]) => {
+    const n = a.shape[a.shape.length - 1];
+    return sizeOf(a.shape.slice(0, -2)) * ((2 / 3) * n ** 3 + 2 * n * n * b.shape[b.shape.length - 1]);
+  },
+};
+
+// [sign, log|det A|]: d log|det A| = tr(A⁻¹ dA); ct_A = ct A⁻ᵀ. The sign is piecewise constant.
+export const slogdet: Primitive<NoParams> = {
+  name: 'slogdet',
+  abstractEval: ([a]) => {
+    squareSize('slogdet', a);
+    const batch = { shape: a.shape.slice(0, -2), dtype: a.dtype };
+    return [batch, batch];
+  },
+  impl: ([a], _p, outs) =>
+    perMatrix(a, outs, (m, n) => {
+      let sign = luFactor(m, n, new Int32Array(n));
+      let logAbs = 0;
+      for (let i = 0; i < n; i++) {
+        const d = m[i * n + i];
+        sign *= Math.sign(d);
+        logAbs += Math.log(Math.abs(d));
+      }
+      return [Float64Array.of(sign), Float64Array.of(logAbs)];
+    }),
+  jvp: ([da], [a]) => [null, linear(da, (t) => ops.trace(ops.solve(a, t)))],
+  vjp: ([, ct], [a]) => [ops.mul(ops.expandDims(ops.expandDims(ct, -1), -1), mT(ops.inv(a)))],
+  flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * (2 / 3) * a.shape[a.shape.length - 1] ** 3,
+};
+
+/** Lower-triangle mask with 1/2 on the diagonal: Φ in the Cholesky rules. */
+function phiMask(n: number, like: Tensor): Tensor {
+  const i = ops.arange(n);
+  const below = ops.astype(ops.greater(ops.expandDims(i, 1), ops.expandDims(i, 0)), like.dtype);
+  return ops.add(below, ops.mul(ops.eye(n, like.dtype), 0.5));
+}
+
+// A = L Lᵀ: dL = L Φ(L⁻¹ dA L⁻ᵀ); ct_A = sym(L⁻ᵀ Φ(Lᵀ ct) L⁻¹), Φ = lower triangle, half diagonal.
+export const cholesky: Primitive<NoParams> = {
+  name: 'cholesky',
+  abstractEval: ([a]) => {
+    squareSize('cholesky', a);
+    return [a];
+  },
+  impl: ([a], _p, [out]) => perMatrix(a, [out], (m, n) => [choleskyKernel(symmetrize(m, n), n)]),
+  jvp: ([da], _x, [l]) => {
+    const n = l.shape[l.shape.length - 1];
+    return [linear(da, (t) => ops.matmul(l, ops.mul(phiMask(n, l), ops.solve(l, mT(ops.solve(l, sym(t)))))))];
+  },
+  vjp: ([ct], _x, [l]) => {
+    const n = l.shape[l.shape.length - 1];
+    const p = ops.mul(phiMask(n, l), ops.matmul(mT(l), ct));
+    const z = ops.solve(mT(l), p);
+    return [sym(mT(ops.solve(mT(l), mT(z))))];
+  },
+  flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * a.shape[a.shape.length - 1] ** 3 / 3,
+};
+
+/** F_ij = 1/(w_j - w_i) off the diagonal, 0 on it (infinite for repeated eigenvalues). */
+function eigenGapInverse(w: Tensor): Tensor {
+  const n = w.shape[w.shape.length - 1];
+  const eye = ops.eye(n, w.dtype);
+  const gaps = ops.sub(ops.expandDims(w, -2), ops.expandDims(w, -1));
+  return ops.div(ops.sub(1, eye), ops.add(gaps, eye));
+}
+
+// sym(A) = V diag(w) Vᵀ: dw = diag(Vᵀ dA V), dV = V (F ∘ Vᵀ dA V); ct_A = sym(V (diag(ct_w) + F ∘ Vᵀ ct_V) Vᵀ).
+export const eigh: Primitive<NoParams> = {
+  name: 'eigh',
+  abstractEval: ([a]) => {
+    squareSize('eigh', a);
+    return [{ shape: a.shape.slice(0, -1), dtype: a.dtype }, a];
+  },
+  impl: ([a], _p, outs) =>
+    perMatrix(a, outs, (m, n) => {
+      const { w, v } = symmetricEigen(symmetrize(m, n), n);
+      return [w, v];
+    }),
+  jvp: ([da], _x, [w, v]) => {
+    if (da === null) return [null, null];
+    const m = ops.matmul(mT(v), ops.matmul(sym(da), v));
+    return [ops.diagonal(m), ops.matmul(v, ops.mul(eigenGapInverse(w), m))];
+  },
+  vjp: ([ctW, ctV], _x, [w, v]) => {
+    const inner = ops.add(ops.mul(ops.expandDims(ctW, -1), ops.eye(w.shape[w.shape.length - 1], w.dtype)), ops.mul(eigenGapInverse(w), ops.matmul(mT(v), ctV)));
+    return [sym(ops.matmul(v, ops.matmul(inner, mT(v))))];
+  },
+  flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * 9 * a.shape[a.shape.length - 1] ** 3,
+};
+
+export const linalgPrimitives = { matmul, solve, slogdet, cholesky, eigh };

@@ -1,0 +1,139 @@
+/**
+ * Dense derivatives assembled from actions: jacfwd (one JVP per input element), jacrev (one VJP
+ * per output element), hessian (jacfwd of jacrev), plus hvp and linearize, which never form a
+ * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
+ */
+import { allocate } from '../core/dtype';
+import { tensorLeaves, unflatten } from '../core/pytree';
+import type { Tensor } from '../core/tensor';
+import { tensorFromHost } from '../backends';
+import { stack, reshape } from '../numpy/shape';
+import { zerosLike } from '../numpy/creation';
+import { vdot } from '../numpy/linalg';
+import { add } from '../numpy/math';
+import { grad, selectArgs } from './grad';
+import { jvp } from './jvp';
+import { vjp } from './vjp';
+
+/** Options of jacfwd, jacrev and hessian. */
+export interface JacobianOptions {
+  argnums?: number | readonly number[];
+}
+
+/** A tensor like `x` that is 1 at flat position `i` and 0 elsewhere. */
+function basis(x: Tensor, i: number): Tensor {
+  const data = allocate(x.dtype, x.size);
+  data[i] = 1;
+  return tensorFromHost(data, x.shape, x.dtype);
+}
+
+/** Stacks per-element results (index k of `rows`) into blocks of shape lead ++ trail. */
+function assemble(rows: Tensor[], lead: readonly number[], trail: readonly number[], leadFirst: boolean): Tensor {
+  if (rows.length === 0) return reshape(zerosLike(tensorFromHost(allocate('float32', 0), [0], 'float32')), [...lead, ...trail]);
+  const stacked = stack(rows, 0); // [count, ...other]
+  if (leadFirst) return reshape(stacked, [...lead, ...trail]);
+  // rows are indexed by the trailing (input) element: move that axis to the end.
+  const other = rows[0].shape;
+  const moved = stacked.transpose([...other.map((_, i) => i + 1), 0]);
+  return reshape(moved, [...lead, ...trail]);
+}
+
+/**
+ * The Jacobian by forward mode: one JVP per input element (cheap when inputs are few).
+ * @example jacfwd((x) => np.sin(x))(np.array([1, 2])) // diag(cos x), shape [2, 2]
+ */
+export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
+  const { argnums = 0 } = options;
+  return (...args: unknown[]): any => {
+    const { chosen, withChosen } = selectArgs('jacfwd', args, argnums);
+    const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
+    const g = typeof argnums === 'number' ? (x: unknown) => withChosen(f)(x) : (...xs: unknown[]) => withChosen(f)(...xs);
+    const primals = typeof argnums === 'number' ? [inTree] : chosen;
+    const [xs, inDef] = tensorLeaves(inTree);
+    // columns[j][e] = leaves of J e for input leaf j, element e
+    const columns = xs.map((x, j) =>
+      Array.from({ length: x.size }, (_, e) => {
+        const tangents = xs.map((y, k) => (k === j ? basis(y, e) : zerosLike(y)));
+        const [, dy] = jvp(g as never, primals, typeof argnums === 'number' ? [unflatten(inDef, tangents)] : (unflatten(inDef, tangents) as unknown[]));
+        return tensorLeaves(dy)[0];
+      }),
+    );
+    const [outs, outDef] = tensorLeaves(g(...primals));
+    return unflatten(outDef, outs.map((y, i) =>
+      unflatten(inDef, xs.map((x, j) => assemble(columns[j].map((c) => c[i]), y.shape, x.shape, false))),
+    ));
+  };
+}
+
+/**
+ * The Jacobian by reverse mode: one VJP per output element, sharing one forward pass.
+ * @example jacrev((x) => np.sin(x))(np.array([1, 2]))
+ */
+export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
+  const { argnums = 0 } = options;
+  return (...args: unknown[]): any => {
+    const { chosen, withChosen } = selectArgs('jacrev', args, argnums);
+    const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
+    const primals = typeof argnums === 'number' ? [inTree] : chosen;
+    const [xs, inDef] = tensorLeaves(inTree);
+    const [out, pullback] = vjp(withChosen(f), primals);
+    const [outs, outDef] = tensorLeaves(out);
+    // rows[i][e] = leaves of Jᵀ e for output leaf i, element e
+    const rows = outs.map((y, i) =>
+      Array.from({ length: y.size }, (_, e) => {
+        const cts = outs.map((z, k) => (k === i ? basis(z, e) : zerosLike(z)));
+        const grads = pullback(unflatten(outDef, cts));
+        return tensorLeaves(typeof argnums === 'number' ? grads[0] : grads)[0];
+      }),
+    );
+    return unflatten(outDef, outs.map((y, i) =>
+      unflatten(inDef, xs.map((x, j) => assemble(rows[i].map((r) => r[j]), y.shape, x.shape, true))),
+    ));
+  };
+}
+
+/**
+ * The Hessian as jacfwd(jacrev(f)): shape in.shape ++ in.shape for a scalar f.
+ * @example hessian((x) => np.sum(np.pow(x, 3)))(x) // diag(6x)
+ */
+export function hessian(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
+  return jacfwd(jacrev(f, options) as never, options);
+}
+
+/** Options of hvp. */
+export interface HvpOptions {
+  /** 'fwd-rev' (default): jvp of grad, one forward and one reverse pass; 'rev-rev': grad of <grad f, v>. */
+  mode?: 'fwd-rev' | 'rev-rev';
+}
+
+/**
+ * The Hessian-vector product H(x) v of a scalar function, without forming H. `primals` and
+ * `tangents` are the argument lists (all arguments are differentiated); the result has their
+ * structure. @example hvp(f, [x], [v]) // H(x) v
+ */
+export function hvp(f: (...args: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: HvpOptions = {}): any {
+  const { mode = 'fwd-rev' } = options;
+  const all = primals.map((_, i) => i);
+  const gradAll = grad(f, { argnums: all });
+  let out: unknown[];
+  if (mode === 'fwd-rev') out = jvp(gradAll as never, primals, tangents)[1] as unknown[];
+  else if (mode === 'rev-rev') {
+    const inner = (...xs: unknown[]) => {
+      const [gs] = tensorLeaves(gradAll(...xs));
+      const [vs] = tensorLeaves(tangents);
+      return gs.map((g, i) => vdot(g, vs[i])).reduce((a, b) => add(a, b));
+    };
+    out = grad(inner as never, { argnums: all })(...primals) as unknown[];
+  } else throw new RangeError(`hvp: mode must be 'fwd-rev' or 'rev-rev', got ${JSON.stringify(mode)}`);
+  return primals.length === 1 ? out[0] : out;
+}
+
+/**
+ * Evaluates f at `primals` and returns [f(primals), jvpFn] where jvpFn(...tangents) = J tangents.
+ * Each call of jvpFn is one forward-mode pass (f is re-run with tangents; nothing is stored).
+ * @example const [y, fJvp] = linearize(f, x); fJvp(v)
+ */
+export function linearize<Out>(f: (...args: never[]) => Out, ...primals: unknown[]): [Out, (...tangents: unknown[]) => Out] {
+  const out = f(...(primals as never[]));
+  return [out, (...tangents: unknown[]) => jvp(f, primals, tangents)[1]];
+}
