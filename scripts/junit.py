@@ -5,14 +5,24 @@
   python scripts/junit.py summary DIR                    per-file counts, then "N passed, N failed"
 """
 
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    """Text safe inside XML: no terminal colours, no characters XML 1.0 forbids."""
+    return NOT_XML.sub("", ANSI.sub("", text))
+
+
 def step(name: str, rc: str, log: str, out: str) -> None:
-    text = Path(log).read_text(errors="replace")[-20000:] if Path(log).exists() else ""
+    text = clean(Path(log).read_text(errors="replace")[-20000:]) if Path(log).exists() else ""
     failure = "" if rc == "0" else f'<failure message="exit status {rc}">{escape(text)}</failure>'
     Path(out).write_text(
         f'<?xml version="1.0" encoding="utf-8"?>\n<testsuites><testsuite name="{escape(name)}" '
