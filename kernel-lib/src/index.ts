@@ -20,3 +20,5 @@ export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';
 export { MIME } from './jupyter/protocol';
 export { getBackend, setBackend } from './backends';
+export { checkGrads } from './numerics/check-grads';
+export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';

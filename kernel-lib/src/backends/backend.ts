@@ -49,7 +49,12 @@ export interface Backend {
   /** Frees the storage now (a no-op where the garbage collector owns memory). */
   dispose(storage: Storage): void;
   /** `out[i] = fn(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`. */
-  elementwise(fn: ScalarFn, xs: readonly Operand[], outShape: readonly number[], outDtype: DType): Storage;
+  elementwise(
+    fn: ScalarFn,
+    xs: readonly Operand[],
+    outShape: readonly number[],
+    outDtype: DType,
+  ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
   /** Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible. */

@@ -17,6 +17,10 @@ export function setBackend(backend: Backend): void {
 }
 
 /** Wraps host data (ownership passes to the backend) as a concrete tensor. */
-export function tensorFromHost(data: TypedArray, shape: readonly number[], dtype: DType): ConcreteTensor {
+export function tensorFromHost(
+  data: TypedArray,
+  shape: readonly number[],
+  dtype: DType,
+): ConcreteTensor {
   return new ConcreteTensor(active.fromHost(data), shape, dtype);
 }

@@ -75,7 +75,10 @@ export function leafCount(def: TreeDef): number {
 /** Applies `f` to every leaf. @example treeMap(params, (p) => p.mul(0.5)) */
 export function treeMap<T>(tree: T, f: (leaf: Tensor) => Tensor): T {
   const [leaves, def] = flatten(tree);
-  return unflatten<T>(def, leaves.map((l) => f(l instanceof Tensor ? l : tensorOf(l))));
+  return unflatten<T>(
+    def,
+    leaves.map((l) => f(l instanceof Tensor ? l : tensorOf(l))),
+  );
 }
 
 let tensorOf: (x: number) => Tensor = () => {

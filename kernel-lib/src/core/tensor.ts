@@ -73,7 +73,9 @@ export abstract class Tensor {
   /** The value of a one-element tensor as a JS number. */
   item(): number {
     if (this.size !== 1) {
-      throw new Error(`item: only one-element tensors convert to a number, got shape [${this.shape}]`);
+      throw new Error(
+        `item: only one-element tensors convert to a number, got shape [${this.shape}]`,
+      );
     }
     return this.concrete().readSync()[0];
   }

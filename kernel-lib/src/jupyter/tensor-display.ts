@@ -1,6 +1,12 @@
 /** Text, HTML (escaped) and adlab JSON renderings of a tensor. */
 import type { Tensor } from '../core/tensor';
-import { MIME, toJsonNumber, type JsonNumber, type MimeBundle, type TensorPayload } from './protocol';
+import {
+  MIME,
+  toJsonNumber,
+  type JsonNumber,
+  type MimeBundle,
+  type TensorPayload,
+} from './protocol';
 
 /** Entries kept at each end of a long axis (NumPy's edgeitems). */
 const EDGE = 3;
@@ -10,12 +16,18 @@ const HEATMAP_CELLS = 64;
 
 /** Escapes text for inclusion in HTML. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function keptIndices(n: number, truncate: boolean): number[] {
   if (!truncate || n <= 2 * EDGE) return Array.from({ length: n }, (_, i) => i);
-  return [...Array.from({ length: EDGE }, (_, i) => i), ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)];
+  return [
+    ...Array.from({ length: EDGE }, (_, i) => i),
+    ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i),
+  ];
 }
 
 function formatNumber(x: number, dtype: string): string {
@@ -77,7 +89,11 @@ export function tensorPayload(t: Tensor): TensorPayload {
 }
 
 /** Block-averages a matrix to at most HEATMAP_CELLS x HEATMAP_CELLS. */
-function heatmap(data: ArrayLike<number>, rows: number, cols: number): NonNullable<TensorPayload['heatmap']> {
+function heatmap(
+  data: ArrayLike<number>,
+  rows: number,
+  cols: number,
+): NonNullable<TensorPayload['heatmap']> {
   const r = Math.min(rows, HEATMAP_CELLS);
   const c = Math.min(cols, HEATMAP_CELLS);
   const values: JsonNumber[] = [];
@@ -130,7 +146,9 @@ export function tensorToHtml(t: Tensor): string {
     ci.forEach((c, m) => {
       if (m > 0 && c !== ci[m - 1] + 1) cells.push('<td>…</td>');
       const v = p.view.values[k++];
-      cells.push(`<td>${escapeHtml(formatNumber(typeof v === 'number' ? v : Number(v), p.dtype))}</td>`);
+      cells.push(
+        `<td>${escapeHtml(formatNumber(typeof v === 'number' ? v : Number(v), p.dtype))}</td>`,
+      );
     });
     rows.push(`<tr>${cells.join('')}</tr>`);
   });

@@ -15,14 +15,17 @@ function nestedShape(value: NestedArray, op: string): number[] {
   }
   const check = (x: NestedArray, axis: number): void => {
     if (axis === shape.length) {
-      if (Array.isArray(x)) throw new Error(`${op}: ragged nested array (deeper than its first element)`);
+      if (Array.isArray(x))
+        throw new Error(`${op}: ragged nested array (deeper than its first element)`);
       if (typeof x !== 'number' && typeof x !== 'boolean') {
         throw new TypeError(`${op}: expected numbers or booleans, got ${typeof x}`);
       }
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[axis]) {
-      throw new Error(`${op}: ragged nested array: expected length ${shape[axis]} at depth ${axis}`);
+      throw new Error(
+        `${op}: ragged nested array: expected length ${shape[axis]} at depth ${axis}`,
+      );
     }
     for (const y of x) check(y, axis + 1);
   };
@@ -42,14 +45,20 @@ export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Ten
     const flat = value as unknown as ArrayLike<number>;
     const dt =
       dtype ??
-      (value instanceof Float64Array ? 'float64' : value instanceof Int32Array ? 'int32' : 'float32');
+      (value instanceof Float64Array
+        ? 'float64'
+        : value instanceof Int32Array
+          ? 'int32'
+          : 'float32');
     const data = allocate(dt, flat.length);
     data.set(flat);
     return tensorFromHost(data, [flat.length], dt);
   }
   const nested = value as NestedArray;
   const shape = nestedShape(nested, 'array');
-  const flat = (Array.isArray(nested) ? (nested as unknown[]).flat(Infinity as 1) : [nested]) as (number | boolean)[];
+  const flat = (Array.isArray(nested) ? (nested as unknown[]).flat(Infinity as 1) : [nested]) as (
+    number | boolean
+  )[];
   const dt = dtype ?? (flat.length > 0 && typeof flat[0] === 'boolean' ? 'bool' : 'float32');
   const data = allocate(dt, flat.length);
   for (let i = 0; i < flat.length; i++) data[i] = Number(flat[i]);
@@ -60,7 +69,8 @@ export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Ten
 export function asTensor(x: TensorLike, like?: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number' && like !== undefined) return array(x, weakNumberDType(x, like));
-  if (typeof x === 'boolean' && like !== undefined) return array(x, like === 'bool' ? 'bool' : like);
+  if (typeof x === 'boolean' && like !== undefined)
+    return array(x, like === 'bool' ? 'bool' : like);
   return array(x);
 }
 
@@ -74,13 +84,15 @@ export function astype(x: TensorLike, dtype: DType): Tensor {
 /** Brings operands to one dtype: tensors promote; JS numbers are weak and follow the tensors. */
 export function promote(...xs: TensorLike[]): Tensor[] {
   let dtype: DType | undefined;
-  for (const x of xs) if (x instanceof Tensor) dtype = dtype === undefined ? x.dtype : promoteTypes(dtype, x.dtype);
+  for (const x of xs)
+    if (x instanceof Tensor) dtype = dtype === undefined ? x.dtype : promoteTypes(dtype, x.dtype);
   if (dtype === undefined) {
     const tensors = xs.map((x) => asTensor(x));
     dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
     return tensors.map((t) => astype(t, dtype!));
   }
   // A non-integer number next to integer tensors makes the result float32.
-  for (const x of xs) if (typeof x === 'number') dtype = promoteTypes(dtype, weakNumberDType(x, dtype));
+  for (const x of xs)
+    if (typeof x === 'number') dtype = promoteTypes(dtype, weakNumberDType(x, dtype));
   return xs.map((x) => astype(asTensor(x, dtype), dtype!));
 }

@@ -5,7 +5,11 @@ import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 
 /** A tensor of `shape` filled with `value`. @example np.full([2, 3], 7) */
-export function full(shape: readonly number[], value: number | boolean, dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32'): Tensor {
+export function full(
+  shape: readonly number[],
+  value: number | boolean,
+  dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32',
+): Tensor {
   checkShape('full', shape);
   checkDType(dtype, 'full');
   const data = allocate(dtype, sizeOf(shape));
@@ -54,7 +58,8 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
 
 /** `num` evenly spaced values from start to stop inclusive. @example np.linspace(0, 1, 5) */
 export function linspace(start: number, stop: number, num = 50, dtype: DType = 'float32'): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
   const data = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = i === num - 1 && num > 1 ? stop : start + i * step;

@@ -21,7 +21,10 @@ function floats(...xs: TensorLike[]): Tensor[] {
  */
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
   let [x, y] = floats(a, b);
-  if (x.ndim === 0 || y.ndim === 0) throw new Error(`matmul: operands must have at least 1 axis, got ${fmt(x.shape)} @ ${fmt(y.shape)}`);
+  if (x.ndim === 0 || y.ndim === 0)
+    throw new Error(
+      `matmul: operands must have at least 1 axis, got ${fmt(x.shape)} @ ${fmt(y.shape)}`,
+    );
   const vecA = x.ndim === 1;
   const vecB = y.ndim === 1;
   if (vecA) x = expandDims(x, 0);
@@ -127,17 +130,26 @@ export function einsum(subscripts: string, ...operands: TensorLike[]): Tensor {
   const [lhs, rhsGiven] = spec.split('->');
   const inputs = lhs.split(',');
   if (inputs.length !== ts.length) {
-    throw new Error(`einsum: ${inputs.length} input subscripts for ${ts.length} operands in '${subscripts}'`);
+    throw new Error(
+      `einsum: ${inputs.length} input subscripts for ${ts.length} operands in '${subscripts}'`,
+    );
   }
   const counts = new Map<string, number>();
   for (const s of inputs) for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const output = rhsGiven ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join('');
+  const output =
+    rhsGiven ??
+    [...counts.keys()]
+      .filter((c) => counts.get(c) === 1)
+      .sort()
+      .join('');
   const letters = [...output, ...[...counts.keys()].filter((c) => !output.includes(c))];
   const sizes = new Map<string, number>();
   const aligned = ts.map((t, k) => {
     const sub = inputs[k];
     if (sub.length !== t.ndim || new Set(sub).size !== sub.length || !/^[a-zA-Z]*$/.test(sub)) {
-      throw new Error(`einsum: subscripts '${sub}' do not match operand ${k} of shape ${fmt(t.shape)} (repeated or invalid letters are not supported)`);
+      throw new Error(
+        `einsum: subscripts '${sub}' do not match operand ${k} of shape ${fmt(t.shape)} (repeated or invalid letters are not supported)`,
+      );
     }
     [...sub].forEach((c, i) => {
       const d = t.shape[i];
@@ -148,11 +160,24 @@ export function einsum(subscripts: string, ...operands: TensorLike[]): Tensor {
       sizes.set(c, Math.max(seen ?? 1, d));
     });
     const present = letters.filter((c) => sub.includes(c));
-    const moved = transpose(t, present.map((c) => sub.indexOf(c)));
-    return reshape(moved, letters.map((c) => (sub.includes(c) ? t.shape[sub.indexOf(c)] : 1)));
+    const moved = transpose(
+      t,
+      present.map((c) => sub.indexOf(c)),
+    );
+    return reshape(
+      moved,
+      letters.map((c) => (sub.includes(c) ? t.shape[sub.indexOf(c)] : 1)),
+    );
   });
-  for (const c of output) if (!counts.has(c)) throw new Error(`einsum: output index '${c}' is not in any input`);
+  for (const c of output)
+    if (!counts.has(c)) throw new Error(`einsum: output index '${c}' is not in any input`);
   const product = aligned.reduce((acc, t) => mul(acc, t));
-  const summed = letters.length > output.length ? sum(product, letters.map((_, i) => i).slice(output.length)) : product;
-  return broadcastTo(summed, [...output].map((c) => sizes.get(c)!));
+  const summed =
+    letters.length > output.length
+      ? sum(product, letters.map((_, i) => i).slice(output.length))
+      : product;
+  return broadcastTo(
+    summed,
+    [...output].map((c) => sizes.get(c)!),
+  );
 }

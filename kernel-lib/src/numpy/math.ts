@@ -17,8 +17,14 @@ function toFloat(x: TensorLike): Tensor {
   return isFloat(t.dtype) ? t : astype(t, 'float32');
 }
 
-const unary = (prim: AnyPrimitive) => (x: TensorLike): Tensor => bind1(prim, [toFloat(x)]);
-const binary = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor => bind1(prim, promote(a, b));
+const unary =
+  (prim: AnyPrimitive) =>
+  (x: TensorLike): Tensor =>
+    bind1(prim, [toFloat(x)]);
+const binary =
+  (prim: AnyPrimitive) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    bind1(prim, promote(a, b));
 
 /** Elementwise a + b. @example np.add(x, 1) */
 export const add = binary(B.add);
@@ -27,7 +33,8 @@ export const sub = binary(B.sub);
 /** Elementwise a * b. */
 export const mul = binary(B.mul);
 /** Elementwise a ** b. */
-export const pow = (a: TensorLike, b: TensorLike): Tensor => bind1(B.pow, promote(toFloatIfInt(a), b));
+export const pow = (a: TensorLike, b: TensorLike): Tensor =>
+  bind1(B.pow, promote(toFloatIfInt(a), b));
 /** Elementwise maximum (NaN propagates; ties split the derivative in half). */
 export const maximum = binary(B.maximum);
 /** Elementwise minimum. */
@@ -36,7 +43,9 @@ export const minimum = binary(B.minimum);
 /** True division: integers divide as floats, like NumPy. */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = promote(a, b);
-  return isFloat(x.dtype) ? bind1(B.div, [x, y]) : bind1(B.div, [astype(x, 'float32'), astype(y, 'float32')]);
+  return isFloat(x.dtype)
+    ? bind1(B.div, [x, y])
+    : bind1(B.div, [astype(x, 'float32'), astype(y, 'float32')]);
 }
 
 function toFloatIfInt(x: TensorLike): TensorLike {
@@ -102,7 +111,8 @@ export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const c = asTensor(cond);
-  if (c.dtype !== 'bool') throw new TypeError(`where: condition must be bool, got ${c.dtype} [${c.shape}]`);
+  if (c.dtype !== 'bool')
+    throw new TypeError(`where: condition must be bool, got ${c.dtype} [${c.shape}]`);
   const [x, y] = promote(a, b);
   return bind1(S.where, [c, x, y]);
 }
@@ -110,7 +120,10 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 /** The identity in the forward pass, with zero derivative. @example stopGradient(x) */
 export const stopGradient = (x: TensorLike): Tensor => bind1(S.stopGradient, [asTensor(x)]);
 
-const compare = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor => bind1(prim, promote(a, b));
+const compare =
+  (prim: AnyPrimitive) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    bind1(prim, promote(a, b));
 export const less = compare(B.less);
 export const lessEqual = compare(B.lessEqual);
 export const greater = compare(B.greater);
@@ -118,8 +131,10 @@ export const greaterEqual = compare(B.greaterEqual);
 export const equal = compare(B.equal);
 export const notEqual = compare(B.notEqual);
 
-const logical = (prim: AnyPrimitive) => (a: TensorLike, b: TensorLike): Tensor =>
-  bind1(prim, [astype(a, 'bool'), astype(b, 'bool')]);
+const logical =
+  (prim: AnyPrimitive) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    bind1(prim, [astype(a, 'bool'), astype(b, 'bool')]);
 export const logicalAnd = logical(B.logicalAnd);
 export const logicalOr = logical(B.logicalOr);
 export const logicalXor = logical(B.logicalXor);

@@ -28,13 +28,19 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike): Ten
   const z = asTensor(logits);
   const y = astype(labels, z.dtype);
   if (y.ndim !== z.ndim || y.shape.some((d, i) => d !== z.shape[i])) {
-    throw new Error(`softmaxCrossEntropy: labels shape [${y.shape}] must equal logits shape [${z.shape}]`);
+    throw new Error(
+      `softmaxCrossEntropy: labels shape [${y.shape}] must equal logits shape [${z.shape}]`,
+    );
   }
   return mean(sub(logsumexp(z, -1), sum(mul(y, z), -1)));
 }
 
 /** One-hot encoding of integer labels into `numClasses` along a new last axis. */
-export function oneHot(labels: TensorLike, numClasses: number, dtype: 'float32' | 'float64' = 'float32'): Tensor {
+export function oneHot(
+  labels: TensorLike,
+  numClasses: number,
+  dtype: 'float32' | 'float64' = 'float32',
+): Tensor {
   const l = astype(labels, 'int32');
   normalizeAxis('oneHot', -1, l.ndim + 1);
   return astype(equal(expandDims(l, -1), arange(numClasses)), dtype);

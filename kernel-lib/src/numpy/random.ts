@@ -22,13 +22,20 @@ function bits(k0: number, k1: number, i: number): number {
 
 /** A key from an integer seed. @example const key = random.key(0) */
 export function key(seed: number): Tensor {
-  if (!Number.isInteger(seed)) throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
-  return tensorFromHost(Int32Array.of(mix(seed >>> 0) | 0, mix((seed / 2 ** 32) ^ 0x5bd1e995) | 0), [2], 'int32');
+  if (!Number.isInteger(seed))
+    throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
+  return tensorFromHost(
+    Int32Array.of(mix(seed >>> 0) | 0, mix((seed / 2 ** 32) ^ 0x5bd1e995) | 0),
+    [2],
+    'int32',
+  );
 }
 
 function keyParts(k: Tensor, op: string): [number, number] {
   if (k.dtype !== 'int32' || k.shape.length !== 1 || k.shape[0] !== 2) {
-    throw new TypeError(`random.${op}: expected a key (int32 of shape [2]) from random.key, got ${k.dtype} [${k.shape}]`);
+    throw new TypeError(
+      `random.${op}: expected a key (int32 of shape [2]) from random.key, got ${k.dtype} [${k.shape}]`,
+    );
   }
   const d = k.dataSync();
   return [d[0], d[1]];
@@ -38,7 +45,11 @@ function keyParts(k: Tensor, op: string): [number, number] {
 export function split(k: Tensor, num = 2): Tensor[] {
   const [k0, k1] = keyParts(k, 'split');
   return Array.from({ length: num }, (_, j) =>
-    tensorFromHost(Int32Array.of(bits(k0, k1, 2 * j) | 0, bits(k0, k1, 2 * j + 1) | 0), [2], 'int32'),
+    tensorFromHost(
+      Int32Array.of(bits(k0, k1, 2 * j) | 0, bits(k0, k1, 2 * j + 1) | 0),
+      [2],
+      'int32',
+    ),
   );
 }
 
@@ -60,12 +71,17 @@ export function uniform(
   checkShape('random.uniform', shape);
   const { minval = 0, maxval = 1, dtype = 'float32' } = options;
   const out = allocate(dtype, sizeOf(shape));
-  for (let i = 0; i < out.length; i++) out[i] = minval + (maxval - minval) * unitUniform(k0, k1, i, dtype);
+  for (let i = 0; i < out.length; i++)
+    out[i] = minval + (maxval - minval) * unitUniform(k0, k1, i, dtype);
   return tensorFromHost(out, [...shape], dtype);
 }
 
 /** Standard normal samples (Box-Muller). @example random.normal(key, [2, 3], 'float64') */
-export function normal(k: Tensor, shape: readonly number[] = [], dtype: 'float32' | 'float64' = 'float32'): Tensor {
+export function normal(
+  k: Tensor,
+  shape: readonly number[] = [],
+  dtype: 'float32' | 'float64' = 'float32',
+): Tensor {
   const [k0, k1] = keyParts(k, 'normal');
   checkShape('random.normal', shape);
   const out = allocate(dtype, sizeOf(shape));

@@ -6,7 +6,20 @@ import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as R from '../primitives/reduce';
 import type { AnyPrimitive } from '../core/primitive';
 import { asTensor, astype } from './convert';
-import { abs, add, div, exp, isfinite, log, mul, pow, sqrt, stopGradient, sub, where } from './math';
+import {
+  abs,
+  add,
+  div,
+  exp,
+  isfinite,
+  log,
+  mul,
+  pow,
+  sqrt,
+  stopGradient,
+  sub,
+  where,
+} from './math';
 import { reshape, sliceStatic, padStatic } from './shape';
 import { full } from './creation';
 
@@ -16,11 +29,22 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
-function reduceWith(prim: AnyPrimitive, op: string, x: TensorLike, axis: Axis, options: ReduceOptions = {}): Tensor {
+function reduceWith(
+  prim: AnyPrimitive,
+  op: string,
+  x: TensorLike,
+  axis: Axis,
+  options: ReduceOptions = {},
+): Tensor {
   const t = asTensor(x);
   const axes = normalizeAxes(op, axis, t.ndim);
   const out = axes.length === 0 ? t : bind1(prim, [t], { axes });
-  return options.keepdims ? reshape(out, t.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
+  return options.keepdims
+    ? reshape(
+        out,
+        t.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      )
+    : out;
 }
 
 /** Sum over `axis` (all axes when undefined); bools and ints sum as int32. @example np.sum(x, 0) */
@@ -44,7 +68,9 @@ export function min(x: TensorLike, axis?: Axis, options?: ReduceOptions): Tensor
 function checkNonEmpty(op: string, t: Tensor, axis: Axis): void {
   const axes = normalizeAxes(op, axis, t.ndim);
   if (axes.some((a) => t.shape[a] === 0)) {
-    throw new Error(`${op}: zero-size reduction over axis ${axes.join(',')} of shape [${t.shape}] has no identity`);
+    throw new Error(
+      `${op}: zero-size reduction over axis ${axes.join(',')} of shape [${t.shape}] has no identity`,
+    );
   }
 }
 
@@ -56,7 +82,11 @@ export function mean(x: TensorLike, axis?: Axis, options?: ReduceOptions): Tenso
 }
 
 /** Variance over `axis` (two-pass, numerically stable); `ddof` as in NumPy. */
-export function variance(x: TensorLike, axis?: Axis, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+export function variance(
+  x: TensorLike,
+  axis?: Axis,
+  options: ReduceOptions & { ddof?: number } = {},
+): Tensor {
   const t = floatTensor(x);
   const axes = normalizeAxes('var', axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a]));
@@ -65,7 +95,11 @@ export function variance(x: TensorLike, axis?: Axis, options: ReduceOptions & { 
 }
 
 /** Standard deviation over `axis`. */
-export function std(x: TensorLike, axis?: Axis, options: ReduceOptions & { ddof?: number } = {}): Tensor {
+export function std(
+  x: TensorLike,
+  axis?: Axis,
+  options: ReduceOptions & { ddof?: number } = {},
+): Tensor {
   return sqrt(variance(x, axis, options));
 }
 
@@ -81,7 +115,10 @@ export function logsumexp(x: TensorLike, axis?: Axis, options: ReduceOptions = {
   const out = add(log(sum(exp(sub(t, shift)), axis, { keepdims: true })), shift);
   if (options.keepdims) return out;
   const axes = normalizeAxes('logsumexp', axis, t.ndim);
-  return reshape(out, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    out,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /**
@@ -101,13 +138,27 @@ export function prod(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): T
       const stepTwo = t.shape.map((_, i) => (i === a ? 2 : 1));
       const starts = t.shape.map(() => 0);
       const even = sliceStatic(t, { starts, limits: t.shape, steps: stepTwo });
-      const odd = sliceStatic(t, { starts: starts.map((_, i) => (i === a ? 1 : 0)), limits: t.shape, steps: stepTwo });
+      const odd = sliceStatic(t, {
+        starts: starts.map((_, i) => (i === a ? 1 : 0)),
+        limits: t.shape,
+        steps: stepTwo,
+      });
       t = mul(even, odd);
     }
-    if (t.shape[a] === 0) t = full(t.shape.map((d, i) => (i === a ? 1 : d)), 1, t.dtype);
+    if (t.shape[a] === 0)
+      t = full(
+        t.shape.map((d, i) => (i === a ? 1 : d)),
+        1,
+        t.dtype,
+      );
   }
   const kept = t.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return options.keepdims ? reshape(t, kept) : reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return options.keepdims
+    ? reshape(t, kept)
+    : reshape(
+        t,
+        t.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** Appends one entry equal to 1 along `axis` (so odd lengths pair up in `prod`). */
@@ -121,7 +172,14 @@ function padWithOnes(t: Tensor, axis: number): Tensor {
 function onesAt(t: Tensor, axis: number): Tensor {
   const lo = t.shape.map((_, i) => (i === axis ? t.shape[axis] : 0));
   const zero = lo.map(() => 0);
-  return padStatic(full(t.shape.map((d, i) => (i === axis ? 1 : d)), 1, t.dtype), { lo, hi: zero, interior: zero });
+  return padStatic(
+    full(
+      t.shape.map((d, i) => (i === axis ? 1 : d)),
+      1,
+      t.dtype,
+    ),
+    { lo, hi: zero, interior: zero },
+  );
 }
 
 /** Index of the maximum along `axis` (over the flattened tensor when undefined), as int32. */
@@ -134,14 +192,20 @@ export function argmin(x: TensorLike, axis?: number): Tensor {
   return argReduce(R.argmin, 'argmin', x, axis);
 }
 
-function argReduce(prim: AnyPrimitive, op: string, x: TensorLike, axis: number | undefined): Tensor {
+function argReduce(
+  prim: AnyPrimitive,
+  op: string,
+  x: TensorLike,
+  axis: number | undefined,
+): Tensor {
   let t = asTensor(x);
   if (axis === undefined) {
     t = reshape(t, [-1]);
     axis = 0;
   }
   const a = normalizeAxis(op, axis, t.ndim);
-  if (t.shape[a] === 0) throw new Error(`${op}: attempt to get ${op} of an empty axis ${a} of shape [${t.shape}]`);
+  if (t.shape[a] === 0)
+    throw new Error(`${op}: attempt to get ${op} of an empty axis ${a} of shape [${t.shape}]`);
   return bind1(prim, [t], { axis: a });
 }
 
@@ -150,17 +214,23 @@ function argReduce(prim: AnyPrimitive, op: string, x: TensorLike, axis: number |
  * the Frobenius norm. The 2-norm's derivative at 0 is NaN (0/0), as in JAX.
  * @example np.norm(x); np.linalg.norm(A, 'fro')
  */
-export function norm(x: TensorLike, ord: number | 'fro' = 2, axis?: Axis, options?: ReduceOptions): Tensor {
+export function norm(
+  x: TensorLike,
+  ord: number | 'fro' = 2,
+  axis?: Axis,
+  options?: ReduceOptions,
+): Tensor {
   const t = floatTensor(x);
   if (ord === 2 || ord === 'fro') return sqrt(sum(mul(t, t), axis, options));
   if (ord === 1) return sum(abs(t), axis, options);
   if (ord === Infinity) return max(abs(t), axis, options);
   if (typeof ord === 'number' && ord > 0) return pow(sum(pow(abs(t), ord), axis, options), 1 / ord);
-  throw new RangeError(`norm: unsupported ord ${String(ord)}; use 1, 2, Infinity, a positive number or 'fro'`);
+  throw new RangeError(
+    `norm: unsupported ord ${String(ord)}; use 1, 2, Infinity, a positive number or 'fro'`,
+  );
 }
 
 function floatTensor(x: TensorLike): Tensor {
   const t = asTensor(x);
   return isFloat(t.dtype) ? t : astype(t, 'float32');
 }
-

@@ -16,7 +16,9 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   }
   const resolved = shape.map((d) => (d === -1 ? t.size / Math.max(1, sizeOf(known)) : d));
   if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== t.size) {
-    throw new Error(`reshape: cannot reshape ${fmt(t.shape)} (${t.size} elements) into ${fmt(shape)}`);
+    throw new Error(
+      `reshape: cannot reshape ${fmt(t.shape)} (${t.size} elements) into ${fmt(shape)}`,
+    );
   }
   return shapesEqual(resolved, t.shape) ? t : bind1(P.reshape, [t], { shape: resolved });
 }
@@ -39,19 +41,31 @@ export function expandDims(x: TensorLike, axis: number): Tensor {
 /** Removes size-1 axes (all of them when `axis` is undefined). */
 export function squeeze(x: TensorLike, axis?: Axis): Tensor {
   const t = asTensor(x);
-  const axes = axis === undefined ? t.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axis, t.ndim);
+  const axes =
+    axis === undefined
+      ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+      : normalizeAxes('squeeze', axis, t.ndim);
   for (const a of axes) {
-    if (t.shape[a] !== 1) throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, not 1, in shape ${fmt(t.shape)}`);
+    if (t.shape[a] !== 1)
+      throw new Error(`squeeze: axis ${a} has size ${t.shape[a]}, not 1, in shape ${fmt(t.shape)}`);
   }
-  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    t,
+    t.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Permutes axes; reverses them when `axes` is undefined. @example np.transpose(x, [0, 2, 1]) */
 export function transpose(x: TensorLike, axes?: readonly number[]): Tensor {
   const t = asTensor(x);
-  const perm = axes === undefined ? t.shape.map((_, i) => t.ndim - 1 - i) : axes.map((a) => normalizeAxis('transpose', a, t.ndim));
+  const perm =
+    axes === undefined
+      ? t.shape.map((_, i) => t.ndim - 1 - i)
+      : axes.map((a) => normalizeAxis('transpose', a, t.ndim));
   if (perm.length !== t.ndim || new Set(perm).size !== perm.length) {
-    throw new Error(`transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${t.ndim} axes of ${fmt(t.shape)}`);
+    throw new Error(
+      `transpose: axes ${JSON.stringify(axes)} are not a permutation of the ${t.ndim} axes of ${fmt(t.shape)}`,
+    );
   }
   return perm.every((p, i) => p === i) ? t : bind1(P.transpose, [t], { perm });
 }
@@ -79,10 +93,14 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
   const ts = promote(...xs);
   const shape = ts[0].shape;
   for (const t of ts) {
-    if (!shapesEqual(t.shape, shape)) throw new Error(`stack: shapes differ: ${ts.map((u) => fmt(u.shape)).join(', ')}`);
+    if (!shapesEqual(t.shape, shape))
+      throw new Error(`stack: shapes differ: ${ts.map((u) => fmt(u.shape)).join(', ')}`);
   }
   const a = normalizeAxis('stack', axis, shape.length + 1);
-  return concatenate(ts.map((t) => expandDims(t, a)), a);
+  return concatenate(
+    ts.map((t) => expandDims(t, a)),
+    a,
+  );
 }
 
 /**
@@ -96,7 +114,9 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
   let cuts: number[];
   if (typeof sections === 'number') {
     if (!Number.isInteger(sections) || sections <= 0 || n % sections !== 0) {
-      throw new Error(`split: axis ${a} of size ${n} does not divide into ${sections} equal sections`);
+      throw new Error(
+        `split: axis ${a} of size ${n} does not divide into ${sections} equal sections`,
+      );
     }
     cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
   } else cuts = [...sections];
@@ -115,11 +135,15 @@ export function sliceStatic(
 ): Tensor {
   const t = asTensor(x);
   const { starts, limits, steps } = params;
-  const ok = [starts, limits, steps].every((p) => p.length === t.ndim) &&
+  const ok =
+    [starts, limits, steps].every((p) => p.length === t.ndim) &&
     t.shape.every((d, i) => starts[i] >= 0 && limits[i] <= d && steps[i] >= 1);
-  if (!ok) throw new Error(`slice: bounds ${JSON.stringify(params)} do not fit shape ${fmt(t.shape)}`);
+  if (!ok)
+    throw new Error(`slice: bounds ${JSON.stringify(params)} do not fit shape ${fmt(t.shape)}`);
   const full = t.shape.every((d, i) => starts[i] === 0 && limits[i] === d && steps[i] === 1);
-  return full ? t : bind1(P.slice, [t], { starts: [...starts], limits: [...limits], steps: [...steps] });
+  return full
+    ? t
+    : bind1(P.slice, [t], { starts: [...starts], limits: [...limits], steps: [...steps] });
 }
 
 /** Zero padding with `lo` before, `hi` after and `interior` between elements on each axis. */
@@ -128,21 +152,45 @@ export function padStatic(
   params: { lo: readonly number[]; hi: readonly number[]; interior: readonly number[] },
 ): Tensor {
   const t = asTensor(x);
-  if (params.lo.every((v) => v === 0) && params.hi.every((v) => v === 0) && params.interior.every((v) => v === 0)) return t;
-  return bind1(P.pad, [t], { lo: [...params.lo], hi: [...params.hi], interior: [...params.interior] });
+  if (
+    params.lo.every((v) => v === 0) &&
+    params.hi.every((v) => v === 0) &&
+    params.interior.every((v) => v === 0)
+  )
+    return t;
+  return bind1(P.pad, [t], {
+    lo: [...params.lo],
+    hi: [...params.hi],
+    interior: [...params.interior],
+  });
 }
 
 /**
  * Pads with a constant: `padWidth` is [before, after] per axis (or one pair for all).
  * @example np.pad(x, [[1, 1], [0, 2]])
  */
-export function pad(x: TensorLike, padWidth: readonly (readonly [number, number])[] | readonly [number, number], constantValue = 0): Tensor {
+export function pad(
+  x: TensorLike,
+  padWidth: readonly (readonly [number, number])[] | readonly [number, number],
+  constantValue = 0,
+): Tensor {
   const t = asTensor(x);
-  const pairs = (typeof padWidth[0] === 'number' ? t.shape.map(() => padWidth) : padWidth) as readonly (readonly [number, number])[];
-  if (pairs.length !== t.ndim || pairs.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))) {
-    throw new Error(`pad: padWidth ${JSON.stringify(padWidth)} must give [before, after] >= 0 for each of the ${t.ndim} axes`);
+  const pairs = (
+    typeof padWidth[0] === 'number' ? t.shape.map(() => padWidth) : padWidth
+  ) as readonly (readonly [number, number])[];
+  if (
+    pairs.length !== t.ndim ||
+    pairs.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))
+  ) {
+    throw new Error(
+      `pad: padWidth ${JSON.stringify(padWidth)} must give [before, after] >= 0 for each of the ${t.ndim} axes`,
+    );
   }
-  const params = { lo: pairs.map((p) => p[0]), hi: pairs.map((p) => p[1]), interior: pairs.map(() => 0) };
+  const params = {
+    lo: pairs.map((p) => p[0]),
+    hi: pairs.map((p) => p[1]),
+    interior: pairs.map(() => 0),
+  };
   const padded = padStatic(t, params);
   if (constantValue === 0) return padded;
   // Add the constant only where the padding is: 1 - pad(ones) is 1 there and 0 on the data.
@@ -180,7 +228,12 @@ export function takeIndices(x: Tensor, indices: Tensor, axis: number): Tensor {
 }
 
 /** Adds rows of `ct` into zeros of `shape` at `indices` along `axis` (the transpose of take). */
-export function scatterAddIndices(ct: Tensor, indices: Tensor, axis: number, shape: readonly number[]): Tensor {
+export function scatterAddIndices(
+  ct: Tensor,
+  indices: Tensor,
+  axis: number,
+  shape: readonly number[],
+): Tensor {
   return bind1(P.scatterAdd, [ct, indices], { axis, shape: [...shape] });
 }
 
@@ -193,8 +246,14 @@ export function index(x: TensorLike, spec: readonly (number | string | null)[]):
   const ellipsis = spec.indexOf('...');
   const used = spec.filter((s) => s !== null && s !== '...').length;
   if (used > t.ndim) throw new Error(`index: too many indices (${used}) for shape ${fmt(t.shape)}`);
-  const expanded = ellipsis < 0 ? [...spec, ...Array<string>(t.ndim - used).fill(':')]
-    : [...spec.slice(0, ellipsis), ...Array<string>(t.ndim - used).fill(':'), ...spec.slice(ellipsis + 1)];
+  const expanded =
+    ellipsis < 0
+      ? [...spec, ...Array<string>(t.ndim - used).fill(':')]
+      : [
+          ...spec.slice(0, ellipsis),
+          ...Array<string>(t.ndim - used).fill(':'),
+          ...spec.slice(ellipsis + 1),
+        ];
   const starts: number[] = [];
   const limits: number[] = [];
   const steps: number[] = [];
@@ -242,11 +301,20 @@ interface ParsedSlice {
 /** Parses 'start:stop:step' for an axis of size d, with NumPy's clamping and negative indices. */
 function parseSlice(s: string, d: number, axis: number): ParsedSlice {
   const parts = s.split(':');
-  const num = (p: string | undefined) => (p === undefined || p.trim() === '' ? undefined : Number(p));
+  const num = (p: string | undefined) =>
+    p === undefined || p.trim() === '' ? undefined : Number(p);
   const [a, b, c] = [num(parts[0]), num(parts[1]), num(parts[2])];
   const step = c ?? 1;
-  if (parts.length < 2 || parts.length > 3 || !Number.isInteger(step) || step === 0 || [a, b].some((v) => v !== undefined && !Number.isInteger(v))) {
-    throw new Error(`index: cannot parse ${JSON.stringify(s)} as a slice for axis ${axis} (use 'start:stop:step')`);
+  if (
+    parts.length < 2 ||
+    parts.length > 3 ||
+    !Number.isInteger(step) ||
+    step === 0 ||
+    [a, b].some((v) => v !== undefined && !Number.isInteger(v))
+  ) {
+    throw new Error(
+      `index: cannot parse ${JSON.stringify(s)} as a slice for axis ${axis} (use 'start:stop:step')`,
+    );
   }
   const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
   const wrapNeg = (v: number) => (v < 0 ? v + d : v);

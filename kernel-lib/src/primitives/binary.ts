@@ -21,7 +21,9 @@ function binary(name: string, scalar: ScalarFn, rules: Rules, outDType?: 'bool')
   return {
     name,
     abstractEval: (xs) => binaryAval(name, xs, outDType),
-    impl: ([a, b], _p, [out]) => [wrap(a.backend.elementwise(scalar, [a, b], out.shape, out.dtype), out)],
+    impl: ([a, b], _p, [out]) => [
+      wrap(a.backend.elementwise(scalar, [a, b], out.shape, out.dtype), out),
+    ],
     flops: (_i, [out]) => sizeOf(out.shape),
     ...rules,
   };
@@ -32,7 +34,12 @@ function fromPartials(partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Te
   return {
     jvp: ([da, db], [a, b], [y]) => {
       const [pa, pb] = partials(a, b, y);
-      return [addTangents(linear(da, (t) => ops.mul(t, pa)), linear(db, (t) => ops.mul(t, pb)))];
+      return [
+        addTangents(
+          linear(da, (t) => ops.mul(t, pa)),
+          linear(db, (t) => ops.mul(t, pb)),
+        ),
+      ];
     },
     vjp: ([ct], [a, b], [y]) => {
       const [pa, pb] = partials(a, b, y);
@@ -57,13 +64,29 @@ export const sub = binary('sub', (a, b) => a - b, {
 
 // d(a b) = da b + a db
 export const mul = binary('mul', (a, b) => a * b, {
-  jvp: ([da, db], [a, b]) => [addTangents(linear(da, (t) => ops.mul(t, b)), linear(db, (t) => ops.mul(a, t)))],
-  vjp: ([ct], [a, b]) => [unbroadcast(ops.mul(ct, b), a.shape), unbroadcast(ops.mul(a, ct), b.shape)],
+  jvp: ([da, db], [a, b]) => [
+    addTangents(
+      linear(da, (t) => ops.mul(t, b)),
+      linear(db, (t) => ops.mul(a, t)),
+    ),
+  ],
+  vjp: ([ct], [a, b]) => [
+    unbroadcast(ops.mul(ct, b), a.shape),
+    unbroadcast(ops.mul(a, ct), b.shape),
+  ],
 });
 
 // d(a / b) = da / b - (a / b²) db = (da - y db) / b
 export const div = binary('div', (a, b) => a / b, {
-  jvp: ([da, db], [, b], [y]) => [linear(addTangents(da, linear(db, (t) => ops.neg(ops.mul(y, t)))), (t) => ops.div(t, b))],
+  jvp: ([da, db], [, b], [y]) => [
+    linear(
+      addTangents(
+        da,
+        linear(db, (t) => ops.neg(ops.mul(y, t))),
+      ),
+      (t) => ops.div(t, b),
+    ),
+  ],
   vjp: ([ct], [a, b], [y]) => {
     const ctOverB = ops.div(ct, b);
     return [unbroadcast(ctOverB, a.shape), unbroadcast(ops.neg(ops.mul(ctOverB, y)), b.shape)];
@@ -85,15 +108,26 @@ export const pow = binary(
 );
 
 // d max(a, b) = da where a > b, db where b > a, and (da + db) / 2 at ties (convention, as JAX).
-export const maximum = binary('maximum', (a, b) => (a > b || Number.isNaN(a) ? a : b), fromPartials((a, b) => tieSplit(a, b)));
+export const maximum = binary(
+  'maximum',
+  (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  fromPartials((a, b) => tieSplit(a, b)),
+);
 
 // d min(a, b): the mirror image of maximum, with the same half-and-half split at ties.
-export const minimum = binary('minimum', (a, b) => (a < b || Number.isNaN(a) ? a : b), fromPartials((a, b) => tieSplit(b, a)));
+export const minimum = binary(
+  'minimum',
+  (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  fromPartials((a, b) => tieSplit(b, a)),
+);
 
 /** Partials of max(a, b): 1 for the larger operand, 1/2 each at a tie. */
 function tieSplit(a: Tensor, b: Tensor): [Tensor, Tensor] {
   const shape = broadcastShapes('maximum', a.shape, b.shape);
-  const wa = ops.add(ops.astype(ops.greater(a, b), a.dtype), ops.mul(ops.astype(ops.equal(a, b), a.dtype), 0.5));
+  const wa = ops.add(
+    ops.astype(ops.greater(a, b), a.dtype),
+    ops.mul(ops.astype(ops.equal(a, b), a.dtype), 0.5),
+  );
   return [ops.broadcastTo(wa, shape), ops.broadcastTo(ops.sub(1, wa), shape)];
 }
 

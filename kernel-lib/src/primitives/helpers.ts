@@ -48,7 +48,9 @@ export function sameDType(op: string, xs: readonly Aval[]): DType {
 /** Throws unless `x` has a floating dtype. */
 export function requireFloat(op: string, x: Aval): void {
   if (!isFloat(x.dtype)) {
-    throw new TypeError(`${op}: expected a float32 or float64 tensor, got ${x.dtype} ${fmt(x.shape)}`);
+    throw new TypeError(
+      `${op}: expected a float32 or float64 tensor, got ${x.dtype} ${fmt(x.shape)}`,
+    );
   }
 }
 

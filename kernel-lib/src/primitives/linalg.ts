@@ -10,7 +10,12 @@ import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
 import { addTangents, linear, requireFloat, unbroadcast, wrap } from './helpers';
-import { cholesky as choleskyKernel, luFactor, luSolve, symmetricEigen } from '../backends/cpu/linalg';
+import {
+  cholesky as choleskyKernel,
+  luFactor,
+  luSolve,
+  symmetricEigen,
+} from '../backends/cpu/linalg';
 import { tensorFromHost } from '../backends';
 
 type NoParams = Record<string, never>;
@@ -48,7 +53,8 @@ function perMatrix(
 /** The symmetric part of a row-major n x n matrix. */
 function symmetrize(m: Float64Array, n: number): Float64Array {
   const s = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s[i * n + j] = 0.5 * (m[i * n + j] + m[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) s[i * n + j] = 0.5 * (m[i * n + j] + m[j * n + i]);
   return s;
 }
 
@@ -66,8 +72,16 @@ export const matmul: Primitive<NoParams> = {
     return [{ shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]], dtype: a.dtype }];
   },
   impl: ([a, b], _p, [out]) => [wrap(a.backend.matmul(a, b, out.shape), out)],
-  jvp: ([da, db], [a, b]) => [addTangents(linear(da, (t) => ops.matmul(t, b)), linear(db, (t) => ops.matmul(a, t)))],
-  vjp: ([ct], [a, b]) => [unbroadcast(ops.matmul(ct, mT(b)), a.shape), unbroadcast(ops.matmul(mT(a), ct), b.shape)],
+  jvp: ([da, db], [a, b]) => [
+    addTangents(
+      linear(da, (t) => ops.matmul(t, b)),
+      linear(db, (t) => ops.matmul(a, t)),
+    ),
+  ],
+  vjp: ([ct], [a, b]) => [
+    unbroadcast(ops.matmul(ct, mT(b)), a.shape),
+    unbroadcast(ops.matmul(mT(a), ct), b.shape),
+  ],
   flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
 };
 
@@ -77,7 +91,9 @@ export const solve: Primitive<NoParams> = {
   abstractEval: ([a, b]) => {
     const n = squareSize('solve', a);
     if (b.shape.length < 2 || b.shape[b.shape.length - 2] !== n || b.dtype !== a.dtype) {
-      throw new Error(`solve: right-hand side ${b.dtype}${fmt(b.shape)} does not match matrix ${a.dtype}${fmt(a.shape)}`);
+      throw new Error(
+        `solve: right-hand side ${b.dtype}${fmt(b.shape)} does not match matrix ${a.dtype}${fmt(a.shape)}`,
+      );
     }
     if (!ops.shapesEqual(a.shape.slice(0, -2), b.shape.slice(0, -2))) {
       throw new Error(`solve: batch shapes differ: ${fmt(a.shape)} and ${fmt(b.shape)}`);
@@ -91,17 +107,29 @@ export const solve: Primitive<NoParams> = {
     return perMatrix(a, [out], (m, _n, t) => {
       const perm = new Int32Array(n);
       luFactor(m, n, perm);
-      return [luSolve(m, perm, n, Float64Array.from(bData.subarray(t * n * k, (t + 1) * n * k)), k)];
+      return [
+        luSolve(m, perm, n, Float64Array.from(bData.subarray(t * n * k, (t + 1) * n * k)), k),
+      ];
     });
   },
-  jvp: ([da, db], [a], [y]) => [linear(addTangents(db, linear(da, (t) => ops.neg(ops.matmul(t, y)))), (t) => ops.solve(a, t))],
+  jvp: ([da, db], [a], [y]) => [
+    linear(
+      addTangents(
+        db,
+        linear(da, (t) => ops.neg(ops.matmul(t, y))),
+      ),
+      (t) => ops.solve(a, t),
+    ),
+  ],
   vjp: ([ct], [a], [y]) => {
     const ctB = ops.solve(mT(a), ct);
     return [ops.neg(ops.matmul(ctB, mT(y))), ctB];
   },
   flops: ([a, b]) => {
     const n = a.shape[a.shape.length - 1];
-    return sizeOf(a.shape.slice(0, -2)) * ((2 / 3) * n ** 3 + 2 * n * n * b.shape[b.shape.length - 1]);
+    return (
+      sizeOf(a.shape.slice(0, -2)) * ((2 / 3) * n ** 3 + 2 * n * n * b.shape[b.shape.length - 1])
+    );
   },
 };
 
@@ -146,7 +174,11 @@ export const cholesky: Primitive<NoParams> = {
   impl: ([a], _p, [out]) => perMatrix(a, [out], (m, n) => [choleskyKernel(symmetrize(m, n), n)]),
   jvp: ([da], _x, [l]) => {
     const n = l.shape[l.shape.length - 1];
-    return [linear(da, (t) => ops.matmul(l, ops.mul(phiMask(n, l), ops.solve(l, mT(ops.solve(l, sym(t)))))))];
+    return [
+      linear(da, (t) =>
+        ops.matmul(l, ops.mul(phiMask(n, l), ops.solve(l, mT(ops.solve(l, sym(t)))))),
+      ),
+    ];
   },
   vjp: ([ct], _x, [l]) => {
     const n = l.shape[l.shape.length - 1];
@@ -154,7 +186,7 @@ export const cholesky: Primitive<NoParams> = {
     const z = ops.solve(mT(l), p);
     return [sym(mT(ops.solve(mT(l), mT(z))))];
   },
-  flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * a.shape[a.shape.length - 1] ** 3 / 3,
+  flops: ([a]) => (sizeOf(a.shape.slice(0, -2)) * a.shape[a.shape.length - 1] ** 3) / 3,
 };
 
 /** F_ij = 1/(w_j - w_i) off the diagonal, 0 on it (infinite for repeated eigenvalues). */
@@ -183,7 +215,10 @@ export const eigh: Primitive<NoParams> = {
     return [ops.diagonal(m), ops.matmul(v, ops.mul(eigenGapInverse(w), m))];
   },
   vjp: ([ctW, ctV], _x, [w, v]) => {
-    const inner = ops.add(ops.mul(ops.expandDims(ctW, -1), ops.eye(w.shape[w.shape.length - 1], w.dtype)), ops.mul(eigenGapInverse(w), ops.matmul(mT(v), ctV)));
+    const inner = ops.add(
+      ops.mul(ops.expandDims(ctW, -1), ops.eye(w.shape[w.shape.length - 1], w.dtype)),
+      ops.mul(eigenGapInverse(w), ops.matmul(mT(v), ctV)),
+    );
     return [sym(ops.matmul(v, ops.matmul(inner, mT(v))))];
   },
   flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * 9 * a.shape[a.shape.length - 1] ** 3,

@@ -15,10 +15,17 @@ const reducedAval = (x: Aval, axes: readonly number[], dtype = x.dtype): Aval =>
 
 /** Puts the reduced axes back as size 1, so `y` broadcasts against `x`. */
 function keepDims(y: Tensor, x: Tensor, axes: readonly number[]): Tensor {
-  return ops.reshape(y, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  return ops.reshape(
+    y,
+    x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+  );
 }
 
-function reduction(kind: ReduceKind, name: string, rules: Pick<Primitive<AxesParams>, 'jvp' | 'vjp'>): Primitive<AxesParams> {
+function reduction(
+  kind: ReduceKind,
+  name: string,
+  rules: Pick<Primitive<AxesParams>, 'jvp' | 'vjp'>,
+): Primitive<AxesParams> {
   return {
     name,
     abstractEval: ([x], { axes }) => [reducedAval(x, axes)],
@@ -42,7 +49,9 @@ function extremeRules(): Pick<Primitive<AxesParams>, 'jvp' | 'vjp'> {
   };
   return {
     // d max(x) = sum(dx * w) with w = 1/k on the k entries equal to the max (convention, as JAX).
-    jvp: ([dx], [x], [y], { axes }) => [linear(dx, (t) => ops.sum(ops.mul(t, share(x, y, axes)), axes))],
+    jvp: ([dx], [x], [y], { axes }) => [
+      linear(dx, (t) => ops.sum(ops.mul(t, share(x, y, axes)), axes)),
+    ],
     vjp: ([ct], [x], [y], { axes }) => [ops.mul(keepDims(ct, x, axes), share(x, y, axes))],
   };
 }

@@ -14,7 +14,9 @@ export const reshape: Primitive<{ shape: readonly number[] }> = {
   name: 'reshape',
   abstractEval: ([x], { shape }) => {
     if (sizeOf(shape) !== sizeOf(x.shape)) {
-      throw new Error(`reshape: cannot reshape ${fmt(x.shape)} (${sizeOf(x.shape)} elements) into ${fmt(shape)}`);
+      throw new Error(
+        `reshape: cannot reshape ${fmt(x.shape)} (${sizeOf(x.shape)} elements) into ${fmt(shape)}`,
+      );
     }
     return [{ shape, dtype: x.dtype }];
   },
@@ -29,10 +31,20 @@ export const broadcastTo: Primitive<{ shape: readonly number[] }> = {
   name: 'broadcast_to',
   abstractEval: ([x], { shape }) => {
     const out = broadcastShapes('broadcastTo', x.shape, shape);
-    if (!shapesEqual(out, shape)) throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+    if (!shapesEqual(out, shape))
+      throw new Error(`broadcastTo: cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
     return [{ shape, dtype: x.dtype }];
   },
-  impl: ([x], _p, [out]) => [wrap(x.backend.readStrided(x, { offset: 0, strides: broadcastStrides(x.shape, out.shape) }, out.shape), out)],
+  impl: ([x], _p, [out]) => [
+    wrap(
+      x.backend.readStrided(
+        x,
+        { offset: 0, strides: broadcastStrides(x.shape, out.shape) },
+        out.shape,
+      ),
+      out,
+    ),
+  ],
   jvp: ([dx], _x, _y, { shape }) => [linear(dx, (t) => ops.broadcastTo(t, shape))],
   vjp: ([ct], [x]) => [unbroadcast(ct, x.shape)],
 };
@@ -43,7 +55,12 @@ export const transpose: Primitive<{ perm: readonly number[] }> = {
   abstractEval: ([x], { perm }) => [{ shape: perm.map((p) => x.shape[p]), dtype: x.dtype }],
   impl: ([x], { perm }, [out]) => {
     const strides = stridesOf(x.shape);
-    return [wrap(x.backend.readStrided(x, { offset: 0, strides: perm.map((p) => strides[p]) }, out.shape), out)];
+    return [
+      wrap(
+        x.backend.readStrided(x, { offset: 0, strides: perm.map((p) => strides[p]) }, out.shape),
+        out,
+      ),
+    ];
   },
   jvp: ([dx], _x, _y, { perm }) => [linear(dx, (t) => ops.transpose(t, perm))],
   vjp: ([ct], _x, _y, { perm }) => [ops.transpose(ct, inversePermutation(perm))],
@@ -55,10 +72,15 @@ export function inversePermutation(perm: readonly number[]): number[] {
   return inv;
 }
 
-type SliceParams = { starts: readonly number[]; limits: readonly number[]; steps: readonly number[] };
+type SliceParams = {
+  starts: readonly number[];
+  limits: readonly number[];
+  steps: readonly number[];
+};
 
 /** Length of `range(start, limit, step)` for a positive step. */
-const rangeLength = (start: number, limit: number, step: number) => Math.max(0, Math.ceil((limit - start) / step));
+const rangeLength = (start: number, limit: number, step: number) =>
+  Math.max(0, Math.ceil((limit - start) / step));
 
 // d slice(x) = slice(dx); its transpose pads the cotangent back into zeros.
 export const slice: Primitive<SliceParams> = {
@@ -69,13 +91,25 @@ export const slice: Primitive<SliceParams> = {
   impl: ([x], { starts, steps }, [out]) => {
     const strides = stridesOf(x.shape);
     const offset = starts.reduce((acc, s, i) => acc + s * strides[i], 0);
-    return [wrap(x.backend.readStrided(x, { offset, strides: strides.map((s, i) => s * steps[i]) }, out.shape), out)];
+    return [
+      wrap(
+        x.backend.readStrided(
+          x,
+          { offset, strides: strides.map((s, i) => s * steps[i]) },
+          out.shape,
+        ),
+        out,
+      ),
+    ];
   },
   jvp: ([dx], _x, _y, params) => [linear(dx, (t) => ops.sliceStatic(t, params))],
   vjp: ([ct], [x], _y, { starts, steps }) => [
     ops.padStatic(ct, {
       lo: starts,
-      hi: x.shape.map((d, i) => d - (ct.shape[i] === 0 ? starts[i] : starts[i] + (ct.shape[i] - 1) * steps[i] + 1)),
+      hi: x.shape.map(
+        (d, i) =>
+          d - (ct.shape[i] === 0 ? starts[i] : starts[i] + (ct.shape[i] - 1) * steps[i] + 1),
+      ),
       interior: steps.map((s) => s - 1),
     }),
   ],
@@ -87,7 +121,10 @@ type PadParams = { lo: readonly number[]; hi: readonly number[]; interior: reado
 export const pad: Primitive<PadParams> = {
   name: 'pad',
   abstractEval: ([x], { lo, hi, interior }) => [
-    { shape: x.shape.map((d, i) => lo[i] + hi[i] + d + Math.max(0, d - 1) * interior[i]), dtype: x.dtype },
+    {
+      shape: x.shape.map((d, i) => lo[i] + hi[i] + d + Math.max(0, d - 1) * interior[i]),
+      dtype: x.dtype,
+    },
   ],
   impl: ([x], { lo, interior }, [out]) => {
     const strides = stridesOf(out.shape);
@@ -113,8 +150,14 @@ export const concatenate: Primitive<{ axis: number }> = {
   abstractEval: (xs, { axis }) => {
     const first = xs[0];
     for (const x of xs) {
-      if (x.dtype !== first.dtype || x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
-        throw new Error(`concatenate: shapes must agree except on axis ${axis}: ${xs.map((a) => `${a.dtype}${fmt(a.shape)}`).join(', ')}`);
+      if (
+        x.dtype !== first.dtype ||
+        x.shape.length !== first.shape.length ||
+        x.shape.some((d, i) => i !== axis && d !== first.shape[i])
+      ) {
+        throw new Error(
+          `concatenate: shapes must agree except on axis ${axis}: ${xs.map((a) => `${a.dtype}${fmt(a.shape)}`).join(', ')}`,
+        );
       }
     }
     const shape = [...first.shape];
@@ -131,7 +174,12 @@ export const concatenate: Primitive<{ axis: number }> = {
     });
     return [wrap(xs[0].backend.writeStrided(parts, out.shape, out.dtype), out)];
   },
-  jvp: (dxs, xs, _y, { axis }) => [ops.concatenate(dxs.map((t, i) => t ?? ops.zerosLike(xs[i])), axis)],
+  jvp: (dxs, xs, _y, { axis }) => [
+    ops.concatenate(
+      dxs.map((t, i) => t ?? ops.zerosLike(xs[i])),
+      axis,
+    ),
+  ],
   vjp: ([ct], xs, _y, { axis }) => {
     let at = 0;
     return xs.map((x) => {
@@ -162,7 +210,11 @@ export const flip: Primitive<{ axes: readonly number[] }> = {
 };
 
 /** Output shape of take: the indices' shape replaces `axis`. */
-const takeShape = (x: readonly number[], idx: readonly number[], axis: number) => [...x.slice(0, axis), ...idx, ...x.slice(axis + 1)];
+const takeShape = (x: readonly number[], idx: readonly number[], axis: number) => [
+  ...x.slice(0, axis),
+  ...idx,
+  ...x.slice(axis + 1),
+];
 
 // d take(x, i) = take(dx, i); its transpose scatter-adds the cotangent back (repeats accumulate).
 export const take: Primitive<{ axis: number }> = {
@@ -174,7 +226,8 @@ export const take: Primitive<{ axis: number }> = {
   impl: ([x, idx], { axis }, [out]) => {
     const n = x.shape[axis];
     for (const i of idx.readSync()) {
-      if (i < 0 || i >= n) throw new RangeError(`take: index ${i} is out of bounds for axis ${axis} with size ${n}`);
+      if (i < 0 || i >= n)
+        throw new RangeError(`take: index ${i} is out of bounds for axis ${axis} with size ${n}`);
     }
     return [wrap(x.backend.take(x, idx, axis, out.shape), out)];
   },
@@ -186,9 +239,23 @@ export const take: Primitive<{ axis: number }> = {
 export const scatterAdd: Primitive<{ axis: number; shape: readonly number[] }> = {
   name: 'scatter_add',
   abstractEval: ([ct], { shape }) => [{ shape, dtype: ct.dtype }],
-  impl: ([ct, idx], { axis }, [out]) => [wrap(ct.backend.scatterAdd(ct, idx, axis, out.shape), out)],
-  jvp: ([dct], [, idx], _y, { axis, shape }) => [linear(dct, (t) => ops.scatterAddIndices(t, idx, axis, shape))],
+  impl: ([ct, idx], { axis }, [out]) => [
+    wrap(ct.backend.scatterAdd(ct, idx, axis, out.shape), out),
+  ],
+  jvp: ([dct], [, idx], _y, { axis, shape }) => [
+    linear(dct, (t) => ops.scatterAddIndices(t, idx, axis, shape)),
+  ],
   vjp: ([ct], [, idx], _y, { axis }) => [ops.takeIndices(ct, idx, axis), null],
 };
 
-export const shapePrimitives = { reshape, broadcastTo, transpose, slice, pad, concatenate, flip, take, scatterAdd };
+export const shapePrimitives = {
+  reshape,
+  broadcastTo,
+  transpose,
+  slice,
+  pad,
+  concatenate,
+  flip,
+  take,
+  scatterAdd,
+};

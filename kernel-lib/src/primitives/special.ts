@@ -18,19 +18,33 @@ export const where: Primitive<Record<string, never>> = {
     if (c.dtype !== 'bool') {
       throw new TypeError(`where: condition must be bool, got ${c.dtype} ${fmt(c.shape)}`);
     }
-    return [{ shape: broadcastShapes('where', c.shape, a.shape, b.shape), dtype: sameDType('where', [a, b]) }];
+    return [
+      {
+        shape: broadcastShapes('where', c.shape, a.shape, b.shape),
+        dtype: sameDType('where', [a, b]),
+      },
+    ];
   },
   impl: ([c, a, b], _p, [out]) => [
-    wrap(c.backend.elementwise((s, x, y) => (s ? x : y), [c, a, b], out.shape, out.dtype), out),
+    wrap(
+      c.backend.elementwise((s, x, y) => (s ? x : y), [c, a, b], out.shape, out.dtype),
+      out,
+    ),
   ],
   jvp: ([, da, db], [c, a, b], [y]) => {
     if (da === null && db === null) return [null];
     const zero = ops.zerosLike(y);
-    return [ops.where(c, da ?? ops.broadcastTo(zero, a.shape), db ?? ops.broadcastTo(zero, b.shape))];
+    return [
+      ops.where(c, da ?? ops.broadcastTo(zero, a.shape), db ?? ops.broadcastTo(zero, b.shape)),
+    ];
   },
   vjp: ([ct], [c, a, b]) => {
     const zero = ops.zerosLike(ct);
-    return [null, unbroadcast(ops.where(c, ct, zero), a.shape), unbroadcast(ops.where(c, zero, ct), b.shape)];
+    return [
+      null,
+      unbroadcast(ops.where(c, ct, zero), a.shape),
+      unbroadcast(ops.where(c, zero, ct), b.shape),
+    ];
   },
   flops: (_i, [out]) => sizeOf(out.shape),
 };
@@ -40,12 +54,21 @@ export const convert: Primitive<{ dtype: DType }> = {
   name: 'convert_element_type',
   abstractEval: ([x], { dtype }) => [{ shape: x.shape, dtype: checkDType(dtype, 'astype') }],
   impl: ([x], { dtype }, [out]) => {
-    const f = dtype === 'bool' ? (a: number) => (a !== 0 ? 1 : 0) : dtype === 'int32' ? Math.trunc : (a: number) => a;
+    const f =
+      dtype === 'bool'
+        ? (a: number) => (a !== 0 ? 1 : 0)
+        : dtype === 'int32'
+          ? Math.trunc
+          : (a: number) => a;
     return [wrap(x.backend.elementwise(f, [x], x.shape, dtype), out)];
   },
   // d cast(x) = cast(dx) between float types; zero into or out of integer types.
-  jvp: ([dx], [x], _y, { dtype }) => [isFloat(dtype) && isFloat(x.dtype) ? linear(dx, (t) => ops.astype(t, dtype)) : null],
-  vjp: ([ct], [x], _y, { dtype }) => [isFloat(dtype) && isFloat(x.dtype) ? ops.astype(ct, x.dtype) : null],
+  jvp: ([dx], [x], _y, { dtype }) => [
+    isFloat(dtype) && isFloat(x.dtype) ? linear(dx, (t) => ops.astype(t, dtype)) : null,
+  ],
+  vjp: ([ct], [x], _y, { dtype }) => [
+    isFloat(dtype) && isFloat(x.dtype) ? ops.astype(ct, x.dtype) : null,
+  ],
 };
 
 /** The identity whose derivative is zero: `stopGradient`. */
@@ -71,11 +94,19 @@ export const customJvpCall: Primitive<CustomJvpParams> = {
   abstractEval: () => [],
   impl: (xs, { fn }) => fn(...xs) as never,
   // The user's rule, with symbolic zeros instantiated.
-  jvp: (dxs, xs, _ys, { rule }) => rule([...xs], dxs.map((t, i) => t ?? ops.zerosLike(xs[i])))[1],
+  jvp: (dxs, xs, _ys, { rule }) =>
+    rule(
+      [...xs],
+      dxs.map((t, i) => t ?? ops.zerosLike(xs[i])),
+    )[1],
   // The tangent map t -> rule(xs, t)[1] is linear, so its transpose is its VJP (at any point).
   vjp: (cts, xs, _ys, { rule }) => {
     const tangentMap = (...ts: Tensor[]) => rule([...xs], ts)[1];
-    return vjpOf(tangentMap, xs.map((x) => ops.zerosLike(x)), cts);
+    return vjpOf(
+      tangentMap,
+      xs.map((x) => ops.zerosLike(x)),
+      cts,
+    );
   },
 };
 
@@ -101,8 +132,13 @@ export const customVjpCall: Primitive<CustomVjpParams> = {
   // ct -> bwd(res, ct) applied to dx (the transpose of the transpose).
   jvp: (dxs, xs, ys, { fwd, bwd }) => {
     const [, residuals] = fwd([...xs]);
-    const pullback = (...cts: Tensor[]) => bwd(residuals, cts).map((t, i) => t ?? ops.zerosLike(xs[i]));
-    return vjpOf(pullback, ys.map((y) => ops.zerosLike(y)), dxs.map((t, i) => t ?? ops.zerosLike(xs[i])));
+    const pullback = (...cts: Tensor[]) =>
+      bwd(residuals, cts).map((t, i) => t ?? ops.zerosLike(xs[i]));
+    return vjpOf(
+      pullback,
+      ys.map((y) => ops.zerosLike(y)),
+      dxs.map((t, i) => t ?? ops.zerosLike(xs[i])),
+    );
   },
   vjp: () => {
     throw new Error('custom_vjp_call: reverse mode goes through vjpWithResiduals (internal error)');
@@ -110,7 +146,11 @@ export const customVjpCall: Primitive<CustomVjpParams> = {
 };
 
 /** VJP of `f` at `xs` applied to `cts`, via the transforms (installed to avoid an import cycle). */
-let vjpOf: (f: (...xs: Tensor[]) => Tensor[], xs: Tensor[], cts: readonly Tensor[]) => Tangent[] = () => {
+let vjpOf: (
+  f: (...xs: Tensor[]) => Tensor[],
+  xs: Tensor[],
+  cts: readonly Tensor[],
+) => Tangent[] = () => {
   throw new Error('custom rules used before the transforms were loaded');
 };
 

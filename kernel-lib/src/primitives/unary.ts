@@ -44,7 +44,12 @@ function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): U
 export const neg: Unary = {
   name: 'neg',
   abstractEval: ([x]) => [x],
-  impl: ([x], _p, [out]) => [wrap(x.backend.elementwise((a) => -a, [x], x.shape, x.dtype), out)],
+  impl: ([x], _p, [out]) => [
+    wrap(
+      x.backend.elementwise((a) => -a, [x], x.shape, x.dtype),
+      out,
+    ),
+  ],
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
   flops: (_i, [out]) => sizeOf(out.shape),

@@ -28,7 +28,11 @@ export function customJvp<F extends (...xs: Tensor[]) => Outs>(
       const [o, t] = rule(xs, dxs);
       return [toList(o), toList(t)];
     };
-    const outs = bind(customJvpCall, args.map((a) => asTensor(a)), { name: fn.name || 'customJvp', fn: flatFn, rule: flatRule });
+    const outs = bind(
+      customJvpCall,
+      args.map((a) => asTensor(a)),
+      { name: fn.name || 'customJvp', fn: flatFn, rule: flatRule },
+    );
     return single ? outs[0] : outs;
   };
   return wrapped as F;
@@ -57,7 +61,11 @@ export function customVjp<F extends (...xs: Tensor[]) => Outs>(
       return [toList(o), r];
     };
     const flatBwd = (r: unknown, cts: Tensor[]) => bwd(r, single ? cts[0] : cts);
-    const outs = bind(customVjpCall, args.map((a) => asTensor(a)), { name: fn.name || 'customVjp', fn: flatFn, fwd: flatFwd, bwd: flatBwd });
+    const outs = bind(
+      customVjpCall,
+      args.map((a) => asTensor(a)),
+      { name: fn.name || 'customVjp', fn: flatFn, fwd: flatFwd, bwd: flatBwd },
+    );
     return single ? outs[0] : outs;
   };
   return wrapped as F;

@@ -15,19 +15,27 @@ export interface GradOptions {
 }
 
 /** Calls `f` with the chosen arguments replaced, so transforms can differentiate them alone. */
-export function selectArgs(op: string, args: readonly unknown[], argnums: number | readonly number[]) {
+export function selectArgs(
+  op: string,
+  args: readonly unknown[],
+  argnums: number | readonly number[],
+) {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const i of nums) {
     if (!Number.isInteger(i) || i < 0 || i >= args.length) {
-      throw new RangeError(`${op}: argnums ${i} is out of range for ${args.length} positional argument(s)`);
+      throw new RangeError(
+        `${op}: argnums ${i} is out of range for ${args.length} positional argument(s)`,
+      );
     }
   }
   const chosen = nums.map((i) => args[i]);
-  const withChosen = (f: (...a: never[]) => unknown) => (...replaced: unknown[]) => {
-    const full = [...args];
-    nums.forEach((i, k) => (full[i] = replaced[k]));
-    return f(...(full as never[]));
-  };
+  const withChosen =
+    (f: (...a: never[]) => unknown) =>
+    (...replaced: unknown[]) => {
+      const full = [...args];
+      nums.forEach((i, k) => (full[i] = replaced[k]));
+      return f(...(full as never[]));
+    };
   return { nums, chosen, withChosen };
 }
 
@@ -35,7 +43,9 @@ function checkDifferentiable(op: string, tree: unknown): void {
   const [leaves] = tensorLeaves(tree);
   for (const l of leaves) {
     if (!isFloat(l.dtype)) {
-      throw new TypeError(`${op}: can only differentiate with respect to float32/float64 inputs, got ${l.dtype}${fmt(l.shape)}`);
+      throw new TypeError(
+        `${op}: can only differentiate with respect to float32/float64 inputs, got ${l.dtype}${fmt(l.shape)}`,
+      );
     }
   }
 }

@@ -39,7 +39,14 @@ class GraphTrace extends Trace {
     super(level);
   }
 
-  addNode(primitive: string, params: Record<string, unknown>, inputs: number[], value: Tensor, flops: number, label?: string): number {
+  addNode(
+    primitive: string,
+    params: Record<string, unknown>,
+    inputs: number[],
+    value: Tensor,
+    flops: number,
+    label?: string,
+  ): number {
     const id = this.nodes.length;
     const node: GraphNode = {
       id,
@@ -69,7 +76,11 @@ class GraphTrace extends Trace {
     const inputs = tracers.map((t) => t.nodeId);
     return ys.map((y, i) => {
       const name = ys.length > 1 ? `${prim.name}[${i}]` : prim.name;
-      return new GraphTracer(this, y, this.addNode(name, plainParams(params), inputs, y, i === 0 ? flops : 0));
+      return new GraphTracer(
+        this,
+        y,
+        this.addNode(name, plainParams(params), inputs, y, i === 0 ? flops : 0),
+      );
     });
   }
 }
@@ -98,7 +109,12 @@ function summarize(t: Tensor): NonNullable<GraphNodePayload['summary']> {
     }
   }
   const n = data.length - nonFinite;
-  return { min: toJsonNumber(n ? min : NaN), max: toJsonNumber(n ? max : NaN), mean: toJsonNumber(n ? sum / n : NaN), nonFinite };
+  return {
+    min: toJsonNumber(n ? min : NaN),
+    max: toJsonNumber(n ? max : NaN),
+    mean: toJsonNumber(n ? sum / n : NaN),
+    nonFinite,
+  };
 }
 
 /** A captured primitive graph; displays as adlab's graph MIME type with an HTML table fallback. */
@@ -130,7 +146,11 @@ export class Graph {
       nodes: this.nodes.map((n) => ({ ...n })),
       inputs: [...this.inputs],
       outputs: [...this.outputs],
-      totals: { nodes: this.nodes.length, flops: this.flops, bytes: this.nodes.reduce((s, n) => s + n.bytes, 0) },
+      totals: {
+        nodes: this.nodes.length,
+        flops: this.flops,
+        bytes: this.nodes.reduce((s, n) => s + n.bytes, 0),
+      },
     };
   }
 
@@ -144,7 +164,10 @@ export class Graph {
 
   toMimeBundle(): MimeBundle {
     const rows = this.nodes
-      .map((n) => `<tr><td>%${n.id}</td><td>${escapeHtml(n.primitive)}</td><td>${n.inputs.map((i) => `%${i}`).join(', ')}</td><td>${escapeHtml(n.dtype)}[${n.shape.join(', ')}]</td><td>${n.flops}</td><td>${n.phase}</td></tr>`)
+      .map(
+        (n) =>
+          `<tr><td>%${n.id}</td><td>${escapeHtml(n.primitive)}</td><td>${n.inputs.map((i) => `%${i}`).join(', ')}</td><td>${escapeHtml(n.dtype)}[${n.shape.join(', ')}]</td><td>${n.flops}</td><td>${n.phase}</td></tr>`,
+      )
       .join('');
     const html = `<div><b>graph</b> ${escapeHtml(this.name)} · ${this.nodes.length} nodes · ${this.flops} FLOPs</div><table><tr><th>id</th><th>primitive</th><th>inputs</th><th>output</th><th>FLOPs</th><th>pass</th></tr>${rows}</table>`;
     return { [MIME.graph]: this.toPayload(), 'text/html': html, 'text/plain': this.toString() };
@@ -155,18 +178,34 @@ export class Graph {
  * Records the primitive graph of `f` applied to `args` (any transformed function too).
  * @example makeGraph(grad((x) => np.sum(np.tanh(x))))(x)
  */
-export function makeGraph(f: (...args: never[]) => unknown, options: { summaries?: boolean; name?: string } = {}) {
+export function makeGraph(
+  f: (...args: never[]) => unknown,
+  options: { summaries?: boolean; name?: string } = {},
+) {
   return (...args: unknown[]): Graph =>
     withTrace(
       (level) => new GraphTrace(level, options.summaries ?? false),
       (trace) => {
         const [xs, inDef] = tensorLeaves(args);
-        const inputs = xs.map((x, i) => new GraphTracer(trace, x, trace.addNode('input', {}, [], x, 0, `arg ${i}`)));
+        const inputs = xs.map(
+          (x, i) => new GraphTracer(trace, x, trace.addNode('input', {}, [], x, 0, `arg ${i}`)),
+        );
         const out = f(...(unflatten(inDef, inputs) as never[]));
         const [outs, outDef] = tensorLeaves(out);
-        const outIds = outs.map((y) => (isTracerOf(y, trace) ? (y as GraphTracer).nodeId : trace.lift(y).nodeId));
-        const result = unflatten(outDef, outs.map((y) => (isTracerOf(y, trace) ? (y as GraphTracer).primal : y)));
-        return new Graph(options.name ?? (f.name || 'f'), trace.nodes, inputs.map((t) => t.nodeId), outIds, result);
+        const outIds = outs.map((y) =>
+          isTracerOf(y, trace) ? (y as GraphTracer).nodeId : trace.lift(y).nodeId,
+        );
+        const result = unflatten(
+          outDef,
+          outs.map((y) => (isTracerOf(y, trace) ? (y as GraphTracer).primal : y)),
+        );
+        return new Graph(
+          options.name ?? (f.name || 'f'),
+          trace.nodes,
+          inputs.map((t) => t.nodeId),
+          outIds,
+          result,
+        );
       },
     );
 }

@@ -28,8 +28,17 @@ function basis(x: Tensor, i: number): Tensor {
 }
 
 /** Stacks per-element results (index k of `rows`) into blocks of shape lead ++ trail. */
-function assemble(rows: Tensor[], lead: readonly number[], trail: readonly number[], leadFirst: boolean): Tensor {
-  if (rows.length === 0) return reshape(zerosLike(tensorFromHost(allocate('float32', 0), [0], 'float32')), [...lead, ...trail]);
+function assemble(
+  rows: Tensor[],
+  lead: readonly number[],
+  trail: readonly number[],
+  leadFirst: boolean,
+): Tensor {
+  if (rows.length === 0)
+    return reshape(zerosLike(tensorFromHost(allocate('float32', 0), [0], 'float32')), [
+      ...lead,
+      ...trail,
+    ]);
   const stacked = stack(rows, 0); // [count, ...other]
   if (leadFirst) return reshape(stacked, [...lead, ...trail]);
   // rows are indexed by the trailing (input) element: move that axis to the end.
@@ -47,21 +56,43 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
   return (...args: unknown[]): any => {
     const { chosen, withChosen } = selectArgs('jacfwd', args, argnums);
     const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
-    const g = typeof argnums === 'number' ? (x: unknown) => withChosen(f)(x) : (...xs: unknown[]) => withChosen(f)(...xs);
+    const g =
+      typeof argnums === 'number'
+        ? (x: unknown) => withChosen(f)(x)
+        : (...xs: unknown[]) => withChosen(f)(...xs);
     const primals = typeof argnums === 'number' ? [inTree] : chosen;
     const [xs, inDef] = tensorLeaves(inTree);
     // columns[j][e] = leaves of J e for input leaf j, element e
     const columns = xs.map((x, j) =>
       Array.from({ length: x.size }, (_, e) => {
         const tangents = xs.map((y, k) => (k === j ? basis(y, e) : zerosLike(y)));
-        const [, dy] = jvp(g as never, primals, typeof argnums === 'number' ? [unflatten(inDef, tangents)] : (unflatten(inDef, tangents) as unknown[]));
+        const [, dy] = jvp(
+          g as never,
+          primals,
+          typeof argnums === 'number'
+            ? [unflatten(inDef, tangents)]
+            : (unflatten(inDef, tangents) as unknown[]),
+        );
         return tensorLeaves(dy)[0];
       }),
     );
     const [outs, outDef] = tensorLeaves(g(...primals));
-    return unflatten(outDef, outs.map((y, i) =>
-      unflatten(inDef, xs.map((x, j) => assemble(columns[j].map((c) => c[i]), y.shape, x.shape, false))),
-    ));
+    return unflatten(
+      outDef,
+      outs.map((y, i) =>
+        unflatten(
+          inDef,
+          xs.map((x, j) =>
+            assemble(
+              columns[j].map((c) => c[i]),
+              y.shape,
+              x.shape,
+              false,
+            ),
+          ),
+        ),
+      ),
+    );
   };
 }
 
@@ -86,9 +117,22 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
         return tensorLeaves(typeof argnums === 'number' ? grads[0] : grads)[0];
       }),
     );
-    return unflatten(outDef, outs.map((y, i) =>
-      unflatten(inDef, xs.map((x, j) => assemble(rows[i].map((r) => r[j]), y.shape, x.shape, true))),
-    ));
+    return unflatten(
+      outDef,
+      outs.map((y, i) =>
+        unflatten(
+          inDef,
+          xs.map((x, j) =>
+            assemble(
+              rows[i].map((r) => r[j]),
+              y.shape,
+              x.shape,
+              true,
+            ),
+          ),
+        ),
+      ),
+    );
   };
 }
 
@@ -111,7 +155,12 @@ export interface HvpOptions {
  * `tangents` are the argument lists (all arguments are differentiated); the result has their
  * structure. @example hvp(f, [x], [v]) // H(x) v
  */
-export function hvp(f: (...args: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: HvpOptions = {}): any {
+export function hvp(
+  f: (...args: never[]) => unknown,
+  primals: readonly unknown[],
+  tangents: readonly unknown[],
+  options: HvpOptions = {},
+): any {
   const { mode = 'fwd-rev' } = options;
   const all = primals.map((_, i) => i);
   const gradAll = grad(f, { argnums: all });
@@ -124,7 +173,8 @@ export function hvp(f: (...args: never[]) => unknown, primals: readonly unknown[
       return gs.map((g, i) => vdot(g, vs[i])).reduce((a, b) => add(a, b));
     };
     out = grad(inner as never, { argnums: all })(...primals) as unknown[];
-  } else throw new RangeError(`hvp: mode must be 'fwd-rev' or 'rev-rev', got ${JSON.stringify(mode)}`);
+  } else
+    throw new RangeError(`hvp: mode must be 'fwd-rev' or 'rev-rev', got ${JSON.stringify(mode)}`);
   return primals.length === 1 ? out[0] : out;
 }
 
@@ -133,7 +183,10 @@ export function hvp(f: (...args: never[]) => unknown, primals: readonly unknown[
  * Each call of jvpFn is one forward-mode pass (f is re-run with tangents; nothing is stored).
  * @example const [y, fJvp] = linearize(f, x); fJvp(v)
  */
-export function linearize<Out>(f: (...args: never[]) => Out, ...primals: unknown[]): [Out, (...tangents: unknown[]) => Out] {
+export function linearize<Out>(
+  f: (...args: never[]) => Out,
+  ...primals: unknown[]
+): [Out, (...tangents: unknown[]) => Out] {
   const out = f(...(primals as never[]));
   return [out, (...tangents: unknown[]) => jvp(f, primals, tangents)[1]];
 }

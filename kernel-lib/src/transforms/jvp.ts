@@ -39,24 +39,37 @@ class JvpTrace extends Trace {
  * Returns [output, J·tangent] with the output's pytree structure.
  * @example const [y, dy] = jvp((x) => np.sin(x), [x], [np.onesLike(x)])
  */
-export function jvp<Out>(f: (...args: never[]) => Out, primals: readonly unknown[], tangents: readonly unknown[]): [Out, Out] {
+export function jvp<Out>(
+  f: (...args: never[]) => Out,
+  primals: readonly unknown[],
+  tangents: readonly unknown[],
+): [Out, Out] {
   const [xs, inDef] = tensorLeaves(primals);
   const [dxs] = tensorLeaves(tangents);
-  if (dxs.length !== xs.length) throw new Error(`jvp: ${xs.length} primal leaves but ${dxs.length} tangent leaves`);
+  if (dxs.length !== xs.length)
+    throw new Error(`jvp: ${xs.length} primal leaves but ${dxs.length} tangent leaves`);
   xs.forEach((x, i) => {
     if (!shapesEqual(x.shape, dxs[i].shape) || x.dtype !== dxs[i].dtype) {
-      throw new Error(`jvp: tangent ${i} is ${dxs[i].dtype}${fmt(dxs[i].shape)} but its primal is ${x.dtype}${fmt(x.shape)}`);
+      throw new Error(
+        `jvp: tangent ${i} is ${dxs[i].dtype}${fmt(dxs[i].shape)} but its primal is ${x.dtype}${fmt(x.shape)}`,
+      );
     }
   });
   return withTrace(
     (level) => new JvpTrace(level),
     (trace) => {
-      const inputs = xs.map((x, i) => new JvpTracer(trace, x, dxs[i]));
+      const inputs = xs.map((x, i) => new JvpTracer(trace, x, isFloat(x.dtype) ? dxs[i] : null));
       const out = f(...(unflatten(inDef, inputs) as never[]));
       const [outs, outDef] = tensorLeaves(out);
       return [
-        unflatten<Out>(outDef, outs.map((y) => (isTracerOf(y, trace) ? (y as JvpTracer).primal : y))),
-        unflatten<Out>(outDef, outs.map((y) => tangentOf(y, trace))),
+        unflatten<Out>(
+          outDef,
+          outs.map((y) => (isTracerOf(y, trace) ? (y as JvpTracer).primal : y)),
+        ),
+        unflatten<Out>(
+          outDef,
+          outs.map((y) => tangentOf(y, trace)),
+        ),
       ];
     },
   );
@@ -66,4 +79,3 @@ function tangentOf(y: Tensor, trace: JvpTrace): Tensor {
   const t = isTracerOf(y, trace) ? (y as JvpTracer).tangent : null;
   return t ?? zerosLike(isTracerOf(y, trace) ? (y as JvpTracer).primal : y);
 }
-

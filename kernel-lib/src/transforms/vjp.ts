@@ -126,11 +126,16 @@ export function vjp<Out = Tensor>(
       const outPrimals = outs.map((y) => (isTracerOf(y, trace) ? (y as ReverseTracer).primal : y));
       const pullback = (ct: Out): unknown[] => {
         const [cts] = tensorLeaves(ct);
-        if (cts.length !== outs.length) throw new Error(`vjp: pullback expects ${outs.length} cotangent leaves, got ${cts.length}`);
+        if (cts.length !== outs.length)
+          throw new Error(
+            `vjp: pullback expects ${outs.length} cotangent leaves, got ${cts.length}`,
+          );
         const seeds = new Map<number, Tensor>();
         outs.forEach((y, i) => {
           if (!shapesEqual(cts[i].shape, y.shape)) {
-            throw new Error(`vjp: cotangent ${i} has shape ${fmt(cts[i].shape)} but the output has shape ${fmt(y.shape)}`);
+            throw new Error(
+              `vjp: cotangent ${i} has shape ${fmt(cts[i].shape)} but the output has shape ${fmt(y.shape)}`,
+            );
           }
           if (isTracerOf(y, trace) && (y as ReverseTracer).id !== UNTRACKED) {
             const id = (y as ReverseTracer).id;
@@ -150,7 +155,10 @@ export function vjp<Out = Tensor>(
 /** Replaces this trace's tracers in an aux tree by their primal values. */
 function unwrapTree(tree: unknown, trace: ReverseTrace): unknown {
   const [leaves, def] = flatten(tree);
-  return unflatten(def, leaves.map((l) => (isTracerOf(l, trace) ? (l as ReverseTracer).primal : l)));
+  return unflatten(
+    def,
+    leaves.map((l) => (isTracerOf(l, trace) ? (l as ReverseTracer).primal : l)),
+  );
 }
 
 installVjpOf((f, xs, cts) => {

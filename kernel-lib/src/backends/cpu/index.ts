@@ -27,9 +27,12 @@ export const cpuBackend: Backend = {
         outDtype,
       ),
     ),
-  reduce: (kind, x, axes, outDtype) => cpuBackend.fromHost(reduce(kind, data(x), x.shape, axes, outDtype)),
-  matmul: (a, b, outShape) => cpuBackend.fromHost(matmul(data(a), a.shape, data(b), b.shape, outShape, a.dtype)),
-  readStrided: (x, view, outShape) => cpuBackend.fromHost(readStrided(data(x), view, outShape, x.dtype)),
+  reduce: (kind, x, axes, outDtype) =>
+    cpuBackend.fromHost(reduce(kind, data(x), x.shape, axes, outDtype)),
+  matmul: (a, b, outShape) =>
+    cpuBackend.fromHost(matmul(data(a), a.shape, data(b), b.shape, outShape, a.dtype)),
+  readStrided: (x, view, outShape) =>
+    cpuBackend.fromHost(readStrided(data(x), view, outShape, x.dtype)),
   writeStrided: (parts, outShape, dtype) =>
     cpuBackend.fromHost(
       writeStrided(

@@ -40,7 +40,13 @@ export function luFactor(a: Float64Array, n: number, perm: Int32Array): number {
 }
 
 /** Solves A X = B given A's LU factors; B is n x m row-major; returns X. */
-export function luSolve(lu: Float64Array, perm: Int32Array, n: number, b: Float64Array, m: number): Float64Array {
+export function luSolve(
+  lu: Float64Array,
+  perm: Int32Array,
+  n: number,
+  b: Float64Array,
+  m: number,
+): Float64Array {
   const x = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) x[i * m + j] = b[perm[i] * m + j];
   for (let i = 0; i < n; i++) {

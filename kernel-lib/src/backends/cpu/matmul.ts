@@ -39,7 +39,11 @@ export function matmul(
 }
 
 /** Offsets of each output batch element into an operand whose batch shape broadcasts. */
-function batchOffsets(shape: readonly number[], outBatch: readonly number[], matSize: number): number[] {
+function batchOffsets(
+  shape: readonly number[],
+  outBatch: readonly number[],
+  matSize: number,
+): number[] {
   const total = sizeOf(outBatch);
   const own = stridesOf(shape);
   const lead = outBatch.length - shape.length;

@@ -4,7 +4,11 @@ import { sizeOf } from '../../core/shape';
 import type { StridedView } from '../backend';
 
 /** Calls `visit(outIndex, sourcePosition)` for every element of `shape` under `view`. */
-function walk(shape: readonly number[], view: StridedView, visit: (i: number, pos: number) => void): void {
+function walk(
+  shape: readonly number[],
+  view: StridedView,
+  visit: (i: number, pos: number) => void,
+): void {
   const n = sizeOf(shape);
   const rank = shape.length;
   const idx = new Array<number>(rank).fill(0);
@@ -22,7 +26,12 @@ function walk(shape: readonly number[], view: StridedView, visit: (i: number, po
 }
 
 /** `out[i] = src[view(i)]`. */
-export function readStrided(src: TypedArray, view: StridedView, outShape: readonly number[], dtype: DType): TypedArray {
+export function readStrided(
+  src: TypedArray,
+  view: StridedView,
+  outShape: readonly number[],
+  dtype: DType,
+): TypedArray {
   const out = allocate(dtype, sizeOf(outShape));
   walk(outShape, view, (i, pos) => {
     out[i] = src[pos];

@@ -1,0 +1,142 @@
+/**
+ * checkGrads: tests a function's derivatives the way adlab tests its own rules. Forward mode is
+ * compared with central finite differences in float64; reverse mode with forward mode through the
+ * adjoint identity <w, J u> = <Jᵀ w, u>; order 2 repeats both checks on x -> J(x) u.
+ */
+import { isFloat } from '../core/dtype';
+import { tensorLeaves } from '../core/pytree';
+import { Tensor } from '../core/tensor';
+import { astype } from '../numpy/convert';
+import { add, mul } from '../numpy/math';
+import { normal, key, split } from '../numpy/random';
+import { jvp } from '../transforms/jvp';
+import { vjp } from '../transforms/vjp';
+
+/** Options of {@link checkGrads}. */
+export interface CheckGradsOptions {
+  /** Highest derivative order to check (default 2). */
+  order?: number;
+  /** Which modes to check (default both). */
+  modes?: readonly ('fwd' | 'rev')[];
+  /** Finite-difference step (default 1e-6, float64). */
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  /** Seed for the random directions. */
+  seed?: number;
+}
+
+/** One comparison made by checkGrads. */
+export interface GradCheck {
+  order: number;
+  mode: 'fwd' | 'rev';
+  /** Largest |a - b| / (atol + rtol |b|) over the compared elements; <= 1 passes. */
+  worst: number;
+  /** Largest absolute error. */
+  maxAbsError: number;
+}
+
+type Fn = (...xs: Tensor[]) => unknown;
+
+const float64 = (x: Tensor) => (isFloat(x.dtype) ? astype(x, 'float64') : x);
+const leaves = (tree: unknown) => tensorLeaves(tree)[0];
+
+function randomLike(xs: Tensor[], seed: number): Tensor[] {
+  const keys = split(key(seed), xs.length);
+  return xs.map((x, i) => (isFloat(x.dtype) ? normal(keys[i], x.shape, 'float64') : x));
+}
+
+function vdotAll(a: Tensor[], b: Tensor[]): number {
+  let s = 0;
+  a.forEach((x, i) => {
+    if (!isFloat(x.dtype)) return;
+    const p = x.dataSync();
+    const q = b[i].dataSync();
+    for (let k = 0; k < p.length; k++) s += p[k] * q[k];
+  });
+  return s;
+}
+
+function compare(got: number[], want: number[], atol: number, rtol: number) {
+  let worst = 0;
+  let maxAbsError = 0;
+  got.forEach((g, i) => {
+    const w = want[i];
+    const err = Number.isNaN(g) && Number.isNaN(w) ? 0 : g === w ? 0 : Math.abs(g - w);
+    maxAbsError = Math.max(maxAbsError, Number.isNaN(err) ? Infinity : err);
+    worst = Math.max(worst, Number.isNaN(err) ? Infinity : err / (atol + rtol * Math.abs(w)));
+  });
+  return { worst, maxAbsError };
+}
+
+/** Flattened float values of the leaves of a result. */
+function values(tree: unknown): number[] {
+  return leaves(tree)
+    .filter((t) => isFloat(t.dtype))
+    .flatMap((t) => Array.from(t.dataSync()));
+}
+
+/**
+ * Checks the derivatives of `f` at `args` up to `options.order`; throws an Error describing the
+ * first mismatch and returns every comparison made.
+ * @example checkGrads((x) => np.sum(np.tanh(x)), [np.array([0.3, -1.2])])
+ */
+export function checkGrads(
+  f: Fn,
+  args: readonly Tensor[],
+  options: CheckGradsOptions = {},
+): GradCheck[] {
+  const { order = 2, modes = ['fwd', 'rev'], atol = 1e-6, rtol = 1e-5, seed = 0 } = options;
+  const eps = options.eps ?? 1e-6;
+  const xs = args.map(float64);
+  const report: GradCheck[] = [];
+  const run = (g: Fn, level: number) => {
+    const u = randomLike(xs, seed + 7 * level);
+    const [, dy] = jvp(g as never, xs, u);
+    const plus = g(...xs.map((x, i) => (isFloat(x.dtype) ? add(x, mul(u[i], eps)) : x)));
+    const minus = g(...xs.map((x, i) => (isFloat(x.dtype) ? add(x, mul(u[i], -eps)) : x)));
+    const minusValues = values(minus);
+    const fd = values(plus).map((p, i) => (p - minusValues[i]) / (2 * eps));
+    const jvpValues = values(dy);
+    if (modes.includes('fwd')) record(level, 'fwd', compare(jvpValues, fd, atol, rtol));
+    if (modes.includes('rev')) {
+      const [y, pullback] = vjp(g as never, xs);
+      const ys = leaves(y);
+      const w = randomLike(ys, seed + 7 * level + 3);
+      const ct = pullback(
+        (ys.length === 1 && y instanceof Tensor ? w[0] : structureLike(y, w)) as never,
+      );
+      const lhs = vdotAll(w, leaves(dy));
+      const rhs = vdotAll(leaves(ct), u);
+      record(level, 'rev', compare([rhs], [lhs], atol, rtol));
+    }
+    if (level < order) run((...zs: Tensor[]) => jvp(g as never, zs, u)[1], level + 1);
+  };
+  const record = (
+    level: number,
+    mode: 'fwd' | 'rev',
+    r: { worst: number; maxAbsError: number },
+  ) => {
+    report.push({ order: level, mode, ...r });
+    if (!(r.worst <= 1)) {
+      throw new Error(
+        `checkGrads: order ${level} ${mode === 'fwd' ? 'JVP vs finite differences' : 'VJP vs JVP (adjoint identity)'} mismatch: max abs error ${r.maxAbsError.toExponential(3)} (atol ${atol}, rtol ${rtol})`,
+      );
+    }
+  };
+  run(f, 1);
+  return report;
+}
+
+/** Rebuilds `w` into the structure of `y` (leaves in order). */
+function structureLike(y: unknown, w: Tensor[]): unknown {
+  let i = 0;
+  const build = (v: unknown): unknown => {
+    if (v instanceof Tensor) return w[i++];
+    if (Array.isArray(v)) return v.map(build);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, build(x)]));
+    return v;
+  };
+  return build(y);
+}
