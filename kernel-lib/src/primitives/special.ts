@@ -31,12 +31,9 @@ export const where: Primitive<Record<string, never>> = {
       out,
     ),
   ],
-  jvp: ([, da, db], [c, a, b], [y]) => {
+  jvp: ([, da, db], [c, a, b]) => {
     if (da === null && db === null) return [null];
-    const zero = ops.zerosLike(y);
-    return [
-      ops.where(c, da ?? ops.broadcastTo(zero, a.shape), db ?? ops.broadcastTo(zero, b.shape)),
-    ];
+    return [ops.where(c, da ?? ops.zerosLike(a), db ?? ops.zerosLike(b))];
   },
   vjp: ([ct], [c, a, b]) => {
     const zero = ops.zerosLike(ct);
