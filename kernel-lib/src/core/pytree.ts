@@ -95,3 +95,10 @@ export function tensorLeaves(tree: unknown): [Tensor[], TreeDef] {
   const [leaves, def] = flatten(tree);
   return [leaves.map((l) => (l instanceof Tensor ? l : tensorOf(l))), def];
 }
+
+/**
+ * What transforms return: a pytree shaped by the function and its arguments, which TypeScript
+ * cannot follow through `grad`/`jacrev`; typed loosely so notebook code can index it directly.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TreeResult = any;

@@ -2,7 +2,7 @@
 import { isFloat } from '../core/dtype';
 import { fmt } from '../core/shape';
 import { Tensor } from '../core/tensor';
-import { tensorLeaves } from '../core/pytree';
+import { tensorLeaves, type TreeResult } from '../core/pytree';
 import { onesLike } from '../numpy/creation';
 import { vjp } from './vjp';
 
@@ -79,7 +79,7 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
  */
 export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const vg = valueAndGrad(f, options);
-  return (...args: unknown[]): any => {
+  return (...args: unknown[]): TreeResult => {
     const [value, g] = vg(...args);
     return options.hasAux ? [g, (value as unknown[])[1]] : g;
   };

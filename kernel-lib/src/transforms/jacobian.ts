@@ -4,7 +4,7 @@
  * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
  */
 import { allocate } from '../core/dtype';
-import { tensorLeaves, unflatten } from '../core/pytree';
+import { tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { stack, reshape } from '../numpy/shape';
@@ -53,7 +53,7 @@ function assemble(
  */
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): any => {
+  return (...args: unknown[]): TreeResult => {
     const { chosen, withChosen } = selectArgs('jacfwd', args, argnums);
     const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
     const g =
@@ -102,7 +102,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
  */
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): any => {
+  return (...args: unknown[]): TreeResult => {
     const { chosen, withChosen } = selectArgs('jacrev', args, argnums);
     const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
     const primals = typeof argnums === 'number' ? [inTree] : chosen;
