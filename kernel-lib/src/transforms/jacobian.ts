@@ -160,7 +160,7 @@ export function hvp(
   primals: readonly unknown[],
   tangents: readonly unknown[],
   options: HvpOptions = {},
-): any {
+): TreeResult {
   const { mode = 'fwd-rev' } = options;
   const all = primals.map((_, i) => i);
   const gradAll = grad(f, { argnums: all });
