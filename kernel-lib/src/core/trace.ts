@@ -86,8 +86,27 @@ export function bind1(prim: AnyPrimitive, xs: readonly Tensor[], params: unknown
   return bind(prim, xs, params)[0];
 }
 
+/** Sees every kernel run (debug tools such as NaN provenance); `undefined` when none is set. */
+export type EvalObserver = (
+  prim: AnyPrimitive,
+  xs: readonly ConcreteTensor[],
+  ys: readonly ConcreteTensor[],
+  params: unknown,
+) => void;
+
+let observer: EvalObserver | undefined;
+
+/** Installs (or with `undefined` removes) the observer of kernel runs; returns the previous one. */
+export function setEvalObserver(next: EvalObserver | undefined): EvalObserver | undefined {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
 /** Checks shapes and dtypes, then runs the kernel. */
 function evaluate(prim: AnyPrimitive, xs: readonly ConcreteTensor[], params: unknown): Tensor[] {
   const outs: Aval[] = prim.abstractEval(xs, params);
-  return prim.impl(xs, params, outs);
+  const ys = prim.impl(xs, params, outs);
+  if (observer) observer(prim, xs, ys, params);
+  return ys;
 }
