@@ -124,7 +124,7 @@ def test_import_from_adlab_in_a_cell(kc):
 
 def test_declarations_carry_over_between_cells(kc):
     assert run(kc, "const t = np.eye(3);").reply["status"] == "ok"
-    ex = run(kc, "const shape: number[] = t.shape;\nshape.length")
+    ex = run(kc, "const shape: readonly number[] = t.shape;\nshape.length")
     assert ex.result["data"]["text/plain"] == "2", ex.summary()
 
 
@@ -132,3 +132,9 @@ def test_stdout_is_a_stream(kc):
     ex = run(kc, 'console.log("hello")')
     assert [s["text"] for s in ex.of_type("stream")] == ["hello\n"]
     assert ex.of_type("execute_result") == []
+
+
+def test_type_only_exports_are_in_scope(kc):
+    ex = run(kc, "const kind: DType = 'float64';\nconst tree: TensorLike = [[1, 2]];\nkind")
+    assert ex.reply["status"] == "ok", ex.summary()
+    assert ex.result["data"]["text/plain"] == "float64"
