@@ -54,6 +54,14 @@ describe('error messages', () => {
       'jvp: tangent 0 is float32[3] but its primal is float32[2]',
     );
   });
+  it('vjp and jvp want argument lists', () => {
+    expect(() => vjp(np.sin, np.ones([2]) as never)).toThrow(
+      'vjp: primals must be the list of arguments, e.g. vjp(f, [x]) or vjp(f, [W, b])',
+    );
+    expect(() => jvp(np.sin, np.ones([2]) as never, [])).toThrow(
+      /jvp: primals and tangents must be lists/,
+    );
+  });
   it('a pullback checks cotangent shapes', () => {
     const [, pullback] = vjp(np.sin, [np.ones([2])]);
     expect(() => pullback(np.ones([3]) as never)).toThrow(

@@ -69,6 +69,10 @@ describe('conventions at singular points', () => {
     expect(d(safe, -1)).toBe(0);
     expect(d(safe, 4)).toBe(0.25);
   });
+  it('eigh: functions of the eigenvalues alone stay finite at repeated eigenvalues', () => {
+    const g = grad((a: Tensor) => np.sum(np.linalg.eigh(a)[0]))(np.eye(3, 'float64'));
+    expectClose(g, np.eye(3, 'float64'), 1e-12);
+  });
   it('logsumexp: -inf entries are exact with zero gradient; all -inf gives -inf', () => {
     const x = np.array([-Infinity, 0, Math.log(3)], 'float64');
     expectClose(np.logsumexp(x), Math.log(4), 1e-15);

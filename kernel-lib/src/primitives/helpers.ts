@@ -60,3 +60,20 @@ export const zeroDerivative = {
     ys.map(() => null),
   vjp: (_cts: readonly Tensor[], xs: readonly Tensor[]): Tangent[] => xs.map(() => null),
 };
+
+const symbolicZeros = new WeakSet<Tensor>();
+
+/**
+ * Zeros standing for a cotangent that never arrived (an unused output of a multi-output primitive).
+ * Rules may test `isSymbolicZero` to skip terms that would multiply 0 by an infinity (eigh).
+ */
+export function symbolicZero(like: Tensor): Tensor {
+  const z = ops.zerosLike(like);
+  symbolicZeros.add(z);
+  return z;
+}
+
+/** True for the zeros made by {@link symbolicZero}. */
+export function isSymbolicZero(t: Tensor): boolean {
+  return symbolicZeros.has(t);
+}

@@ -9,7 +9,7 @@ import type { Aval, Primitive } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
-import { addTangents, linear, requireFloat, unbroadcast, wrap } from './helpers';
+import { addTangents, isSymbolicZero, linear, requireFloat, unbroadcast, wrap } from './helpers';
 import {
   cholesky as choleskyKernel,
   luFactor,
@@ -215,10 +215,11 @@ export const eigh: Primitive<NoParams> = {
     return [ops.diagonal(m), ops.matmul(v, ops.mul(eigenGapInverse(w), m))];
   },
   vjp: ([ctW, ctV], _x, [w, v]) => {
-    const inner = ops.add(
-      ops.mul(ops.expandDims(ctW, -1), ops.eye(w.shape[w.shape.length - 1], w.dtype)),
-      ops.mul(eigenGapInverse(w), ops.matmul(mT(v), ctV)),
-    );
+    const n = w.shape[w.shape.length - 1];
+    let inner = ops.mul(ops.expandDims(ctW, -1), ops.eye(n, w.dtype));
+    // Skipped when V gets no cotangent, so functions of the eigenvalues alone stay finite at ties.
+    if (!isSymbolicZero(ctV))
+      inner = ops.add(inner, ops.mul(eigenGapInverse(w), ops.matmul(mT(v), ctV)));
     return [sym(ops.matmul(v, ops.matmul(inner, mT(v))))];
   },
   flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * 9 * a.shape[a.shape.length - 1] ** 3,

@@ -57,7 +57,7 @@ function checkDifferentiable(op: string, tree: unknown): void {
  */
 export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const { argnums = 0, hasAux = false } = options;
-  return (...args: unknown[]): [unknown, unknown] => {
+  return (...args: unknown[]): [TreeResult, TreeResult] => {
     const { chosen, withChosen } = selectArgs('grad', args, argnums);
     checkDifferentiable('grad', chosen);
     const [out, pullback, aux] = vjp(withChosen(f), chosen, { hasAux });

@@ -6,13 +6,14 @@
  */
 import { isFloat } from '../core/dtype';
 import type { AnyPrimitive, Tangent } from '../core/primitive';
-import { flatten, tensorLeaves, unflatten } from '../core/pytree';
+import { flatten, tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
 import { fmt, shapesEqual } from '../core/shape';
 import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
 import type { Tensor } from '../core/tensor';
 import { zerosLike } from '../numpy/creation';
 import { add } from '../numpy/math';
 import { installVjpOf } from '../primitives/special';
+import { symbolicZero } from '../primitives/helpers';
 
 /** Id of a value the tape does not track (constants, integer results). */
 const UNTRACKED = -1;
@@ -77,7 +78,7 @@ function backward(tape: readonly TapeEntry[], cts: Map<number, Tensor>): Map<num
     for (let k = tape.length - 1; k >= 0; k--) {
       const e = tape[k];
       if (!e.outputIds.some((id) => cts.has(id))) continue;
-      const outCts = e.outputIds.map((id, i) => cts.get(id) ?? zerosLike(e.ys[i]));
+      const outCts = e.outputIds.map((id, i) => cts.get(id) ?? symbolicZero(e.ys[i]));
       const inCts: Tangent[] = e.prim.vjpWithResiduals
         ? e.prim.vjpWithResiduals(outCts, e.residuals, e.params)
         : e.prim.vjp(outCts, e.xs, e.ys, e.params);
@@ -101,13 +102,18 @@ export type VjpResult<Out, In> = [out: Out, pullback: (ct: Out) => In, aux?: unk
 /**
  * Evaluates `f(...primals)` and returns its output with the pullback `ct => Jᵀ ct` (reverse mode).
  * With `hasAux`, `f` returns [out, aux] and aux comes back third, undifferentiated.
- * @example const [y, pullback] = vjp(f, x); const [dx] = pullback(np.onesLike(y))
+ * @example const [y, pullback] = vjp(f, [x]); const [dx] = pullback(np.onesLike(y))
  */
 export function vjp<Out = Tensor>(
   f: (...args: never[]) => unknown,
   primals: readonly unknown[],
   options: { hasAux?: boolean } = {},
-): [Out, (ct: Out) => unknown[], unknown] {
+): [Out, (ct: Out) => TreeResult, unknown] {
+  if (!Array.isArray(primals)) {
+    throw new TypeError(
+      'vjp: primals must be the list of arguments, e.g. vjp(f, [x]) or vjp(f, [W, b])',
+    );
+  }
   const [xs, inDef] = tensorLeaves(primals);
   return withTrace(
     (level) => new ReverseTrace(level),
