@@ -44,6 +44,9 @@ export function jvp<Out>(
   primals: readonly unknown[],
   tangents: readonly unknown[],
 ): [Out, Out] {
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) {
+    throw new TypeError('jvp: primals and tangents must be lists of arguments, e.g. jvp(f, [x], [v])');
+  }
   const [xs, inDef] = tensorLeaves(primals);
   const [dxs] = tensorLeaves(tangents);
   if (dxs.length !== xs.length)
