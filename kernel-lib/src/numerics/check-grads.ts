@@ -29,6 +29,8 @@ export interface CheckGradsOptions {
 /** One comparison made by checkGrads. */
 export interface GradCheck {
   order: number;
+  /** The function checked: 'f', then 'jvp(f)' (x -> J(x) u) and 'vjp(f)' (x -> J(x)ᵀ w). */
+  of: string;
   mode: 'fwd' | 'rev';
   /** Largest |a - b| / (atol + rtol |b|) over the compared elements; <= 1 passes. */
   worst: number;
@@ -90,7 +92,7 @@ export function checkGrads(
   const eps = options.eps ?? 1e-6;
   const xs = args.map(float64);
   const report: GradCheck[] = [];
-  const run = (g: Fn, level: number) => {
+  const run = (g: Fn, level: number, path: string) => {
     const u = randomLike(xs, seed + 7 * level);
     const [, dy] = jvp(g as never, xs, u);
     const plus = g(...xs.map((x, i) => (isFloat(x.dtype) ? add(x, mul(u[i], eps)) : x)));
@@ -98,33 +100,39 @@ export function checkGrads(
     const minusValues = values(minus);
     const fd = values(plus).map((p, i) => (p - minusValues[i]) / (2 * eps));
     const jvpValues = values(dy);
-    if (modes.includes('fwd')) record(level, 'fwd', compare(jvpValues, fd, atol, rtol));
+    if (modes.includes('fwd')) record(level, path, 'fwd', compare(jvpValues, fd, atol, rtol));
+    let pullbackOfW: Fn | undefined;
     if (modes.includes('rev')) {
       const [y, pullback] = vjp(g as never, xs);
       const ys = leaves(y);
       const w = randomLike(ys, seed + 7 * level + 3);
-      const ct = pullback(
-        (ys.length === 1 && y instanceof Tensor ? w[0] : structureLike(y, w)) as never,
-      );
+      const seedCt = (ys.length === 1 && y instanceof Tensor ? w[0] : structureLike(y, w)) as never;
+      const ct = pullback(seedCt);
+      pullbackOfW = (...zs: Tensor[]) => vjp(g as never, zs)[1](seedCt);
       const lhs = vdotAll(w, leaves(dy));
       const rhs = vdotAll(leaves(ct), u);
-      record(level, 'rev', compare([rhs], [lhs], atol, rtol));
+      record(level, path, 'rev', compare([rhs], [lhs], atol, rtol));
     }
-    if (level < order) run((...zs: Tensor[]) => jvp(g as never, zs, u)[1], level + 1);
+    // Second order and up: the same checks on x -> J(x) u and on x -> J(x)ᵀ w.
+    if (level < order) {
+      run((...zs: Tensor[]) => jvp(g as never, zs, u)[1], level + 1, `jvp(${path})`);
+      if (pullbackOfW) run(pullbackOfW, level + 1, `vjp(${path})`);
+    }
   };
   const record = (
     level: number,
+    path: string,
     mode: 'fwd' | 'rev',
     r: { worst: number; maxAbsError: number },
   ) => {
-    report.push({ order: level, mode, ...r });
+    report.push({ order: level, of: path, mode, ...r });
     if (!(r.worst <= 1)) {
       throw new Error(
-        `checkGrads: order ${level} ${mode === 'fwd' ? 'JVP vs finite differences' : 'VJP vs JVP (adjoint identity)'} mismatch: max abs error ${r.maxAbsError.toExponential(3)} (atol ${atol}, rtol ${rtol})`,
+        `checkGrads: order ${level} (${path}) ${mode === 'fwd' ? 'JVP vs finite differences' : 'VJP vs JVP (adjoint identity)'} mismatch: max abs error ${r.maxAbsError.toExponential(3)} (atol ${atol}, rtol ${rtol})`,
       );
     }
   };
-  run(f, 1);
+  run(f, 1, 'f');
   return report;
 }
 
