@@ -24,9 +24,25 @@ export const linalg = {
   norm,
 };
 
+/** Building blocks the rules use that users reach through `adlab/extend` instead. */
+const INTERNAL = [
+  'asTensor',
+  'promote',
+  'sliceStatic',
+  'padStatic',
+  'takeIndices',
+  'scatterAddIndices',
+  'sizeOf',
+  'shapesEqual',
+] as const;
+
+const publicOps = Object.fromEntries(
+  Object.entries(ops).filter(([name]) => !(INTERNAL as readonly string[]).includes(name)),
+) as Omit<typeof ops, (typeof INTERNAL)[number]>;
+
 /** Tensor functions after jax.numpy. @example np.sum(np.sin(np.linspace(0, 1, 5))) */
 export const np = {
-  ...ops,
+  ...publicOps,
   /** Variance (NumPy's name). */
   var: ops.variance,
   linalg,

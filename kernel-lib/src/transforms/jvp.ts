@@ -45,7 +45,9 @@ export function jvp<Out>(
   tangents: readonly unknown[],
 ): [Out, Out] {
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
-    throw new TypeError('jvp: primals and tangents must be lists of arguments, e.g. jvp(f, [x], [v])');
+    throw new TypeError(
+      'jvp: primals and tangents must be lists of arguments, e.g. jvp(f, [x], [v])',
+    );
   }
   const [xs, inDef] = tensorLeaves(primals);
   const [dxs] = tensorLeaves(tangents);
