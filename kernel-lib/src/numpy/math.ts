@@ -62,9 +62,13 @@ export const log = unary(U.log);
 export const log1p = unary(U.log1p);
 /** e^x - 1, accurate for small x. */
 export const expm1 = unary(U.expm1);
+/** Elementwise sine (radians). @example np.sin(np.linspace(0, Math.PI, 5)) */
 export const sin = unary(U.sin);
+/** Elementwise cosine (radians). */
 export const cos = unary(U.cos);
+/** Elementwise tangent (radians). */
 export const tan = unary(U.tan);
+/** Elementwise hyperbolic tangent. @example np.tanh(x) */
 export const tanh = unary(U.tanh);
 /** Square root; its derivative at 0 is +inf. */
 export const sqrt = unary(U.sqrt);
@@ -124,19 +128,28 @@ const compare =
   (prim: AnyPrimitive) =>
   (a: TensorLike, b: TensorLike): Tensor =>
     bind1(prim, promote(a, b));
+/** Elementwise a < b, a bool tensor. @example np.less(x, 0) */
 export const less = compare(B.less);
+/** Elementwise a <= b. */
 export const lessEqual = compare(B.lessEqual);
+/** Elementwise a > b. @example np.where(np.greater(x, 0), x, 0) */
 export const greater = compare(B.greater);
+/** Elementwise a >= b. */
 export const greaterEqual = compare(B.greaterEqual);
+/** Elementwise a == b. */
 export const equal = compare(B.equal);
+/** Elementwise a != b. */
 export const notEqual = compare(B.notEqual);
 
 const logical =
   (prim: AnyPrimitive) =>
   (a: TensorLike, b: TensorLike): Tensor =>
     bind1(prim, [astype(a, 'bool'), astype(b, 'bool')]);
+/** Elementwise logical and (inputs are converted to bool). */
 export const logicalAnd = logical(B.logicalAnd);
+/** Elementwise logical or. */
 export const logicalOr = logical(B.logicalOr);
+/** Elementwise logical exclusive or. */
 export const logicalXor = logical(B.logicalXor);
 /** Logical not. */
 export const logicalNot = (x: TensorLike): Tensor => bind1(U.logicalNot, [astype(x, 'bool')]);
