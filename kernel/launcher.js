@@ -32,11 +32,12 @@ const LIBRARY = 'adlab';
 /** Key under which a request carries its iopub sender and its error record (see AdlabServer). */
 const IOPUB = Symbol('adlab.iopub');
 const ERROR = Symbol('adlab.error');
+const SENT = Symbol('adlab.sent');
 
 /**
  * @typedef {(msgType: string, content: Record<string, unknown>) => void} IopubSender
  * @typedef {{ ename: string, evalue: string, traceback: string[] }} ErrorContent
- * @typedef {{ code: string, [IOPUB]?: IopubSender, [ERROR]?: ErrorContent }} ExecuteRequest
+ * @typedef {{ code: string, [IOPUB]?: IopubSender, [ERROR]?: ErrorContent, [SENT]?: number }} ExecuteRequest
  */
 
 /** The cell that runs now (or ran last): where results, errors and displays go. */
@@ -198,6 +199,8 @@ class AdlabHandler extends JupyterHandlerImpl {
     /** Execute requests received so far, and the last one to abort after a failure. */
     this.arrived = 0;
     this.abortUpTo = 0;
+    /** When the last cell failed (ms since epoch): requests sent before then are aborted. */
+    this.failedAt = 0;
     /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
   }
@@ -216,20 +219,26 @@ class AdlabHandler extends JupyterHandlerImpl {
   }
 
   /**
-   * Runs cells one at a time. After a failed cell, the requests that were already queued behind it
-   * are aborted (as ipykernel does with `stop_on_error`); requests sent later run normally. (tslab
-   * itself aborts everything that arrives in the next 200 ms, even requests sent after the reply.)
+   * Runs cells one at a time. After a failed cell, the requests queued behind it are aborted (as
+   * ipykernel does with `stop_on_error`): those that had arrived, and those whose header says they
+   * were sent before the failure (still in the socket while the cell ran). Requests sent later run
+   * normally. (tslab itself aborts everything arriving in the next 200 ms, even requests sent after
+   * the error reply.)
    * @param {ExecuteRequest & { stop_on_error?: boolean }} req
    */
   handleExecute(req, writeStream, writeDisplayData) {
     const seq = ++this.arrived;
     const run = this.queue.then(async () => {
-      if (seq <= this.abortUpTo) return { status: 'aborted' };
+      const sent = req[SENT] ?? Infinity;
+      if (seq <= this.abortUpTo || sent < this.failedAt) return { status: 'aborted' };
       try {
         const count = await this.handleExecuteImpl(req, writeStream, writeDisplayData);
         return { status: 'ok', execution_count: count.count };
       } catch (thrown) {
-        if (req.stop_on_error !== false) this.abortUpTo = this.arrived;
+        if (req.stop_on_error !== false) {
+          this.abortUpTo = this.arrived;
+          this.failedAt = Date.now();
+        }
         const count = /** @type {{ count?: number }} */ (thrown)?.count ?? current.executionCount;
         const err = req[ERROR] ?? {
           ename: nameOf(thrown),
@@ -285,7 +294,8 @@ class AdlabServer extends ZmqServer {
     const writeStream = (name, text) => send('stream', { name, text });
     const writeDisplayData = (data, update) =>
       send(update ? 'update_display_data' : 'display_data', data);
-    const req = { ...msg.content, [IOPUB]: send };
+    const sent = Date.parse(msg.header.date);
+    const req = { ...msg.content, [IOPUB]: send, [SENT]: Number.isNaN(sent) ? undefined : sent };
     const reply = msg.createReply();
     reply.header.msg_type = 'execute_reply';
     reply.content = await this.handler.handleExecute(req, writeStream, writeDisplayData);
