@@ -22,3 +22,23 @@ export { MIME } from './jupyter/protocol';
 export { getBackend, setBackend } from './backends';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';
+export { numerics, sym } from './numerics';
+export { cg } from './numerics/cg';
+export type { CgOptions, CgResult } from './numerics/cg';
+export { lanczos, powerIteration } from './numerics/lanczos';
+export type { LanczosResult, PowerIterationResult } from './numerics/lanczos';
+export { hessianOperator, jacobianOperator, ravelTree } from './numerics/linear-operator';
+export type { LinearOperator } from './numerics/linear-operator';
+export { batchNorm, layerNorm } from './numerics/normalization';
+export type { BatchNormState, NormParams } from './numerics/normalization';
+export { debugNans, NonFiniteError } from './numerics/nan-provenance';
+export {
+  finiteDifferenceGrad,
+  finiteDifferenceJvp,
+  stepSizeSweep,
+} from './numerics/finite-differences';
+export { compareDTypes, machineEpsilon, nextafter, ulp } from './numerics/precision';
+export type { Expr } from './numerics/symbolic';
+export * as optim from './optim';
+export { minimize } from './optim/minimize';
+export { compareRuns } from './jupyter/optimizer-display';
