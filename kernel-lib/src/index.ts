@@ -39,3 +39,6 @@ export {
 } from './numerics/finite-differences';
 export { compareDTypes, machineEpsilon, nextafter, ulp } from './numerics/precision';
 export type { Expr } from './numerics/symbolic';
+export * as optim from './optim';
+export { minimize } from './optim/minimize';
+export { compareRuns } from './jupyter/optimizer-display';

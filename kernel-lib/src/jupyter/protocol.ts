@@ -147,6 +147,10 @@ export interface OptimizerStepPayload {
 /** One optimizer run. */
 export interface OptimizerRunTracePayload {
   method: string;
+  /** A display label (defaults to the method name). */
+  label?: string;
+  /** Why the run stopped, as a code: converged, maxIter, nonFinite, lineSearchFailed, noProgress, callback. */
+  status?: string;
   hyperparameters: Record<string, number | string | boolean>;
   history: OptimizerStepPayload[];
   termination: string;
@@ -156,8 +160,10 @@ export interface OptimizerRunTracePayload {
 export interface OptimizerRunPayload {
   problem: string;
   runs: OptimizerRunTracePayload[];
-  /** For 2-D problems: a grid of loss values for the contour plot. */
+  /** For 2-D problems: a grid of loss values for the contour plot (z row-major: z[j * xs.length + i] at (xs[i], ys[j])). */
   contour?: { xs: number[]; ys: number[]; z: JsonNumber[] };
+  /** The known minimum of the problem, when there is one. */
+  fStar?: JsonNumber;
 }
 
 /** Maps each MIME type to its payload type. */
