@@ -6,6 +6,7 @@
 import { isFloat } from '../core/dtype';
 import { tensorLeaves } from '../core/pytree';
 import { Tensor } from '../core/tensor';
+import { tensorFromHost } from '../backends';
 import { astype } from '../numpy/convert';
 import { add, mul } from '../numpy/math';
 import { normal, key, split } from '../numpy/random';
@@ -24,6 +25,11 @@ export interface CheckGradsOptions {
   rtol?: number;
   /** Seed for the random directions. */
   seed?: number;
+  /**
+   * Also check reverse mode element by element: each entry of Jᵀ w against a central difference
+   * of <w, f(x)> along that input element (2 evaluations of f per input element; default false).
+   */
+  perElement?: boolean;
 }
 
 /** One comparison made by checkGrads. */
@@ -36,6 +42,12 @@ export interface GradCheck {
   worst: number;
   /** Largest absolute error. */
   maxAbsError: number;
+  /**
+   * Relative error |a - b| / max(|b|, atol / rtol) of each compared element: every output element
+   * of J u (forward), every input element of Jᵀ w with `perElement` (reverse), else the one
+   * adjoint-identity scalar.
+   */
+  relErrors: number[];
 }
 
 type Fn = (...xs: Tensor[]) => unknown;
@@ -68,7 +80,12 @@ function compare(got: number[], want: number[], atol: number, rtol: number) {
     maxAbsError = Math.max(maxAbsError, Number.isNaN(err) ? Infinity : err);
     worst = Math.max(worst, Number.isNaN(err) ? Infinity : err / (atol + rtol * Math.abs(w)));
   });
-  return { worst, maxAbsError };
+  const relErrors = got.map((g, i) => {
+    const w = want[i];
+    if (g === w || (Number.isNaN(g) && Number.isNaN(w))) return 0;
+    return Math.abs(g - w) / Math.max(Math.abs(w), atol / rtol);
+  });
+  return { worst, maxAbsError, relErrors };
 }
 
 /** Flattened float values of the leaves of a result. */
@@ -109,9 +126,32 @@ export function checkGrads(
       const seedCt = (ys.length === 1 && y instanceof Tensor ? w[0] : structureLike(y, w)) as never;
       const ct = pullback(seedCt);
       pullbackOfW = (...zs: Tensor[]) => vjp(g as never, zs)[1](seedCt);
-      const lhs = vdotAll(w, leaves(dy));
-      const rhs = vdotAll(leaves(ct), u);
-      record(level, path, 'rev', compare([rhs], [lhs], atol, rtol));
+      if (options.perElement) {
+        // Each entry of Jᵀ w against d<w, g(x)>/dx_i by central differences.
+        const got: number[] = [];
+        const want: number[] = [];
+        const cts = leaves(ct);
+        xs.forEach((x, j) => {
+          if (!isFloat(x.dtype)) return;
+          const gj = cts[j].dataSync();
+          const base = Array.from(x.dataSync());
+          for (let i = 0; i < x.size; i++) {
+            const at = (step: number) => {
+              const moved = base.slice();
+              moved[i] += step;
+              const args = xs.map((z, k) => (k === j ? reshapeLike(moved, z) : z));
+              return vdotAll(w, leaves(g(...args)));
+            };
+            got.push(gj[i]);
+            want.push((at(eps) - at(-eps)) / (2 * eps));
+          }
+        });
+        record(level, path, 'rev', compare(got, want, atol, rtol));
+      } else {
+        const lhs = vdotAll(w, leaves(dy));
+        const rhs = vdotAll(leaves(ct), u);
+        record(level, path, 'rev', compare([rhs], [lhs], atol, rtol));
+      }
     }
     // Second order and up: the same checks on x -> J(x) u and on x -> J(x)ᵀ w.
     if (level < order) {
@@ -123,17 +163,22 @@ export function checkGrads(
     level: number,
     path: string,
     mode: 'fwd' | 'rev',
-    r: { worst: number; maxAbsError: number },
+    r: { worst: number; maxAbsError: number; relErrors: number[] },
   ) => {
     report.push({ order: level, of: path, mode, ...r });
     if (!(r.worst <= 1)) {
       throw new Error(
-        `checkGrads: order ${level} (${path}) ${mode === 'fwd' ? 'JVP vs finite differences' : 'VJP vs JVP (adjoint identity)'} mismatch: max abs error ${r.maxAbsError.toExponential(3)} (atol ${atol}, rtol ${rtol})`,
+        `checkGrads: order ${level} (${path}) ${mode === 'fwd' ? 'JVP vs finite differences' : options.perElement ? 'VJP vs finite differences per element' : 'VJP vs JVP (adjoint identity)'} mismatch: max abs error ${r.maxAbsError.toExponential(3)} (atol ${atol}, rtol ${rtol})`,
       );
     }
   };
   run(f, 1, 'f');
   return report;
+}
+
+/** A float64 tensor with `values` and the shape of `like`. */
+function reshapeLike(values: number[], like: Tensor): Tensor {
+  return tensorFromHost(Float64Array.from(values), like.shape, 'float64');
 }
 
 /** Rebuilds `w` into the structure of `y` (leaves in order). */
