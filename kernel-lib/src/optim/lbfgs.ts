@@ -38,12 +38,14 @@ export function twoLoop(memory: LbfgsMemory, v: Tensor): Tensor {
 }
 
 /** The L-BFGS preconditioner of a memory, as an inspectable object. */
-export function lbfgsPreconditioner(memory: LbfgsMemory): Preconditioner {
+export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner {
+  // A snapshot: later steps change the method's memory, not this P_k.
+  const memory = { ...current, s: [...current.s], y: [...current.y], rho: [...current.rho] };
   return {
     kind: 'lbfgs',
     description: `P_k = two-loop recursion over ${memory.s.length} curvature pair(s), H_0 = ${memory.gamma.toPrecision(4)} I`,
     apply: (v) => twoLoop(memory, v as Tensor),
-    memory: { ...memory, s: [...memory.s], y: [...memory.y], rho: [...memory.rho] },
+    memory,
   };
 }
 

@@ -36,6 +36,9 @@ export interface LineSearchOptions {
   maxTrials?: number;
 }
 
+const nonFiniteNote = (count: number, trials: number) =>
+  count > 0 ? `; non-finite loss at ${count} of ${trials} trial steps` : '';
+
 const armijoHolds = (f0: number, slope0: number, c1: number, p: LinePoint) =>
   Number.isFinite(p.f) && p.f <= f0 + c1 * p.a * slope0;
 
@@ -53,18 +56,18 @@ export function backtracking<T>(
   if (!(slope0 < 0))
     return { ok: false, reason: `not a descent direction (g·d = ${slope0})`, trials: 0 };
   let a = a0;
-  let sawFinite = false;
+  let nonFinite = 0;
   for (let trial = 1; trial <= maxTrials; trial++) {
     const p = phi(a);
-    if (Number.isFinite(p.f)) sawFinite = true;
+    if (!Number.isFinite(p.f)) nonFinite++;
     if (armijoHolds(f0, slope0, c1, p)) return { ok: true, point: p, trials: trial };
     a *= rho;
   }
   return {
     ok: false,
-    reason: sawFinite
-      ? `no sufficient decrease after ${maxTrials} backtracking steps (smallest step ${a / rho})`
-      : `non-finite loss at every one of ${maxTrials} trial steps`,
+    reason:
+      `no sufficient decrease after ${maxTrials} backtracking steps (smallest step ${a / rho})` +
+      nonFiniteNote(nonFinite, maxTrials),
     trials: maxTrials,
   };
 }
@@ -83,14 +86,19 @@ export function strongWolfe<T>(
   if (!(slope0 < 0))
     return { ok: false, reason: `not a descent direction (g·d = ${slope0})`, trials: 0 };
   let trials = 0;
+  let nonFinite = 0;
   const evalAt = (a: number) => {
     trials++;
-    return phi(a);
+    const p = phi(a);
+    if (!Number.isFinite(p.f)) nonFinite++;
+    return p;
   };
   const curvatureHolds = (p: LinePoint) => Math.abs(p.slope) <= -c2 * slope0;
   const fail = (why: string): LineSearchOutcome<T> => ({
     ok: false,
-    reason: `strong Wolfe search failed after ${trials} trial steps: ${why}`,
+    reason:
+      `strong Wolfe search failed after ${trials} trial steps: ${why}` +
+      nonFiniteNote(nonFinite, trials),
     trials,
   });
 

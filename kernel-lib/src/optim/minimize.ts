@@ -2,7 +2,6 @@
  * The `minimize` driver: runs any method of the template x_{k+1} = x_k - a_k P_k g_k on a scalar
  * function of a pytree, records a history and stops with a stated reason.
  */
-import type { PyTree } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import { integer, inRange, knownKeys, positive, show } from './options';
@@ -244,7 +243,7 @@ const nonFiniteName = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinit
  * recording loss, gradient norm, step size, iterates (small problems), evaluation counts and time.
  * @example const r = minimize((x: Tensor) => np.sum(np.square(x)), np.array([1, 2]), { method: 'lbfgs' })
  */
-export function minimize<P extends PyTree>(
+export function minimize<P>(
   f: (params: P) => Tensor,
   x0: P,
   options: MinimizeOptions = {},

@@ -39,8 +39,18 @@ export class Objective {
   valueAndGrad(z: Tensor): [number, Tensor] {
     this.counts.f++;
     this.counts.grad++;
-    const [v, g] = this.vg(z);
-    return [this.scalar(v), g];
+    let out: [Tensor, Tensor];
+    try {
+      out = this.vg(z);
+    } catch (e) {
+      // grad's own message speaks of "the function"; say which one.
+      if (e instanceof TypeError && e.message.startsWith('grad: the function must return'))
+        throw new TypeError(`${this.op}: f must return a float scalar tensor; ${e.message}`, {
+          cause: e,
+        });
+      throw e;
+    }
+    return [this.scalar(out[0]), out[1]];
   }
 
   /** H(z) v without forming H. */
