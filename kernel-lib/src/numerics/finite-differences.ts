@@ -94,7 +94,7 @@ export interface SweepCurve {
   dtype: FloatDType;
   /** Relative error max|fd - exact| / max|exact| at each h. */
   errors: number[];
-  /** The step with the smallest error, and that error. */
+  /** The step with the smallest error (on the curve's upper envelope over ±2 steps), and that error. */
   bestH: number;
   bestError: number;
   /** The step theory predicts ({@link optimalStep}). */
@@ -131,13 +131,16 @@ export function stepSizeSweep(f: TensorFn, x: Tensor, options: SweepOptions = {}
       exact.forEach((w, i) => (err = Math.max(err, Math.abs(got[i] - w))));
       return Number.isNaN(err) ? Infinity : err / scale;
     });
+    // Round-off makes the left branch of the V noisy and a lucky cancellation can dip far below
+    // it; the best step is taken on the upper envelope (the max over ±2 neighbouring steps).
+    const envelope = errors.map((_, i) => Math.max(...errors.slice(Math.max(0, i - 2), i + 3)));
     let best = 0;
-    errors.forEach((e, i) => e < errors[best] && (best = i));
+    envelope.forEach((e, i) => e < envelope[best] && (best = i));
     return {
       dtype,
       errors,
       bestH: hs[best],
-      bestError: errors[best],
+      bestError: envelope[best],
       theoryH: optimalStep(method, dtype),
     };
   });
