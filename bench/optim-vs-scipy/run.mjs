@@ -2,7 +2,7 @@
 // and adlab's counts), which compare.py reads to run scipy.optimize on the same problems.
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { optim, np } = require('../../kernel-lib/dist/index.js');
