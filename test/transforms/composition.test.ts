@@ -212,6 +212,19 @@ describe('graph capture', () => {
     ]);
   });
 
+  it('records constant-only operations and spends no work on cotangents of constants', () => {
+    const a = np.ones([5, 3], 'float64');
+    const g = makeGraph(grad((x: Tensor) => np.sum(np.matmul(a, x))))(np.ones([3, 4], 'float64'));
+    const matmuls = g.nodes.filter((n) => n.primitive === 'matmul');
+    // forward A @ X and backward Aᵀ @ ct; no matmul for the cotangent of the constant A
+    expect(matmuls.map((n) => n.shape)).toEqual([
+      [5, 4],
+      [3, 4],
+    ]);
+    expect(g.outputs).toEqual([matmuls[1].id]);
+    expect(g.nodes.filter((n) => n.primitive === 'constant')).toHaveLength(2);
+  });
+
   it('value summaries are optional', () => {
     const g = makeGraph((x: Tensor) => np.log(x), { summaries: true })(np.array([0, 1], 'float64'));
     expect(g.nodes[1].summary).toEqual({ min: 0, max: 0, mean: 0, nonFinite: 1 });

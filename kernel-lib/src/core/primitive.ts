@@ -17,6 +17,13 @@ export interface Aval {
 /** A tangent that may be a symbolic zero. */
 export type Tangent = Tensor | null;
 
+/**
+ * What a reverse rule returns per input: a cotangent, `null` for none, or a thunk computing it.
+ * Thunks run only for inputs that need a cotangent, so a product rule does not spend a matmul on
+ * the cotangent of a constant operand.
+ */
+export type Cotangent = Tangent | (() => Tangent);
+
 /** One primitive: its shape/dtype rule, kernel, forward rule and reverse rule. */
 export interface Primitive<P = Record<string, never>> {
   readonly name: string;
@@ -27,7 +34,7 @@ export interface Primitive<P = Record<string, never>> {
   /** Output tangents from input tangents (at least one is non-null); `ys` are the outputs. */
   jvp(dxs: readonly Tangent[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Tangent[];
   /** Input cotangents from output cotangents (`null` where the input gets none). */
-  vjp(cts: readonly Tensor[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Tangent[];
+  vjp(cts: readonly Tensor[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Cotangent[];
   /** Floating-point operations performed (graph capture's cost model); defaults to 0. */
   flops?(inputs: readonly Aval[], outs: readonly Aval[], params: P): number;
   /**

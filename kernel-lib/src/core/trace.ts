@@ -16,6 +16,12 @@ import { ConcreteTensor, Tensor } from './tensor';
 export abstract class Trace {
   constructor(readonly level: number) {}
 
+  /**
+   * A dynamic trace also interprets operations on constants alone (graph capture, so a captured
+   * graph shows every operation run inside the function, as JAX's make_jaxpr does).
+   */
+  readonly dynamic: boolean = false;
+
   /** Wraps a value from a lower level (a constant for this trace). */
   abstract lift(x: Tensor): Tracer;
 
@@ -69,6 +75,7 @@ export function bind(prim: AnyPrimitive, xs: readonly Tensor[], params: unknown 
   for (const x of xs) {
     if (x instanceof Tracer && (top === undefined || x.trace.level > top.level)) top = x.trace;
   }
+  if (top === undefined) top = innermostDynamicTrace(ceiling);
   if (top === undefined) return evaluate(prim, xs as ConcreteTensor[], params);
   if (stack[top.level - 1] !== top) {
     throw new Error(
@@ -78,7 +85,24 @@ export function bind(prim: AnyPrimitive, xs: readonly Tensor[], params: unknown 
   }
   const trace = top;
   const tracers = xs.map((x) => (x instanceof Tracer && x.trace === trace ? x : trace.lift(x)));
-  return trace.process(prim, tracers, params);
+  // While a trace interprets a primitive, everything it binds belongs to lower levels.
+  const saved = ceiling;
+  ceiling = trace.level - 1;
+  try {
+    return trace.process(prim, tracers, params);
+  } finally {
+    ceiling = saved;
+  }
+}
+
+/** The highest level a constant-only operation may be recorded at (lowered inside `process`). */
+let ceiling = Infinity;
+
+/** The highest dynamic trace at or below `maxLevel`, if any. */
+function innermostDynamicTrace(maxLevel: number): Trace | undefined {
+  for (let i = Math.min(stack.length, maxLevel) - 1; i >= 0; i--)
+    if (stack[i].dynamic) return stack[i];
+  return undefined;
 }
 
 /** Binds a single-output primitive. */

@@ -79,8 +79,8 @@ export const matmul: Primitive<NoParams> = {
     ),
   ],
   vjp: ([ct], [a, b]) => [
-    unbroadcast(ops.matmul(ct, mT(b)), a.shape),
-    unbroadcast(ops.matmul(mT(a), ct), b.shape),
+    () => unbroadcast(ops.matmul(ct, mT(b)), a.shape),
+    () => unbroadcast(ops.matmul(mT(a), ct), b.shape),
   ],
   flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
 };
@@ -123,7 +123,7 @@ export const solve: Primitive<NoParams> = {
   ],
   vjp: ([ct], [a], [y]) => {
     const ctB = ops.solve(mT(a), ct);
-    return [ops.neg(ops.matmul(ctB, mT(y))), ctB];
+    return [() => ops.neg(ops.matmul(ctB, mT(y))), ctB];
   },
   flops: ([a, b]) => {
     const n = a.shape[a.shape.length - 1];

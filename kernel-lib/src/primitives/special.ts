@@ -39,8 +39,8 @@ export const where: Primitive<Record<string, never>> = {
     const zero = ops.zerosLike(ct);
     return [
       null,
-      unbroadcast(ops.where(c, ct, zero), a.shape),
-      unbroadcast(ops.where(c, zero, ct), b.shape),
+      () => unbroadcast(ops.where(c, ct, zero), a.shape),
+      () => unbroadcast(ops.where(c, zero, ct), b.shape),
     ];
   },
   flops: (_i, [out]) => sizeOf(out.shape),

@@ -31,6 +31,7 @@ class GraphTracer extends Tracer {
 
 class GraphTrace extends Trace {
   readonly nodes: GraphNode[] = [];
+  override readonly dynamic = true;
 
   constructor(
     level: number,
@@ -65,8 +66,16 @@ class GraphTrace extends Trace {
     return id;
   }
 
+  /** One node per distinct constant, however often it is used. */
+  private readonly constants = new Map<Tensor, number>();
+
   lift(x: Tensor): GraphTracer {
-    return new GraphTracer(this, x, this.addNode('constant', {}, [], x, 0));
+    let id = this.constants.get(x);
+    if (id === undefined) {
+      id = this.addNode('constant', {}, [], x, 0);
+      this.constants.set(x, id);
+    }
+    return new GraphTracer(this, x, id);
   }
 
   process(prim: AnyPrimitive, tracers: GraphTracer[], params: unknown): GraphTracer[] {

@@ -5,7 +5,7 @@
  * the rules run as ordinary operations, so an outer transform differentiates the backward pass too.
  */
 import { isFloat } from '../core/dtype';
-import type { AnyPrimitive, Tangent } from '../core/primitive';
+import type { AnyPrimitive, Cotangent, Tangent } from '../core/primitive';
 import { flatten, tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
 import { fmt, shapesEqual } from '../core/shape';
 import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
@@ -79,12 +79,14 @@ function backward(tape: readonly TapeEntry[], cts: Map<number, Tensor>): Map<num
       const e = tape[k];
       if (!e.outputIds.some((id) => cts.has(id))) continue;
       const outCts = e.outputIds.map((id, i) => cts.get(id) ?? symbolicZero(e.ys[i]));
-      const inCts: Tangent[] = e.prim.vjpWithResiduals
+      const inCts: Cotangent[] = e.prim.vjpWithResiduals
         ? e.prim.vjpWithResiduals(outCts, e.residuals, e.params)
         : e.prim.vjp(outCts, e.xs, e.ys, e.params);
       e.inputIds.forEach((id, i) => {
-        const ct = inCts[i];
-        if (id === UNTRACKED || ct === null || ct === undefined) return;
+        if (id === UNTRACKED) return;
+        const given = inCts[i];
+        const ct = typeof given === 'function' ? given() : given;
+        if (ct === null || ct === undefined) return;
         const prev = cts.get(id);
         cts.set(id, prev === undefined ? ct : add(prev, ct));
       });
