@@ -15,6 +15,12 @@ describe('creation and dtypes', () => {
       [0, 1],
     ]);
     expect(np.full([2], 7, 'int32').toArray()).toEqual([7, 7]);
+    expect(np.eye(2, 3).shape).toEqual([2, 3]);
+    expect(np.eye(2, 3, 'float64').dtype).toBe('float64');
+    expect(np.eye(2, 'int32').toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
   it('promotes float32 with float64 to float64, and JS numbers are weak', () => {
     const a = np.ones([2], 'float32');

@@ -66,10 +66,16 @@ export function linspace(start: number, stop: number, num = 50, dtype: DType = '
   return tensorFromHost(data, [num], dtype);
 }
 
-/** The n x m identity (m defaults to n). @example np.eye(3) */
-export function eye(n: number, dtype: DType = 'float32', m = n): Tensor {
+/**
+ * The n x m identity (m defaults to n), like NumPy's `eye(N, M, dtype)`; the dtype may also come
+ * second. @example np.eye(3); np.eye(2, 3); np.eye(3, 'float64')
+ */
+export function eye(n: number, mOrDType?: number | DType, dtype?: DType): Tensor {
+  const m = typeof mOrDType === 'number' ? mOrDType : n;
+  const dt = typeof mOrDType === 'string' ? mOrDType : (dtype ?? 'float32');
   checkShape('eye', [n, m]);
-  const data = allocate(dtype, n * m);
+  checkDType(dt, 'eye');
+  const data = allocate(dt, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return tensorFromHost(data, [n, m], dtype);
+  return tensorFromHost(data, [n, m], dt);
 }

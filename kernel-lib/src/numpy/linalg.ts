@@ -61,7 +61,7 @@ export function diagonal(x: TensorLike): Tensor {
   if (t.ndim < 2) throw new Error(`diagonal: expected at least 2 axes, got ${fmt(t.shape)}`);
   const [n, m] = t.shape.slice(-2);
   const k = Math.min(n, m);
-  const picked = mul(t, eye(n, t.dtype, m));
+  const picked = mul(t, eye(n, m, t.dtype));
   return n <= m ? sum(picked, -2).get('...', `:${k}`) : sum(picked, -1).get('...', `:${k}`);
 }
 
