@@ -85,3 +85,13 @@ describe('debugNans', () => {
     expect(debugNans(() => grad((t: Tensor) => np.logsumexp(t))(x)).dataSync()[1]).toBe(0);
   });
 });
+
+describe('debugNans on a masked overflow', () => {
+  it('naive sigmoid(-1000): the forward exp overflow is masked by div and re-enters backward', () => {
+    const naiveSigmoid = (x: Tensor) => np.div(1, np.add(1, np.exp(np.neg(x))));
+    expect(debugNans(() => naiveSigmoid(f64(-1000))).item()).toBe(0);
+    const e = catchNan(() => grad(naiveSigmoid)(f64(-1000)));
+    expect([e.phase, e.cause]).toEqual(['backward', 'exp-overflow']);
+    expect(e.message).toMatch(/'exp' in the forward pass, exp-overflow, masked by 'div'/);
+  });
+});

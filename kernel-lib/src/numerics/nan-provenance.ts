@@ -73,8 +73,9 @@ export interface NonFiniteEvent {
   masked: boolean;
   /** The primitive that discarded them ('where', 'exp', ...), if masked. */
   maskedBy?: string;
-  /** The earlier event whose values this one consumed, if any. */
+  /** The earlier event whose values this one consumed, if any, and what it was. */
   parent?: number;
+  parentSummary?: string;
 }
 
 /** Thrown by {@link debugNans}: names the primitive, the pass and the cause. */
@@ -122,7 +123,7 @@ function describe(e: NonFiniteEvent): string {
   const from =
     e.parent === undefined
       ? 'from finite inputs'
-      : `from the values of event ${e.parent} (${e.cause === 'unselected-where' ? 'masked in the forward pass' : 'already non-finite'})`;
+      : `from the values of event ${e.parent} (${e.parentSummary})`;
   return (
     `debugNans: '${e.primitive}' produced ${made.filter(Boolean).join(', ')} in the ${e.phase} pass ${from}. ` +
     `Cause: ${e.explanation}. Inputs: ${e.inputs.map(fmtSummary).join('; ')}`
@@ -249,7 +250,10 @@ export function debugNans<T>(fn: () => T, options: DebugNansOptions = {}): T | N
         outputs: outStats,
         masked: false,
       };
-      if (parent) e.parent = parent.index;
+      if (parent) {
+        e.parent = parent.index;
+        e.parentSummary = `'${parent.primitive}' in the ${parent.phase} pass, ${parent.cause}${parent.masked ? `, masked by '${parent.maskedBy}'` : ''}`;
+      }
       events.push(e);
       return e;
     };
@@ -260,7 +264,9 @@ export function debugNans<T>(fn: () => T, options: DebugNansOptions = {}): T | N
       masked.masked = false;
       delete masked.maskedBy;
       event = masked;
-    } else if (masked) event = make('unselected-where', masked);
+    } else if (masked)
+      // A value the forward pass discarded re-enters through a backward rule.
+      event = make(masked.maskedBy === 'where' ? 'unselected-where' : masked.cause, masked);
     else if (parents.length === 0) event = make('non-finite-input');
     else {
       const newNaN = outStats.some((o) => o.nans > 0) && badIns.every((x) => summary(x).nans === 0);
