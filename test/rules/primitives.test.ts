@@ -2,10 +2,16 @@
  * The rule-checking harness: for every primitive in the registry and every case of its spec row,
  * in float32 and float64: the value against a float64 reference (float32 elementwise results must
  * equal the float64 formula rounded once), then in float64 the JVP against central differences
- * and the VJP against the JVP through <w, J u> = <Jᵀ w, u>, to second order.
+ * and the VJP against the JVP through <w, J u> = <Jᵀ w, u>, to second order. Everything runs on
+ * both CPU kernel paths: `cpu` (TypeScript, the reference) and `cpu-wasm` (WebAssembly SIMD, with
+ * its size thresholds at 0 so every case reaches the wasm kernels); wasm is skipped visibly when
+ * dist/kernels.wasm is not built.
  */
-import { describe, expect, it } from 'vitest';
-import { checkGrads, jvp, np, Tensor } from '../../kernel-lib/src';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkGrads, getBackend, jvp, np, setBackend, Tensor } from '../../kernel-lib/src';
+import type { Backend } from '../../kernel-lib/src/backends/backend';
+import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
+import { createWasmBackend, wasmUnavailable } from '../../kernel-lib/src/backends/wasm';
 import { bind } from '../../kernel-lib/src/core/trace';
 import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { specs } from './specs';
@@ -22,7 +28,28 @@ describe('registry', () => {
   });
 });
 
-for (const key of keys) {
+const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
+const backends: [string, Backend | undefined][] = [
+  ['cpu', cpuBackend],
+  ['cpu-wasm', wasm],
+];
+
+describe.each(backends)('backend %s', (name, backend) => {
+  if (!backend) {
+    it.skip(`${name} unavailable: ${wasmUnavailable}`, () => {});
+    return;
+  }
+  let previous: Backend;
+  beforeAll(() => {
+    previous = getBackend();
+    setBackend(backend);
+  });
+  afterAll(() => setBackend(previous));
+  it('is the active backend', () => expect(np.array([1]).concrete().backend.name).toBe(name));
+  for (const key of keys) describePrimitive(key);
+});
+
+function describePrimitive(key: PrimitiveKey): void {
   const spec = specs[key];
   const prim = primitives[key];
   describe(`primitive ${key}`, () => {

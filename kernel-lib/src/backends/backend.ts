@@ -24,8 +24,36 @@ export interface Operand {
   readonly dtype: DType;
 }
 
-/** An elementwise scalar formula; inputs and result are JS numbers (float64 arithmetic). */
-export type ScalarFn = (...xs: number[]) => number;
+/**
+ * Formulas a backend may recognize and run with its own loop or SIMD kernel. The scalar formula
+ * stays the definition: a kernel must give the same results as calling it (rounded to the dtype).
+ */
+export type ScalarOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'max'
+  | 'min'
+  | 'neg'
+  | 'abs'
+  | 'sqrt'
+  | 'exp'
+  | 'log'
+  | 'tanh'
+  | 'sin'
+  | 'cos';
+
+/**
+ * An elementwise scalar formula; inputs and result are JS numbers (float64 arithmetic). `op`, when
+ * present, names a well-known formula (see {@link ScalarOp}) so backends need not call `fn` per element.
+ */
+export type ScalarFn = ((...xs: number[]) => number) & { readonly op?: ScalarOp };
+
+/** Tags a scalar formula with the name backends may recognize it by. */
+export function scalarOp<F extends (...xs: number[]) => number>(op: ScalarOp, fn: F): ScalarFn {
+  return Object.assign(fn, { op });
+}
 
 /** The reductions a backend provides. */
 export type ReduceKind = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';

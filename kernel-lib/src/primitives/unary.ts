@@ -5,11 +5,16 @@
 import type { Primitive } from '../core/primitive';
 import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import type { ScalarFn } from '../backends/backend';
+import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
 import { linear, requireFloat, wrap, zeroDerivative } from './helpers';
 
 type Unary = Primitive<Record<string, never>>;
+
+/** Formulas backends run with their own loops (the name is the tag; the formula stays the definition). */
+const tagged = new Set<string>(['exp', 'log', 'tanh', 'sin', 'cos', 'sqrt', 'abs']);
+const tag = (name: string, scalar: ScalarFn): ScalarFn =>
+  tagged.has(name) ? scalarOp(name as ScalarOp, (a) => scalar(a)) : scalar;
 
 /** A differentiable float unary primitive from its scalar formula and derivative. */
 function elementwiseUnary(
@@ -17,13 +22,14 @@ function elementwiseUnary(
   scalar: ScalarFn,
   derivative: (x: Tensor, y: Tensor) => Tensor,
 ): Unary {
+  const fn = tag(name, scalar);
   return {
     name,
     abstractEval: ([x]) => {
       requireFloat(name, x);
       return [x];
     },
-    impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(scalar, [x], x.shape, x.dtype), out)],
+    impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(fn, [x], x.shape, x.dtype), out)],
     jvp: ([dx], [x], [y]) => [linear(dx, (t) => ops.mul(t, derivative(x, y)))],
     vjp: ([ct], [x], [y]) => [ops.mul(ct, derivative(x, y))],
     flops: (_i, [out]) => sizeOf(out.shape),
@@ -40,16 +46,13 @@ function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): U
   };
 }
 
+const negate = scalarOp('neg', (a) => -a);
+
 /** Negation is linear: d(-x) = -dx. Works on every dtype. */
 export const neg: Unary = {
   name: 'neg',
   abstractEval: ([x]) => [x],
-  impl: ([x], _p, [out]) => [
-    wrap(
-      x.backend.elementwise((a) => -a, [x], x.shape, x.dtype),
-      out,
-    ),
-  ],
+  impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(negate, [x], x.shape, x.dtype), out)],
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
   flops: (_i, [out]) => sizeOf(out.shape),

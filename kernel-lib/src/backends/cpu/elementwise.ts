@@ -2,6 +2,7 @@
 import { allocate, type DType, type TypedArray } from '../../core/dtype';
 import { sizeOf, stridesOf } from '../../core/shape';
 import type { ScalarFn } from '../backend';
+import { binaryLoops, trailingPeriod, unaryLoops } from './fast-loops';
 
 /** Strides of an input broadcast to `outShape` (0 on broadcast axes). */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
@@ -22,6 +23,7 @@ export function elementwise(
 ): TypedArray {
   const n = sizeOf(outShape);
   const out = allocate(outDtype, n);
+  if (fn.op !== undefined && taggedLoop(fn, xs, outShape, n, out)) return out;
   const sameShape = xs.every((x) => x.data.length === n && x.shape.length === outShape.length);
   if (xs.length === 1 && sameShape) {
     const a = xs[0].data;
@@ -58,4 +60,29 @@ export function elementwise(
     }
   }
   return out;
+}
+
+/** Runs a tagged formula's own loop when the operands allow it; false when they do not. */
+function taggedLoop(
+  fn: ScalarFn,
+  xs: readonly { data: TypedArray; shape: readonly number[] }[],
+  outShape: readonly number[],
+  n: number,
+  out: TypedArray,
+): boolean {
+  if (xs.length === 1) {
+    const loop = unaryLoops[fn.op!];
+    if (!loop || xs[0].data.length !== n) return false;
+    loop(xs[0].data, out, n);
+    return true;
+  }
+  const loop = binaryLoops[fn.op!];
+  if (!loop || xs.length !== 2 || n === 0) return false;
+  const [a, b] = xs;
+  const pa = trailingPeriod(a.shape, outShape);
+  const pb = trailingPeriod(b.shape, outShape);
+  if (pa === n && pb > 0) loop(a.data, b.data, out, n, pb, false);
+  else if (pb === n && pa > 0) loop(b.data, a.data, out, n, pa, true);
+  else return false;
+  return true;
 }

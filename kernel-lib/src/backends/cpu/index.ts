@@ -1,6 +1,6 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
-import type { TypedArray } from '../../core/dtype';
-import type { Backend, Operand, Storage } from '../backend';
+import type { DType, TypedArray } from '../../core/dtype';
+import type { Backend, Operand, ReduceKind, ScalarFn, Storage } from '../backend';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
@@ -10,39 +10,72 @@ interface CpuStorage extends Storage {
   readonly data: TypedArray;
 }
 
-const data = (x: Operand): TypedArray => (x.storage as CpuStorage).data;
+/** The typed array behind an operand on a typed-array backend. */
+export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).data;
 
-/** The default backend. */
-export const cpuBackend: Backend = {
-  name: 'cpu',
-  fromHost: (array) => ({ backend: cpuBackend, data: array }) as CpuStorage,
-  readSync: (storage) => (storage as CpuStorage).data,
-  dispose: () => {},
-  elementwise: (fn, xs, outShape, outDtype) =>
-    cpuBackend.fromHost(
-      elementwise(
-        fn,
-        xs.map((x) => ({ data: data(x), shape: x.shape })),
-        outShape,
-        outDtype,
+/**
+ * Faster kernels that a typed-array backend may try first (the WebAssembly backend); each returns
+ * `undefined` to leave the case to the TypeScript kernel.
+ */
+export interface FastKernels {
+  elementwise?(
+    fn: ScalarFn,
+    xs: readonly Operand[],
+    outShape: readonly number[],
+    outDtype: DType,
+  ): TypedArray | undefined;
+  reduce?(
+    kind: ReduceKind,
+    x: Operand,
+    axes: readonly number[],
+    outDtype: DType,
+  ): TypedArray | undefined;
+  matmul?(a: Operand, b: Operand, outShape: readonly number[]): TypedArray | undefined;
+}
+
+/** A backend on garbage-collected typed arrays: the TypeScript kernels, after any `fast` ones. */
+export function createCpuBackend(name: string, fast: FastKernels = {}): Backend {
+  const self: Backend = {
+    name,
+    fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
+    readSync: (storage) => (storage as CpuStorage).data,
+    dispose: () => {},
+    elementwise: (fn, xs, outShape, outDtype) =>
+      self.fromHost(
+        fast.elementwise?.(fn, xs, outShape, outDtype) ??
+          elementwise(
+            fn,
+            xs.map((x) => ({ data: cpuData(x), shape: x.shape })),
+            outShape,
+            outDtype,
+          ),
       ),
-    ),
-  reduce: (kind, x, axes, outDtype) =>
-    cpuBackend.fromHost(reduce(kind, data(x), x.shape, axes, outDtype)),
-  matmul: (a, b, outShape) =>
-    cpuBackend.fromHost(matmul(data(a), a.shape, data(b), b.shape, outShape, a.dtype)),
-  readStrided: (x, view, outShape) =>
-    cpuBackend.fromHost(readStrided(data(x), view, outShape, x.dtype)),
-  writeStrided: (parts, outShape, dtype) =>
-    cpuBackend.fromHost(
-      writeStrided(
-        parts.map((p) => ({ data: data(p.x), shape: p.x.shape, view: p.view })),
-        outShape,
-        dtype,
+    reduce: (kind, x, axes, outDtype) =>
+      self.fromHost(
+        fast.reduce?.(kind, x, axes, outDtype) ?? reduce(kind, cpuData(x), x.shape, axes, outDtype),
       ),
-    ),
-  take: (x, indices, axis, outShape) =>
-    cpuBackend.fromHost(take(data(x), x.shape, data(indices), axis, outShape, x.dtype)),
-  scatterAdd: (ct, indices, axis, outShape) =>
-    cpuBackend.fromHost(scatterAdd(data(ct), data(indices), axis, outShape, ct.dtype)),
-};
+    matmul: (a, b, outShape) =>
+      self.fromHost(
+        fast.matmul?.(a, b, outShape) ??
+          matmul(cpuData(a), a.shape, cpuData(b), b.shape, outShape, a.dtype),
+      ),
+    readStrided: (x, view, outShape) =>
+      self.fromHost(readStrided(cpuData(x), view, outShape, x.dtype)),
+    writeStrided: (parts, outShape, dtype) =>
+      self.fromHost(
+        writeStrided(
+          parts.map((p) => ({ data: cpuData(p.x), shape: p.x.shape, view: p.view })),
+          outShape,
+          dtype,
+        ),
+      ),
+    take: (x, indices, axis, outShape) =>
+      self.fromHost(take(cpuData(x), x.shape, cpuData(indices), axis, outShape, x.dtype)),
+    scatterAdd: (ct, indices, axis, outShape) =>
+      self.fromHost(scatterAdd(cpuData(ct), cpuData(indices), axis, outShape, ct.dtype)),
+  };
+  return self;
+}
+
+/** The reference backend: every kernel in plain TypeScript. */
+export const cpuBackend: Backend = createCpuBackend('cpu');

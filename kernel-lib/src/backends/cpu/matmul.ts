@@ -39,7 +39,7 @@ export function matmul(
 }
 
 /** Offsets of each output batch element into an operand whose batch shape broadcasts. */
-function batchOffsets(
+export function batchOffsets(
   shape: readonly number[],
   outBatch: readonly number[],
   matSize: number,

@@ -15,6 +15,7 @@ export function reduce(
   axes: readonly number[],
   outDtype: DType,
 ): TypedArray {
+  if (kind === 'sum' && contiguous(axes)) return sumContiguous(data, shape, axes, outDtype);
   const keptAxes = shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = keptAxes.map((i) => shape[i]);
   const strides = stridesOf(shape);
@@ -56,4 +57,54 @@ export function reduce(
     }
   }
   return out;
+}
+
+function contiguous(axes: readonly number[]): boolean {
+  for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return false;
+  return true;
+}
+
+/** Sums over one contiguous block of axes: `data` viewed as [outer, red, inner], float64 sums. */
+function sumContiguous(
+  data: TypedArray,
+  shape: readonly number[],
+  axes: readonly number[],
+  outDtype: DType,
+): TypedArray {
+  const [outer, red, inner] = splitAxes(shape, axes);
+  const out = allocate(outDtype, outer * inner);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = 0;
+      const base = o * red;
+      for (let r = 0; r < red; r++) acc += data[base + r];
+      out[o] = acc;
+    }
+    return out;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let r = 0; r < red; r++) {
+      const base = (o * red + r) * inner;
+      for (let i = 0; i < inner; i++) acc[i] += data[base + i];
+    }
+    out.set(acc, o * inner);
+  }
+  return out;
+}
+
+/** [outer, red, inner] sizes of `shape` around the contiguous block `axes` (may be empty). */
+export function splitAxes(
+  shape: readonly number[],
+  axes: readonly number[],
+): [number, number, number] {
+  if (axes.length === 0) return [sizeOf(shape), 1, 1];
+  const first = axes[0];
+  const last = axes[axes.length - 1];
+  return [
+    sizeOf(shape.slice(0, first)),
+    sizeOf(shape.slice(first, last + 1)),
+    sizeOf(shape.slice(last + 1)),
+  ];
 }

@@ -1,0 +1,130 @@
+/**
+ * The `cpu-wasm` backend: the CPU backend's typed-array storage with WebAssembly SIMD kernels for
+ * matmul, sums and the exactly rounded elementwise operations (see wasm/kernels.c); everything
+ * else, and small tensors (where copying in and out costs more than it saves), stay on the
+ * TypeScript kernels.
+ */
+import { sizeOf } from '../../core/shape';
+import type { DType } from '../../core/dtype';
+import type { Backend, Operand, ScalarOp } from '../backend';
+import { cpuData, createCpuBackend, type FastKernels } from '../cpu';
+import { trailingPeriod } from '../cpu/fast-loops';
+import { batchOffsets } from '../cpu/matmul';
+import { splitAxes } from '../cpu/reduce';
+import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
+
+/** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
+export interface WasmThresholds {
+  /** Elements of an elementwise op or a sum (default 4096). */
+  elementwise: number;
+  /** m·k·n of a matmul (default 16384). */
+  matmul: number;
+}
+
+const BINARY: Partial<Record<ScalarOp, number>> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  max: 4,
+  min: 5,
+};
+const UNARY: Partial<Record<ScalarOp, number>> = { neg: 0, abs: 1, sqrt: 2 };
+
+type Float = 'float32' | 'float64';
+const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
+  (d === 'float32' || d === 'float64') && xs.every((x) => x.dtype === d);
+
+function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
+  const k = w.k;
+  const data = (x: Operand) => cpuData(x) as Float32Array | Float64Array;
+  return {
+    elementwise(fn, xs, outShape, outDtype) {
+      if (fn.op === undefined || !isFloatOf(outDtype, xs)) return undefined;
+      const n = sizeOf(outShape);
+      if (n < min.elementwise) return undefined;
+      const size = outDtype === 'float32' ? 4 : 8;
+      if (xs.length === 1) {
+        const op = UNARY[fn.op];
+        if (op === undefined || xs[0].shape.length !== outShape.length) return undefined;
+        w.reset();
+        const a = w.put(data(xs[0]));
+        const out = w.alloc(n * size);
+        (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(op, a, out, n);
+        return w.take(out, n, outDtype);
+      }
+      const op = BINARY[fn.op];
+      if (op === undefined || xs.length !== 2) return undefined;
+      const pa = trailingPeriod(xs[0].shape, outShape);
+      const pb = trailingPeriod(xs[1].shape, outShape);
+      const swap = !(pa === n && pb > 0);
+      if (swap && !(pb === n && pa > 0)) return undefined;
+      const [full, other, period] = swap ? [xs[1], xs[0], pa] : [xs[0], xs[1], pb];
+      w.reset();
+      const a = w.put(data(full));
+      const b = w.put(data(other));
+      const out = w.alloc(n * size);
+      (outDtype === 'float32' ? k.binary_f32 : k.binary_f64)(
+        op,
+        a,
+        b,
+        out,
+        n,
+        period,
+        swap ? 1 : 0,
+      );
+      return w.take(out, n, outDtype);
+    },
+    reduce(kind, x, axes, outDtype) {
+      if (kind !== 'sum' || !isFloatOf(outDtype, [x]) || sizeOf(x.shape) < min.elementwise)
+        return undefined;
+      for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return undefined;
+      const [outer, red, inner] = splitAxes(x.shape, axes);
+      w.reset();
+      const src = w.put(data(x));
+      const out = w.alloc(outer * inner * (outDtype === 'float32' ? 4 : 8));
+      const acc = w.alloc(inner * 8);
+      (outDtype === 'float32' ? k.sum_f32 : k.sum_f64)(src, out, outer, red, inner, acc);
+      return w.take(out, outer * inner, outDtype);
+    },
+    matmul(a, b, outShape) {
+      const dtype = a.dtype;
+      if (!isFloatOf(dtype, [a, b])) return undefined;
+      const rank = outShape.length;
+      const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
+      const kk = a.shape[a.shape.length - 1];
+      if (m * n * kk < min.matmul) return undefined;
+      const size = dtype === 'float32' ? 4 : 8;
+      const batchShape = outShape.slice(0, rank - 2);
+      const batch = sizeOf(batchShape);
+      const aOff = batchOffsets(a.shape.slice(0, -2), batchShape, m * kk);
+      const bOff = batchOffsets(b.shape.slice(0, -2), batchShape, kk * n);
+      w.reset();
+      const pa = w.put(data(a));
+      const pb = w.put(data(b));
+      const pc = w.alloc(batch * m * n * size);
+      const work = w.alloc(MATMUL_WORK_BYTES);
+      const run = dtype === 'float32' ? k.matmul_f32 : k.matmul_f64;
+      for (let t = 0; t < batch; t++) {
+        run(pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size, m, kk, n, 0, m, work);
+      }
+      return w.take(pc, batch * m * n, dtype);
+    },
+  };
+}
+
+const loaded = loadKernels();
+
+/** Why the WebAssembly kernels are unavailable, or `undefined` when they loaded. */
+export const wasmUnavailable: string | undefined = typeof loaded === 'string' ? loaded : undefined;
+
+/** A WebAssembly SIMD backend (`undefined` when dist/kernels.wasm is unavailable). */
+export function createWasmBackend(
+  thresholds: WasmThresholds = { elementwise: 4096, matmul: 16384 },
+): Backend | undefined {
+  if (typeof loaded === 'string') return undefined;
+  return createCpuBackend('cpu-wasm', fastKernels(loaded, thresholds));
+}
+
+/** The default WebAssembly SIMD backend, when dist/kernels.wasm was built and loads. */
+export const wasmBackend: Backend | undefined = createWasmBackend();

@@ -1,0 +1,409 @@
+// adlab's WebAssembly SIMD kernels, compiled by kernel-lib/wasm/build.mjs (clang --target=wasm32
+// -msimd128) into dist/kernels.wasm. The TypeScript kernels in src/backends/cpu stay the reference:
+// elementwise kernels here are only the exactly rounded IEEE operations (add, sub, mul, div, min,
+// max, neg, abs, sqrt), which give bit-identical results; matmul and sums accumulate in their own
+// order (tests use tolerances for them). All pointers are byte offsets into the imported memory.
+#include <wasm_simd128.h>
+
+typedef __SIZE_TYPE__ size_t;
+
+// -nostdlib: the optimizer may emit calls to these.
+void *memset(void *dst, int c, size_t n) {
+  unsigned char *d = dst;
+  while (n--) *d++ = (unsigned char)c;
+  return dst;
+}
+void *memcpy(void *dst, const void *src, size_t n) {
+  unsigned char *d = dst;
+  const unsigned char *s = src;
+  while (n--) *d++ = *s++;
+  return dst;
+}
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// ---------------------------------------------------------------------------------------------
+// Matmul: C[m,n] = A[m,k] @ B[k,n], row-major. Goto-style blocking: a KC x NC block of B is packed
+// into NR-wide column panels, an MC x KC block of A into MR-tall row panels, and an MR x NR
+// register-tile micro-kernel runs over them, accumulating into C across K blocks.
+// ---------------------------------------------------------------------------------------------
+#define KC 256
+#define MC 96
+#define NC 1024
+
+#define MR 6
+#define NR 8
+// float32 micro-kernel: 6 x 8 tile = 12 accumulators of f32x4.
+static void kernel_f32(int kc, const float *ap, const float *bp, float *c, int ldc, int mr, int nr,
+                       int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int p = 0; p < kc; p++) {
+    v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+    v128_t a;
+    a = wasm_v128_load32_splat(ap + 0);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(ap + 1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(ap + 2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(ap + 3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(ap + 4);
+    c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(a, b0));
+    c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(a, b1));
+    a = wasm_v128_load32_splat(ap + 5);
+    c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(a, b0));
+    c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(a, b1));
+    ap += MR;
+    bp += NR;
+  }
+  float tile[MR * NR] __attribute__((aligned(16)));
+  v128_t *t = (v128_t *)tile;
+  t[0] = c00, t[1] = c01, t[2] = c10, t[3] = c11, t[4] = c20, t[5] = c21;
+  t[6] = c30, t[7] = c31, t[8] = c40, t[9] = c41, t[10] = c50, t[11] = c51;
+  for (int i = 0; i < mr; i++) {
+    float *ci = c + i * ldc;
+    if (nr == NR) {
+      v128_t lo = t[2 * i], hi = t[2 * i + 1];
+      if (accumulate) {
+        lo = wasm_f32x4_add(lo, wasm_v128_load(ci));
+        hi = wasm_f32x4_add(hi, wasm_v128_load(ci + 4));
+      }
+      wasm_v128_store(ci, lo);
+      wasm_v128_store(ci + 4, hi);
+    } else {
+      for (int j = 0; j < nr; j++) ci[j] = accumulate ? ci[j] + tile[i * NR + j] : tile[i * NR + j];
+    }
+  }
+}
+
+// Packs rows [0, mc) x cols [0, kc) of A (leading dim lda) into MR-tall panels, zero-padded.
+static void pack_a_f32(int mc, int kc, const float *a, int lda, float *ap) {
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    int mr = mc - i0 < MR ? mc - i0 : MR;
+    for (int p = 0; p < kc; p++) {
+      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * lda + p];
+      for (int i = mr; i < MR; i++) ap[i] = 0;
+      ap += MR;
+    }
+  }
+}
+
+// Packs rows [0, kc) x cols [0, nc) of B (leading dim ldb) into NR-wide panels, zero-padded.
+static void pack_b_f32(int kc, int nc, const float *b, int ldb, float *bp) {
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    int nr = nc - j0 < NR ? nc - j0 : NR;
+    for (int p = 0; p < kc; p++) {
+      const float *row = b + p * ldb + j0;
+      if (nr == NR) {
+        wasm_v128_store(bp, wasm_v128_load(row));
+        wasm_v128_store(bp + 4, wasm_v128_load(row + 4));
+      } else {
+        for (int j = 0; j < nr; j++) bp[j] = row[j];
+        for (int j = nr; j < NR; j++) bp[j] = 0;
+      }
+      bp += NR;
+    }
+  }
+}
+
+// Rows [row0, row1) of C = A @ B. `work` holds packed panels: (MC + NC) * KC floats.
+EXPORT(matmul_f32)
+void matmul_f32(const float *a, const float *b, float *c, int m, int k, int n, int row0, int row1,
+                float *work) {
+  float *ap = work, *bp = work + MC * KC;
+  if (k == 0) {
+    for (int i = row0; i < row1; i++)
+      for (int j = 0; j < n; j++) c[i * n + j] = 0;
+    return;
+  }
+  for (int jc = 0; jc < n; jc += NC) {
+    int nc = n - jc < NC ? n - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = k - pc < KC ? k - pc : KC;
+      pack_b_f32(kc, nc, b + pc * n + jc, n, bp);
+      for (int ic = row0; ic < row1; ic += MC) {
+        int mc = row1 - ic < MC ? row1 - ic : MC;
+        pack_a_f32(mc, kc, a + ic * k + pc, k, ap);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            kernel_f32(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * n + jc + jr, n, mr, nr,
+                       pc > 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// float64: the same blocking with a 6 x 4 tile (12 accumulators of f64x2).
+#define NR64 4
+static void kernel_f64(int kc, const double *ap, const double *bp, double *c, int ldc, int mr,
+                       int nr, int accumulate) {
+  v128_t acc[MR * 2];
+  for (int i = 0; i < MR * 2; i++) acc[i] = wasm_f64x2_splat(0);
+  for (int p = 0; p < kc; p++) {
+    v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 2);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MR; i++) {
+      v128_t a = wasm_v128_load64_splat(ap + i);
+      acc[2 * i] = wasm_f64x2_add(acc[2 * i], wasm_f64x2_mul(a, b0));
+      acc[2 * i + 1] = wasm_f64x2_add(acc[2 * i + 1], wasm_f64x2_mul(a, b1));
+    }
+    ap += MR;
+    bp += NR64;
+  }
+  double tile[MR * NR64] __attribute__((aligned(16)));
+  for (int i = 0; i < MR * 2; i++) wasm_v128_store(tile + 2 * i, acc[i]);
+  for (int i = 0; i < mr; i++) {
+    double *ci = c + i * ldc;
+    for (int j = 0; j < nr; j++)
+      ci[j] = accumulate ? ci[j] + tile[i * NR64 + j] : tile[i * NR64 + j];
+  }
+}
+
+static void pack_a_f64(int mc, int kc, const double *a, int lda, double *ap) {
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    int mr = mc - i0 < MR ? mc - i0 : MR;
+    for (int p = 0; p < kc; p++) {
+      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * lda + p];
+      for (int i = mr; i < MR; i++) ap[i] = 0;
+      ap += MR;
+    }
+  }
+}
+
+static void pack_b_f64(int kc, int nc, const double *b, int ldb, double *bp) {
+  for (int j0 = 0; j0 < nc; j0 += NR64) {
+    int nr = nc - j0 < NR64 ? nc - j0 : NR64;
+    for (int p = 0; p < kc; p++) {
+      const double *row = b + p * ldb + j0;
+      for (int j = 0; j < nr; j++) bp[j] = row[j];
+      for (int j = nr; j < NR64; j++) bp[j] = 0;
+      bp += NR64;
+    }
+  }
+}
+
+// Rows [row0, row1) of C = A @ B in float64. `work` holds (MC + NC) * KC doubles.
+EXPORT(matmul_f64)
+void matmul_f64(const double *a, const double *b, double *c, int m, int k, int n, int row0,
+                int row1, double *work) {
+  double *ap = work, *bp = work + MC * KC;
+  if (k == 0) {
+    for (int i = row0; i < row1; i++)
+      for (int j = 0; j < n; j++) c[i * n + j] = 0;
+    return;
+  }
+  for (int jc = 0; jc < n; jc += NC) {
+    int nc = n - jc < NC ? n - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = k - pc < KC ? k - pc : KC;
+      pack_b_f64(kc, nc, b + pc * n + jc, n, bp);
+      for (int ic = row0; ic < row1; ic += MC) {
+        int mc = row1 - ic < MC ? row1 - ic : MC;
+        pack_a_f64(mc, kc, a + ic * k + pc, k, ap);
+        for (int jr = 0; jr < nc; jr += NR64) {
+          int nr = nc - jr < NR64 ? nc - jr : NR64;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            kernel_f64(kc, ap + ir * kc, bp + jr * kc, c + (ic + ir) * n + jc + jr, n, mr, nr,
+                       pc > 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise, exactly rounded ops only. `b` repeats with period `bn` along `a` (bn = n: same
+// shape; bn = 1: a scalar; otherwise a trailing-axes broadcast such as a bias row). With `swap`
+// the operands are (b, a) for the non-commutative ops.
+// ---------------------------------------------------------------------------------------------
+enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MAX, OP_MIN };
+
+// JS semantics: max(a, b) = a > b || isNaN(a) ? a : b (so ties and signed zeros take b).
+static inline v128_t bin_f32(int op, v128_t x, v128_t y) {
+  switch (op) {
+  case OP_ADD: return wasm_f32x4_add(x, y);
+  case OP_SUB: return wasm_f32x4_sub(x, y);
+  case OP_MUL: return wasm_f32x4_mul(x, y);
+  case OP_DIV: return wasm_f32x4_div(x, y);
+  case OP_MAX: return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_f32x4_gt(x, y), wasm_f32x4_ne(x, x)));
+  default: return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_f32x4_lt(x, y), wasm_f32x4_ne(x, x)));
+  }
+}
+static inline float bin1_f32(int op, float x, float y) {
+  switch (op) {
+  case OP_ADD: return x + y;
+  case OP_SUB: return x - y;
+  case OP_MUL: return x * y;
+  case OP_DIV: return x / y;
+  case OP_MAX: return (x > y || x != x) ? x : y;
+  default: return (x < y || x != x) ? x : y;
+  }
+}
+static inline v128_t bin_f64(int op, v128_t x, v128_t y) {
+  switch (op) {
+  case OP_ADD: return wasm_f64x2_add(x, y);
+  case OP_SUB: return wasm_f64x2_sub(x, y);
+  case OP_MUL: return wasm_f64x2_mul(x, y);
+  case OP_DIV: return wasm_f64x2_div(x, y);
+  case OP_MAX: return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_f64x2_gt(x, y), wasm_f64x2_ne(x, x)));
+  default: return wasm_v128_bitselect(x, y, wasm_v128_or(wasm_f64x2_lt(x, y), wasm_f64x2_ne(x, x)));
+  }
+}
+static inline double bin1_f64(int op, double x, double y) {
+  switch (op) {
+  case OP_ADD: return x + y;
+  case OP_SUB: return x - y;
+  case OP_MUL: return x * y;
+  case OP_DIV: return x / y;
+  case OP_MAX: return (x > y || x != x) ? x : y;
+  default: return (x < y || x != x) ? x : y;
+  }
+}
+
+#define BINARY(T, SUF, LANES, SPLAT)                                                              \
+  static void binary_##SUF##_op(int op, const T *a, const T *b, T *out, int n, int bn, int swap) { \
+    if (bn == 1) {                                                                               \
+      T s = b[0];                                                                                \
+      v128_t vs = SPLAT(s);                                                                      \
+      int i = 0;                                                                                 \
+      for (; i + LANES <= n; i += LANES) {                                                       \
+        v128_t va = wasm_v128_load(a + i);                                                       \
+        wasm_v128_store(out + i, swap ? bin_##SUF(op, vs, va) : bin_##SUF(op, va, vs));           \
+      }                                                                                          \
+      for (; i < n; i++) out[i] = swap ? bin1_##SUF(op, s, a[i]) : bin1_##SUF(op, a[i], s);     \
+      return;                                                                                    \
+    }                                                                                            \
+    for (int o = 0; o < n; o += bn) {                                                            \
+      const T *ao = a + o;                                                                       \
+      T *oo = out + o;                                                                           \
+      int i = 0;                                                                                 \
+      for (; i + LANES <= bn; i += LANES) {                                                      \
+        v128_t va = wasm_v128_load(ao + i), vb = wasm_v128_load(b + i);                          \
+        wasm_v128_store(oo + i, swap ? bin_##SUF(op, vb, va) : bin_##SUF(op, va, vb));            \
+      }                                                                                          \
+      for (; i < bn; i++) oo[i] = swap ? bin1_##SUF(op, b[i], ao[i]) : bin1_##SUF(op, ao[i], b[i]); \
+    }                                                                                            \
+  }                                                                                              \
+  EXPORT(binary_##SUF)                                                                           \
+  void binary_##SUF(int op, const T *a, const T *b, T *out, int n, int bn, int swap) {           \
+    switch (op) { /* one specialized loop per op */                                              \
+    case OP_ADD: binary_##SUF##_op(OP_ADD, a, b, out, n, bn, swap); break;                        \
+    case OP_SUB: binary_##SUF##_op(OP_SUB, a, b, out, n, bn, swap); break;                        \
+    case OP_MUL: binary_##SUF##_op(OP_MUL, a, b, out, n, bn, swap); break;                        \
+    case OP_DIV: binary_##SUF##_op(OP_DIV, a, b, out, n, bn, swap); break;                        \
+    case OP_MAX: binary_##SUF##_op(OP_MAX, a, b, out, n, bn, swap); break;                        \
+    default: binary_##SUF##_op(OP_MIN, a, b, out, n, bn, swap); break;                            \
+    }                                                                                            \
+  }
+
+BINARY(float, f32, 4, wasm_f32x4_splat)
+BINARY(double, f64, 2, wasm_f64x2_splat)
+
+enum { OP_NEG, OP_ABS, OP_SQRT };
+
+EXPORT(unary_f32)
+void unary_f32(int op, const float *a, float *out, int n) {
+  int i = 0;
+  if (op == OP_NEG) {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_neg(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = -a[i];
+  } else if (op == OP_ABS) {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_abs(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = __builtin_fabsf(a[i]);
+  } else {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_sqrt(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = __builtin_sqrtf(a[i]);
+  }
+}
+
+EXPORT(unary_f64)
+void unary_f64(int op, const double *a, double *out, int n) {
+  int i = 0;
+  if (op == OP_NEG) {
+    for (; i + 2 <= n; i += 2) wasm_v128_store(out + i, wasm_f64x2_neg(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = -a[i];
+  } else if (op == OP_ABS) {
+    for (; i + 2 <= n; i += 2) wasm_v128_store(out + i, wasm_f64x2_abs(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = __builtin_fabs(a[i]);
+  } else {
+    for (; i + 2 <= n; i += 2) wasm_v128_store(out + i, wasm_f64x2_sqrt(wasm_v128_load(a + i)));
+    for (; i < n; i++) out[i] = __builtin_sqrt(a[i]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sums over the middle axis of x viewed as [outer, red, inner], accumulating in float64.
+// `acc` is scratch for `inner` doubles.
+// ---------------------------------------------------------------------------------------------
+EXPORT(sum_f32)
+void sum_f32(const float *x, float *out, int outer, int red, int inner, double *acc) {
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + (size_t)o * red * inner;
+    if (inner == 1) {
+      v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+      int r = 0;
+      for (; r + 4 <= red; r += 4) {
+        v128_t v = wasm_v128_load(xo + r);
+        s0 = wasm_f64x2_add(s0, wasm_f64x2_promote_low_f32x4(v));
+        s1 = wasm_f64x2_add(s1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
+      }
+      s0 = wasm_f64x2_add(s0, s1);
+      double s = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+      for (; r < red; r++) s += xo[r];
+      out[o] = (float)s;
+      continue;
+    }
+    for (int i = 0; i < inner; i++) acc[i] = 0;
+    for (int r = 0; r < red; r++) {
+      const float *row = xo + (size_t)r * inner;
+      int i = 0;
+      for (; i + 2 <= inner; i += 2) {
+        v128_t v = wasm_v128_load64_zero(row + i);
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), wasm_f64x2_promote_low_f32x4(v)));
+      }
+      for (; i < inner; i++) acc[i] += row[i];
+    }
+    for (int i = 0; i < inner; i++) out[(size_t)o * inner + i] = (float)acc[i];
+  }
+}
+
+EXPORT(sum_f64)
+void sum_f64(const double *x, double *out, int outer, int red, int inner, double *acc) {
+  for (int o = 0; o < outer; o++) {
+    const double *xo = x + (size_t)o * red * inner;
+    if (inner == 1) {
+      v128_t s0 = wasm_f64x2_splat(0), s1 = s0;
+      int r = 0;
+      for (; r + 4 <= red; r += 4) {
+        s0 = wasm_f64x2_add(s0, wasm_v128_load(xo + r));
+        s1 = wasm_f64x2_add(s1, wasm_v128_load(xo + r + 2));
+      }
+      s0 = wasm_f64x2_add(s0, s1);
+      double s = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+      for (; r < red; r++) s += xo[r];
+      out[o] = s;
+      continue;
+    }
+    for (int i = 0; i < inner; i++) acc[i] = 0;
+    for (int r = 0; r < red; r++) {
+      const double *row = xo + (size_t)r * inner;
+      int i = 0;
+      for (; i + 2 <= inner; i += 2)
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), wasm_v128_load(row + i)));
+      for (; i < inner; i++) acc[i] += row[i];
+    }
+    for (int i = 0; i < inner; i++) out[(size_t)o * inner + i] = acc[i];
+  }
+}
