@@ -22,7 +22,9 @@ describe('checkGrads per-element report', () => {
     const sq = customVjp(
       (x: Tensor) => np.square(x),
       (x: Tensor) => [np.square(x), x],
-      (r: unknown, ct: Tensor) => [np.mul(ct, np.mul(r as Tensor, np.array([2, 2, 3], 'float64')))],
+      (r: unknown, ct: unknown) => [
+        np.mul(ct as Tensor, np.mul(r as Tensor, np.array([2, 2, 3], 'float64'))),
+      ],
     );
     expect(() =>
       checkGrads(sq as never, [randn(2, [3])], { order: 1, modes: ['rev'], perElement: true }),
