@@ -27,13 +27,16 @@ export interface CompareRunsOptions {
   grid?: number;
 }
 
+/** Points per run drawn in the Vega-Lite charts. */
 const MAX_POINTS = 400;
+/** Iterations per run kept in the JSON payload (evenly thinned beyond that, first and last kept). */
+const MAX_PAYLOAD_ITERATIONS = 1000;
 
-/** Keeps at most MAX_POINTS entries, always including the first and last. */
-function thin<T>(xs: T[]): T[] {
-  if (xs.length <= MAX_POINTS) return xs;
-  const stride = (xs.length - 1) / (MAX_POINTS - 1);
-  return Array.from({ length: MAX_POINTS }, (_, i) => xs[Math.round(i * stride)]);
+/** Keeps at most `max` entries evenly spaced, always including the first and last. */
+function thin<T>(xs: T[], max = MAX_POINTS): T[] {
+  if (xs.length <= max) return xs;
+  const stride = (xs.length - 1) / (max - 1);
+  return Array.from({ length: max }, (_, i) => xs[Math.round(i * stride)]);
 }
 
 function fmt(x: number, digits = 4): string {
@@ -99,7 +102,7 @@ export class RunComparison implements MimeBundleProvider {
         status: r.status,
         hyperparameters: r.hyperparameters,
         termination: r.termination,
-        history: r.history.map((h) => ({
+        history: thin(r.history, MAX_PAYLOAD_ITERATIONS).map((h) => ({
           iter: h.iter,
           loss: toJsonNumber(h.loss),
           gradNorm: toJsonNumber(h.gradNorm),

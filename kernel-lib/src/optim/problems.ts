@@ -204,12 +204,12 @@ export function logisticRegression(
 }
 
 /** The parameters of the MLP classifier. */
-export interface MlpParams {
+export type MlpParams = {
   w1: Tensor;
   b1: Tensor;
   w2: Tensor;
   b2: Tensor;
-}
+};
 
 function twoMoons(key: Tensor, n: number, dtype: FloatDType): [Tensor, Tensor] {
   const [kt, kn] = random.split(key, 2);

@@ -4,7 +4,7 @@
  * returns `[updates, newState]`, and `applyUpdates(params, updates)` adds them. Updates already
  * carry the minus sign and the step: updates = -a_k P_k g_k.
  */
-import type { PyTree, TreeResult } from '../core/pytree';
+import type { TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import { checkLr, lrAt, type LearningRate } from './schedules';
@@ -22,9 +22,9 @@ export interface GradientTransformation<S = TreeResult> {
   /** The hyperparameters, for legends and tables. */
   hyperparameters: Record<string, number | string | boolean>;
   /** The state before the first update. */
-  init(params: PyTree): S;
+  init(params: unknown): S;
   /** Turns gradients into updates; `params` is needed by weight decay only. */
-  update(grads: PyTree, state: S, params?: PyTree): [TreeResult, S];
+  update(grads: unknown, state: S, params?: unknown): [TreeResult, S];
   /** P_k of the latest update (`state` is the state that update returned). */
   preconditioner?(state: S): Preconditioner;
   /** a_k of the latest update. */
@@ -32,7 +32,7 @@ export interface GradientTransformation<S = TreeResult> {
 }
 
 /** params + updates, leaf by leaf. @example params = optim.applyUpdates(params, updates) */
-export function applyUpdates<T>(params: T, updates: PyTree): T {
+export function applyUpdates<T>(params: T, updates: unknown): T {
   return treeZip([params, updates], (p, u) => np.add(p, np.astype(u, p.dtype))) as T;
 }
 
