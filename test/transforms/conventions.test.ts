@@ -22,6 +22,13 @@ describe('conventions at singular points', () => {
     expect(dFwd(nn.relu, 0)).toBe(0);
     expect(d(nn.relu, 2)).toBe(1);
   });
+  it('softplus is smooth at 0: derivatives 1/2 and 1/4, and stable far out', () => {
+    expect(d(nn.softplus, 0)).toBe(0.5);
+    expect((grad(grad(nn.softplus))(at(0)) as Tensor).item()).toBe(0.25);
+    expect(nn.softplus(np.array([1000, -1000], 'float64')).toArray()).toEqual([1000, 0]);
+    expect(d(nn.softplus, 1000)).toBe(1);
+    expect(d(nn.softplus, -1000)).toBe(0);
+  });
   it('maximum and minimum split ties in half', () => {
     const [ga, gb] = grad((a: Tensor, b: Tensor) => np.maximum(a, b), { argnums: [0, 1] })(
       at(1),

@@ -94,10 +94,17 @@ export const relu = (x: TensorLike): Tensor => {
   const t = toFloat(x);
   return where(greater(t, 0), t, 0);
 };
-/** log(1 + e^x), stable: max(x, 0) + log1p(e^-|x|). */
+/**
+ * log(1 + e^x), stable and smooth: x + log1p(e^-x) for x > 0, log1p(e^x) otherwise. Each branch
+ * only sees inputs of its own sign (the double-where pattern), so neither exp overflows and the
+ * derivatives are σ(x) and σ(x)(1 - σ(x)) everywhere, 0 included. @example nn.softplus(x)
+ */
 export const softplus = (x: TensorLike): Tensor => {
   const t = toFloat(x);
-  return add(relu(t), log1p(exp(neg(abs(t)))));
+  const positive = greater(t, 0);
+  const xPos = where(positive, t, 0);
+  const xNeg = where(positive, 0, t);
+  return where(positive, add(xPos, log1p(exp(neg(xPos)))), log1p(exp(xNeg)));
 };
 /**
  * Limits x to [lo, hi]. At the bounds the derivative with respect to x is 1 (the closed interval
