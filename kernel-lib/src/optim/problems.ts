@@ -23,18 +23,6 @@ export interface Problem<P = Tensor> {
 
 type FloatDType = 'float32' | 'float64';
 
-/**
- * log(1 + e^z), smooth at 0 in both value and derivatives (`np.softplus` is written with relu and
- * |z|, whose derivative conventions at 0 make its gradient 0 there instead of 1/2). The double
- * `where` keeps the unselected branch finite, so reverse mode stays NaN-free.
- */
-function softplus(z: Tensor): Tensor {
-  const pos = np.greater(z, 0);
-  const zp = np.where(pos, z, 0);
-  const zn = np.where(pos, 0, z);
-  return np.where(pos, np.add(zp, np.log1p(np.exp(np.neg(zp)))), np.log1p(np.exp(zn)));
-}
-
 const slice1 = (x: Tensor, start: number, stop: number) =>
   np.sliceStatic(x, { starts: [start], limits: [stop], steps: [1] });
 
@@ -193,7 +181,7 @@ export function logisticRegression(
     name: `logistic regression (${samples}×${features})`,
     f: (w) => {
       const z = np.matmul(X, w);
-      return np.add(np.mean(np.sub(softplus(z), np.mul(y, z))), np.mul(np.vdot(w, w), 0.5 * l2));
+      return np.add(np.mean(np.sub(np.softplus(z), np.mul(y, z))), np.mul(np.vdot(w, w), 0.5 * l2));
     },
     x0: np.zeros([features], dtype),
     X,
@@ -275,7 +263,7 @@ export function mlpClassifier(
     name: `MLP on ${dataset} (${samples} points, ${hidden} hidden)`,
     f: (p) => {
       const z = logits(p);
-      return np.mean(np.sub(softplus(z), np.mul(y, z)));
+      return np.mean(np.sub(np.softplus(z), np.mul(y, z)));
     },
     x0: {
       w1: np.mul(random.normal(k1, [2, hidden], dtype), 1),
