@@ -42,7 +42,14 @@ export type ScalarOp =
   | 'log'
   | 'tanh'
   | 'sin'
-  | 'cos';
+  | 'cos'
+  | 'gt'
+  | 'ge'
+  | 'lt'
+  | 'le'
+  | 'eq'
+  | 'ne'
+  | 'where';
 
 /**
  * An elementwise scalar formula; inputs and result are JS numbers (float64 arithmetic). `op`, when

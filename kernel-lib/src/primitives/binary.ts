@@ -5,7 +5,7 @@
 import type { Aval, Primitive } from '../core/primitive';
 import { broadcastShapes, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { scalarOp, type ScalarFn } from '../backends/backend';
+import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
 import { addTangents, linear, sameDType, unbroadcast, wrap, zeroDerivative } from './helpers';
 
@@ -17,7 +17,24 @@ function binaryAval(name: string, [a, b]: readonly Aval[], dtype?: 'bool'): Aval
   return [{ shape, dtype: dtype ?? sameDType(name, [a, b]) }];
 }
 
-function binary(name: string, scalar: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
+/** Formulas backends run with their own loops (tag by primitive name; the formula is the definition). */
+const tags: Record<string, ScalarOp> = {
+  add: 'add',
+  sub: 'sub',
+  mul: 'mul',
+  div: 'div',
+  maximum: 'max',
+  minimum: 'min',
+  less: 'lt',
+  less_equal: 'le',
+  greater: 'gt',
+  greater_equal: 'ge',
+  equal: 'eq',
+  not_equal: 'ne',
+};
+
+function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
+  const scalar = name in tags ? scalarOp(tags[name], formula) : formula;
   return {
     name,
     abstractEval: (xs) => binaryAval(name, xs, outDType),
@@ -42,72 +59,63 @@ function fromPartials(partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Te
       ];
     },
     vjp: ([ct], [a, b], [y]) => {
-      const [pa, pb] = partials(a, b, y);
-      return [unbroadcast(ops.mul(ct, pa), a.shape), unbroadcast(ops.mul(ct, pb), b.shape)];
+      let memo: [Tensor, Tensor] | undefined;
+      const ps = () => (memo ??= partials(a, b, y));
+      return [
+        () => unbroadcast(ops.mul(ct, ps()[0]), a.shape),
+        () => unbroadcast(ops.mul(ct, ps()[1]), b.shape),
+      ];
     },
   };
 }
 
 // d(a + b) = da + db
-export const add = binary(
-  'add',
-  scalarOp('add', (a, b) => a + b),
-  {
-    jvp: ([da, db], _x, [y]) => [linear(addTangents(da, db), (t) => ops.broadcastTo(t, y.shape))],
-    vjp: ([ct], [a, b]) => [unbroadcast(ct, a.shape), unbroadcast(ct, b.shape)],
-  },
-);
+export const add = binary('add', (a, b) => a + b, {
+  jvp: ([da, db], _x, [y]) => [linear(addTangents(da, db), (t) => ops.broadcastTo(t, y.shape))],
+  vjp: ([ct], [a, b]) => [() => unbroadcast(ct, a.shape), () => unbroadcast(ct, b.shape)],
+});
 
 // d(a - b) = da - db
-export const sub = binary(
-  'sub',
-  scalarOp('sub', (a, b) => a - b),
-  {
-    jvp: ([da, db], _x, [y]) => [
-      linear(addTangents(da, linear(db, ops.neg)), (t) => ops.broadcastTo(t, y.shape)),
-    ],
-    vjp: ([ct], [a, b]) => [unbroadcast(ct, a.shape), unbroadcast(ops.neg(ct), b.shape)],
-  },
-);
+export const sub = binary('sub', (a, b) => a - b, {
+  jvp: ([da, db], _x, [y]) => [
+    linear(addTangents(da, linear(db, ops.neg)), (t) => ops.broadcastTo(t, y.shape)),
+  ],
+  vjp: ([ct], [a, b]) => [() => unbroadcast(ct, a.shape), () => unbroadcast(ops.neg(ct), b.shape)],
+});
 
 // d(a b) = da b + a db
-export const mul = binary(
-  'mul',
-  scalarOp('mul', (a, b) => a * b),
-  {
-    jvp: ([da, db], [a, b]) => [
-      addTangents(
-        linear(da, (t) => ops.mul(t, b)),
-        linear(db, (t) => ops.mul(a, t)),
-      ),
-    ],
-    vjp: ([ct], [a, b]) => [
-      unbroadcast(ops.mul(ct, b), a.shape),
-      unbroadcast(ops.mul(a, ct), b.shape),
-    ],
-  },
-);
+export const mul = binary('mul', (a, b) => a * b, {
+  jvp: ([da, db], [a, b]) => [
+    addTangents(
+      linear(da, (t) => ops.mul(t, b)),
+      linear(db, (t) => ops.mul(a, t)),
+    ),
+  ],
+  vjp: ([ct], [a, b]) => [
+    () => unbroadcast(ops.mul(ct, b), a.shape),
+    () => unbroadcast(ops.mul(a, ct), b.shape),
+  ],
+});
 
 // d(a / b) = da / b - (a / b²) db = (da - y db) / b
-export const div = binary(
-  'div',
-  scalarOp('div', (a, b) => a / b),
-  {
-    jvp: ([da, db], [, b], [y]) => [
-      linear(
-        addTangents(
-          da,
-          linear(db, (t) => ops.neg(ops.mul(y, t))),
-        ),
-        (t) => ops.div(t, b),
+export const div = binary('div', (a, b) => a / b, {
+  jvp: ([da, db], [, b], [y]) => [
+    linear(
+      addTangents(
+        da,
+        linear(db, (t) => ops.neg(ops.mul(y, t))),
       ),
-    ],
-    vjp: ([ct], [a, b], [y]) => {
-      const ctOverB = ops.div(ct, b);
-      return [unbroadcast(ctOverB, a.shape), unbroadcast(ops.neg(ops.mul(ctOverB, y)), b.shape)];
-    },
+      (t) => ops.div(t, b),
+    ),
+  ],
+  vjp: ([ct], [a, b], [y]) => {
+    const ctOverB = ops.div(ct, b);
+    return [
+      () => unbroadcast(ctOverB, a.shape),
+      () => unbroadcast(ops.neg(ops.mul(ctOverB, y)), b.shape),
+    ];
   },
-);
+});
 
 // d(a^b) = b a^(b-1) da + log(a) a^b db. Conventions: the da term is 0 where b = 0 (so 0^0 has
 // derivative 0 in the base) and the db term is 0 where a = 0 (a^b is flat in b there, for b > 0).
@@ -126,14 +134,14 @@ export const pow = binary(
 // d max(a, b) = da where a > b, db where b > a, and (da + db) / 2 at ties (convention, as JAX).
 export const maximum = binary(
   'maximum',
-  scalarOp('max', (a, b) => (a > b || Number.isNaN(a) ? a : b)),
+  (a, b) => (a > b || Number.isNaN(a) ? a : b),
   fromPartials((a, b) => tieSplit(a, b)),
 );
 
 // d min(a, b): the mirror image of maximum, with the same half-and-half split at ties.
 export const minimum = binary(
   'minimum',
-  scalarOp('min', (a, b) => (a < b || Number.isNaN(a) ? a : b)),
+  (a, b) => (a < b || Number.isNaN(a) ? a : b),
   fromPartials((a, b) => tieSplit(b, a)),
 );
 

@@ -6,8 +6,11 @@ import { checkDType, isFloat, type DType } from '../core/dtype';
 import type { Primitive, Tangent } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
+import { scalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
 import { linear, sameDType, unbroadcast, wrap } from './helpers';
+
+const select = scalarOp('where', (s, x, y) => (s ? x : y));
 
 // d where(c, a, b) = where(c, da, db); the condition gets no derivative. The unselected branch
 // still gets cotangent 0 times its local derivative: if that derivative is inf or NaN the product
@@ -26,10 +29,7 @@ export const where: Primitive<Record<string, never>> = {
     ];
   },
   impl: ([c, a, b], _p, [out]) => [
-    wrap(
-      c.backend.elementwise((s, x, y) => (s ? x : y), [c, a, b], out.shape, out.dtype),
-      out,
-    ),
+    wrap(c.backend.elementwise(select, [c, a, b], out.shape, out.dtype), out),
   ],
   jvp: ([, da, db], [c, a, b]) => {
     if (da === null && db === null) return [null];

@@ -2,7 +2,7 @@
 import { allocate, type DType, type TypedArray } from '../../core/dtype';
 import { sizeOf, stridesOf } from '../../core/shape';
 import type { ScalarFn } from '../backend';
-import { binaryLoops, trailingPeriod, unaryLoops } from './fast-loops';
+import { binaryLoops, trailingPeriod, unaryLoops, whereLoop } from './fast-loops';
 
 /** Strides of an input broadcast to `outShape` (0 on broadcast axes). */
 export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
@@ -42,6 +42,11 @@ export function elementwise(
     for (let i = 0; i < n; i++) out[i] = fn(a[i], b);
     return out;
   }
+  const periods = xs.map((x) => trailingPeriod(x.shape, outShape));
+  if (n > 0 && periods.every((p) => p > 0)) {
+    periodic(fn, xs, periods, out, n);
+    return out;
+  }
   // General case: walk the output with one odometer, advancing each input by its own strides.
   const rank = outShape.length;
   const strides = xs.map((x) => broadcastStrides(x.shape, outShape));
@@ -70,6 +75,13 @@ function taggedLoop(
   n: number,
   out: TypedArray,
 ): boolean {
+  if (fn.op === 'where') {
+    if (xs.length !== 3 || n === 0) return false;
+    const [pc, pa, pb] = xs.map((x) => trailingPeriod(x.shape, outShape));
+    if (pc === 0 || pa === 0 || pb === 0) return false;
+    whereLoop(xs[0].data, xs[1].data, xs[2].data, out, n, pc, pa, pb);
+    return true;
+  }
   if (xs.length === 1) {
     const loop = unaryLoops[fn.op!];
     if (!loop || xs[0].data.length !== n) return false;
@@ -85,4 +97,42 @@ function taggedLoop(
   else if (pb === n && pa > 0) loop(b.data, a.data, out, n, pa, true);
   else return false;
   return true;
+}
+
+/** Inputs that repeat along leading axes only (each with its period): counters, no odometer. */
+function periodic(
+  fn: ScalarFn,
+  xs: readonly { data: TypedArray }[],
+  periods: readonly number[],
+  out: TypedArray,
+  n: number,
+): void {
+  if (xs.length === 2) {
+    const [a, b] = [xs[0].data, xs[1].data];
+    const [pa, pb] = periods;
+    for (let i = 0, ia = 0, ib = 0; i < n; i++) {
+      out[i] = fn(a[ia], b[ib]);
+      if (++ia === pa) ia = 0;
+      if (++ib === pb) ib = 0;
+    }
+  } else if (xs.length === 3) {
+    const [a, b, c] = [xs[0].data, xs[1].data, xs[2].data];
+    const [pa, pb, pc] = periods;
+    for (let i = 0, ia = 0, ib = 0, ic = 0; i < n; i++) {
+      out[i] = fn(a[ia], b[ib], c[ic]);
+      if (++ia === pa) ia = 0;
+      if (++ib === pb) ib = 0;
+      if (++ic === pc) ic = 0;
+    }
+  } else {
+    const pos = new Array<number>(xs.length).fill(0);
+    const args = new Array<number>(xs.length);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < xs.length; k++) {
+        args[k] = xs[k].data[pos[k]];
+        if (++pos[k] === periods[k]) pos[k] = 0;
+      }
+      out[i] = fn(...args);
+    }
+  }
 }

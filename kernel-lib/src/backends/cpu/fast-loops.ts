@@ -100,7 +100,105 @@ export const binaryLoops: Partial<Record<ScalarOp, BinaryLoop>> = {
       if (++j === p) j = 0;
     }
   },
+  // Comparisons give 0/1; with `swap` the comparison is mirrored (b > a is a < b).
+  gt: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] < b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] > b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
+  ge: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] <= b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] >= b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
+  lt: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] > b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] < b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
+  le: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] >= b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] <= b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
+  eq: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] === b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] === b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
+  ne: (a, b, out, n, p, swap) => {
+    if (swap) {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] !== b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    } else {
+      for (let i = 0, j = 0; i < n; i++) {
+        out[i] = a[i] !== b[j] ? 1 : 0;
+        if (++j === p) j = 0;
+      }
+    }
+  },
 };
+
+/** `out[i] = c[i] ? a[i] : b[i]`, each operand repeating with its own period. */
+export function whereLoop(
+  c: TypedArray,
+  a: TypedArray,
+  b: TypedArray,
+  out: TypedArray,
+  n: number,
+  pc: number,
+  pa: number,
+  pb: number,
+): void {
+  for (let i = 0, ic = 0, ia = 0, ib = 0; i < n; i++) {
+    out[i] = c[ic] ? a[ia] : b[ib];
+    if (++ic === pc) ic = 0;
+    if (++ia === pa) ia = 0;
+    if (++ib === pb) ib = 0;
+  }
+}
 
 /**
  * The period of `shape` broadcast to `outShape` when it only repeats along leading axes (its

@@ -32,10 +32,29 @@ export function readStrided(
   outShape: readonly number[],
   dtype: DType,
 ): TypedArray {
-  const out = allocate(dtype, sizeOf(outShape));
-  walk(outShape, view, (i, pos) => {
-    out[i] = src[pos];
-  });
+  const n = sizeOf(outShape);
+  const out = allocate(dtype, n);
+  const rank = outShape.length;
+  if (n === 0) return out;
+  if (rank === 0) {
+    out[0] = src[view.offset];
+    return out;
+  }
+  // A tight loop along the last axis; an odometer over the others.
+  const inner = outShape[rank - 1];
+  const step = view.strides[rank - 1];
+  const idx = new Array<number>(rank).fill(0);
+  let pos = view.offset;
+  for (let i = 0; i < n; i += inner) {
+    for (let j = 0, p = pos; j < inner; j++, p += step) out[i + j] = src[p];
+    for (let ax = rank - 2; ax >= 0; ax--) {
+      idx[ax]++;
+      pos += view.strides[ax];
+      if (idx[ax] < outShape[ax]) break;
+      pos -= view.strides[ax] * outShape[ax];
+      idx[ax] = 0;
+    }
+  }
   return out;
 }
 
