@@ -8,9 +8,22 @@ import { customJvpCall, customVjpCall } from '../primitives/special';
 type Outs = Tensor | Tensor[];
 const toList = (x: Outs): Tensor[] => (x instanceof Tensor ? [x] : x);
 
+/** Primitives carry lists; this remembers whether the user returned one tensor, to give it back. */
+function outputForm() {
+  let single = true;
+  return {
+    list(out: Outs): Tensor[] {
+      single = out instanceof Tensor;
+      return toList(out);
+    },
+    unlist: (outs: Tensor[]): Outs => (single ? outs[0] : outs),
+  };
+}
+
 /**
  * Wraps `fn` (tensor arguments, tensor or tensor-list result) with a custom forward rule
- * `rule(primals, tangents) -> [outs, tangentOuts]`; reverse mode transposes that rule.
+ * `rule(primals, tangents) -> [outs, tangentOuts]`, linear in the tangents; reverse mode
+ * transposes that rule.
  * @example const safeLog = customJvp((x) => np.log(x), ([x], [dx]) => [np.log(x), np.div(dx, x)])
  */
 export function customJvp<F extends (...xs: Tensor[]) => Outs>(
@@ -18,30 +31,31 @@ export function customJvp<F extends (...xs: Tensor[]) => Outs>(
   rule: (primals: Tensor[], tangents: Tensor[]) => [Outs, Outs],
 ): F {
   const wrapped = (...args: Tensor[]) => {
-    let single = true;
-    const flatFn = (...xs: Tensor[]) => {
-      const out = fn(...xs);
-      single = out instanceof Tensor;
-      return toList(out);
+    const form = outputForm();
+    const params = {
+      name: fn.name || 'customJvp',
+      fn: (...xs: Tensor[]) => form.list(fn(...xs)),
+      rule: (xs: Tensor[], dxs: Tensor[]): [Tensor[], Tensor[]] => {
+        const [out, tangent] = rule(xs, dxs);
+        return [form.list(out), toList(tangent)];
+      },
     };
-    const flatRule = (xs: Tensor[], dxs: Tensor[]): [Tensor[], Tensor[]] => {
-      const [o, t] = rule(xs, dxs);
-      return [toList(o), toList(t)];
-    };
-    const outs = bind(
-      customJvpCall,
-      args.map((a) => asTensor(a)),
-      { name: fn.name || 'customJvp', fn: flatFn, rule: flatRule },
+    return form.unlist(
+      bind(
+        customJvpCall,
+        args.map((a) => asTensor(a)),
+        params,
+      ),
     );
-    return single ? outs[0] : outs;
   };
   return wrapped as F;
 }
 
 /**
- * Wraps `fn` with custom reverse rules, like jax.custom_vjp: `fwd(...xs) -> [out, residuals]`
- * and `bwd(residuals, ct) -> input cotangents` (null for none). Forward mode transposes `bwd`.
- * @example const clipGrad = customVjp((x) => x, (x) => [x, null], (_r, ct) => [np.clip(ct, -1, 1)])
+ * Wraps `fn` with custom reverse rules, like jax.custom_vjp: `fwd(...xs) -> [out, residuals]` and
+ * `bwd(residuals, ct) -> input cotangents` (null for none), linear in `ct`. Forward mode
+ * transposes `bwd`.
+ * @example const scaleGrad = customVjp((x) => x, (x) => [x, null], (_r, ct) => [np.mul(ct, 0.1)])
  */
 export function customVjp<F extends (...xs: Tensor[]) => Outs>(
   fn: F,
@@ -49,24 +63,23 @@ export function customVjp<F extends (...xs: Tensor[]) => Outs>(
   bwd: (residuals: unknown, ct: Outs) => Tangent[],
 ): F {
   const wrapped = (...args: Tensor[]) => {
-    let single = true;
-    const flatFn = (...xs: Tensor[]) => {
-      const out = fn(...xs);
-      single = out instanceof Tensor;
-      return toList(out);
+    const form = outputForm();
+    const params = {
+      name: fn.name || 'customVjp',
+      fn: (...xs: Tensor[]) => form.list(fn(...xs)),
+      fwd: (xs: Tensor[]): [Tensor[], unknown] => {
+        const [out, residuals] = fwd(...xs);
+        return [form.list(out), residuals];
+      },
+      bwd: (residuals: unknown, cts: Tensor[]) => bwd(residuals, form.unlist(cts)),
     };
-    const flatFwd = (xs: Tensor[]): [Tensor[], unknown] => {
-      const [o, r] = fwd(...xs);
-      single = o instanceof Tensor;
-      return [toList(o), r];
-    };
-    const flatBwd = (r: unknown, cts: Tensor[]) => bwd(r, single ? cts[0] : cts);
-    const outs = bind(
-      customVjpCall,
-      args.map((a) => asTensor(a)),
-      { name: fn.name || 'customVjp', fn: flatFn, fwd: flatFwd, bwd: flatBwd },
+    return form.unlist(
+      bind(
+        customVjpCall,
+        args.map((a) => asTensor(a)),
+        params,
+      ),
     );
-    return single ? outs[0] : outs;
   };
   return wrapped as F;
 }

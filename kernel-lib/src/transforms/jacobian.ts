@@ -4,7 +4,7 @@
  * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
  */
 import { allocate } from '../core/dtype';
-import { tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
+import { tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { stack, reshape } from '../numpy/shape';
@@ -48,49 +48,70 @@ function assemble(
 }
 
 /**
+ * The chosen arguments of `f` as a flat list of tensor leaves, and `f` as a function of those
+ * leaves, so both Jacobian modes work on plain lists whatever the argument pytrees are.
+ */
+function overLeaves(
+  op: string,
+  f: (...args: never[]) => unknown,
+  args: unknown[],
+  argnums: number | readonly number[],
+) {
+  const { chosen, withChosen } = selectArgs(op, args, argnums);
+  const single = typeof argnums === 'number';
+  const [xs, inDef] = tensorLeaves(single ? chosen[0] : chosen);
+  const fOfLeaves = (...leaves: Tensor[]) => {
+    const tree = unflatten<unknown>(inDef, leaves);
+    return withChosen(f)(...(single ? [tree] : (tree as unknown[])));
+  };
+  return { xs, inDef, fOfLeaves };
+}
+
+/** Nests blocks as JAX does: the output's structure, each leaf holding the input's structure. */
+function blockTree(
+  outDef: TreeDef,
+  outs: Tensor[],
+  inDef: TreeDef,
+  xs: Tensor[],
+  block: (i: number, j: number) => Tensor,
+) {
+  return unflatten(
+    outDef,
+    outs.map((_, i) =>
+      unflatten(
+        inDef,
+        xs.map((_, j) => block(i, j)),
+      ),
+    ),
+  );
+}
+
+/** One-hot directions over every element of every leaf, except leaf `j` element `e`: zeros elsewhere. */
+const direction = (leaves: Tensor[], j: number, e: number) =>
+  leaves.map((y, k) => (k === j ? basis(y, e) : zerosLike(y)));
+
+/**
  * The Jacobian by forward mode: one JVP per input element (cheap when inputs are few).
  * @example jacfwd((x) => np.sin(x))(np.array([1, 2])) // diag(cos x), shape [2, 2]
  */
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
   return (...args: unknown[]): TreeResult => {
-    const { chosen, withChosen } = selectArgs('jacfwd', args, argnums);
-    const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
-    const g =
-      typeof argnums === 'number'
-        ? (x: unknown) => withChosen(f)(x)
-        : (...xs: unknown[]) => withChosen(f)(...xs);
-    const primals = typeof argnums === 'number' ? [inTree] : chosen;
-    const [xs, inDef] = tensorLeaves(inTree);
-    // columns[j][e] = leaves of J e for input leaf j, element e
+    const { xs, inDef, fOfLeaves } = overLeaves('jacfwd', f, args, argnums);
+    const [outs, outDef] = tensorLeaves(fOfLeaves(...xs));
+    // columns[j][e]: the output leaves of J·(element e of input leaf j)
     const columns = xs.map((x, j) =>
-      Array.from({ length: x.size }, (_, e) => {
-        const tangents = xs.map((y, k) => (k === j ? basis(y, e) : zerosLike(y)));
-        const [, dy] = jvp(
-          g as never,
-          primals,
-          typeof argnums === 'number'
-            ? [unflatten(inDef, tangents)]
-            : (unflatten(inDef, tangents) as unknown[]),
-        );
-        return tensorLeaves(dy)[0];
-      }),
+      Array.from(
+        { length: x.size },
+        (_, e) => tensorLeaves(jvp(fOfLeaves, xs, direction(xs, j, e))[1])[0],
+      ),
     );
-    const [outs, outDef] = tensorLeaves(g(...primals));
-    return unflatten(
-      outDef,
-      outs.map((y, i) =>
-        unflatten(
-          inDef,
-          xs.map((x, j) =>
-            assemble(
-              columns[j].map((c) => c[i]),
-              y.shape,
-              x.shape,
-              false,
-            ),
-          ),
-        ),
+    return blockTree(outDef, outs, inDef, xs, (i, j) =>
+      assemble(
+        columns[j].map((c) => c[i]),
+        outs[i].shape,
+        xs[j].shape,
+        false,
       ),
     );
   };
@@ -103,34 +124,22 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
   return (...args: unknown[]): TreeResult => {
-    const { chosen, withChosen } = selectArgs('jacrev', args, argnums);
-    const inTree = typeof argnums === 'number' ? chosen[0] : chosen;
-    const primals = typeof argnums === 'number' ? [inTree] : chosen;
-    const [xs, inDef] = tensorLeaves(inTree);
-    const [out, pullback] = vjp(withChosen(f), primals);
+    const { xs, inDef, fOfLeaves } = overLeaves('jacrev', f, args, argnums);
+    const [out, pullback] = vjp(fOfLeaves, xs);
     const [outs, outDef] = tensorLeaves(out);
-    // rows[i][e] = leaves of Jᵀ e for output leaf i, element e
+    // rows[i][e]: the input leaves of Jᵀ·(element e of output leaf i)
     const rows = outs.map((y, i) =>
-      Array.from({ length: y.size }, (_, e) => {
-        const cts = outs.map((z, k) => (k === i ? basis(z, e) : zerosLike(z)));
-        const grads = pullback(unflatten(outDef, cts));
-        return tensorLeaves(typeof argnums === 'number' ? grads[0] : grads)[0];
-      }),
+      Array.from(
+        { length: y.size },
+        (_, e) => pullback(unflatten(outDef, direction(outs, i, e))) as Tensor[],
+      ),
     );
-    return unflatten(
-      outDef,
-      outs.map((y, i) =>
-        unflatten(
-          inDef,
-          xs.map((x, j) =>
-            assemble(
-              rows[i].map((r) => r[j]),
-              y.shape,
-              x.shape,
-              true,
-            ),
-          ),
-        ),
+    return blockTree(outDef, outs, inDef, xs, (i, j) =>
+      assemble(
+        rows[i].map((r) => r[j]),
+        outs[i].shape,
+        xs[j].shape,
+        true,
       ),
     );
   };
