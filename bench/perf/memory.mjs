@@ -29,7 +29,7 @@ const mb = (b) => (b / 2 ** 20).toFixed(1);
 const marks = new Set([100, 1000, 2500, 5000, 7500, 10000, steps]);
 const rows = [];
 const t0 = performance.now();
-let loss = 0;
+let loss;
 for (let s = 1; s <= steps; s++) {
   loss = step().loss;
   if (marks.has(s)) {

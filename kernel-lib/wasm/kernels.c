@@ -395,3 +395,99 @@ void sum_f64(const double *x, double *out, int outer, int red, int inner, double
     for (int i = 0; i < inner; i++) out[(size_t)o * inner + i] = acc[i];
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// exp and tanh of float32 data, computed in float64 (error below 1e-14, far inside a float32 ulp)
+// and rounded once. Rounding agrees with the float64 formula (Math.exp / Math.tanh) rounded to
+// float32 except where the float64 value lies within ~2^-43 relative of a float32 rounding
+// midpoint, or the result is subnormal, infinite or NaN: those elements are listed in `flags` and
+// the caller recomputes them with the formula itself, so results are bit-identical.
+// ---------------------------------------------------------------------------------------------
+#define SPLAT(v) wasm_f64x2_splat(v)
+
+static inline v128_t exp_f64x2(v128_t x) {
+  // x = k ln2 + r, |r| <= ln2/2 (Cody-Waite: k * LN2_HI is exact).
+  // k = round(x / ln2) with the 1.5 * 2^52 trick: its low bits are k as an integer.
+  v128_t shifter = SPLAT(0x1.8p52);
+  v128_t t = wasm_f64x2_add(wasm_f64x2_mul(x, SPLAT(1.4426950408889634)), shifter);
+  v128_t k = wasm_f64x2_sub(t, shifter);
+  v128_t r = wasm_f64x2_sub(x, wasm_f64x2_mul(k, SPLAT(6.93147180369123816490e-01)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(k, SPLAT(1.90821492927058770002e-10)));
+  // Taylor to degree 11: the remainder r^12/12! < 7e-15 relative.
+  static const double c[12] = {1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
+                               1.0 / 5040,     1.0 / 720,     1.0 / 120,    1.0 / 24,
+                               1.0 / 6,        0.5,           1.0,          1.0};
+  v128_t p = SPLAT(c[0]);
+#pragma clang loop unroll(full)
+  for (int i = 1; i < 12; i++) p = wasm_f64x2_add(wasm_f64x2_mul(p, r), SPLAT(c[i]));
+  // 2^k from the exponent bits: t - shifter as integers is k (callers keep |k| < 1000).
+  v128_t ki = wasm_i64x2_sub(t, shifter);
+  v128_t scale = wasm_i64x2_shl(wasm_i64x2_add(ki, wasm_i64x2_splat(1023)), 52);
+  return wasm_f64x2_mul(p, scale);
+}
+
+// expm1(u) for |u| <= 0.5 by Taylor to degree 14 (no cancellation).
+static inline v128_t expm1_small_f64x2(v128_t u) {
+  double f = 1;
+  double c[14];
+  for (int i = 1; i <= 14; i++) c[14 - i] = 1.0 / (f *= i); // c[0] = 1/14!, c[13] = 1/1!
+  v128_t p = SPLAT(c[0]);
+#pragma clang loop unroll(full)
+  for (int i = 1; i < 14; i++) p = wasm_f64x2_add(wasm_f64x2_mul(p, u), SPLAT(c[i]));
+  return wasm_f64x2_mul(p, u);
+}
+
+static inline v128_t tanh_f64x2(v128_t x) {
+  v128_t ax = wasm_f64x2_min(wasm_f64x2_abs(x), SPLAT(20));
+  v128_t u = wasm_f64x2_mul(ax, SPLAT(-2));
+  v128_t small = wasm_f64x2_lt(ax, SPLAT(0.25));
+  v128_t em;
+  if (!wasm_v128_any_true(small)) em = wasm_f64x2_sub(exp_f64x2(u), SPLAT(1));
+  else if (wasm_i64x2_all_true(small)) em = expm1_small_f64x2(u);
+  else em = wasm_v128_bitselect(expm1_small_f64x2(u), wasm_f64x2_sub(exp_f64x2(u), SPLAT(1)), small);
+  v128_t y = wasm_f64x2_div(wasm_f64x2_neg(em), wasm_f64x2_add(SPLAT(2), em));
+  // tanh is odd: copy the sign of x.
+  v128_t sign = wasm_i64x2_splat((long long)0x8000000000000000ULL);
+  return wasm_v128_bitselect(x, y, sign);
+}
+
+// Lanes whose rounding to float32 cannot be trusted (see above), as an all-ones mask.
+static inline v128_t unsure(v128_t y) {
+  v128_t low = wasm_v128_and(y, wasm_i64x2_splat(0x1FFFFFFF));
+  v128_t dist = wasm_i64x2_abs(wasm_i64x2_sub(low, wasm_i64x2_splat(0x10000000)));
+  v128_t near = wasm_i64x2_gt(wasm_i64x2_splat(1024), dist);
+  v128_t ay = wasm_f64x2_abs(y);
+  v128_t odd = wasm_v128_or(wasm_f64x2_lt(ay, SPLAT(0x1p-125)), wasm_f64x2_ge(ay, SPLAT(0x1p127)));
+  odd = wasm_v128_andnot(odd, wasm_f64x2_eq(y, SPLAT(0)));
+  return wasm_v128_or(wasm_v128_or(near, odd), wasm_f64x2_ne(y, y));
+}
+
+enum { OP_EXP, OP_TANH };
+
+// Returns how many indices were written to `flags` (elements left for the caller).
+EXPORT(transcendental_f32)
+int transcendental_f32(int op, const float *a, float *out, int n, int *flags) {
+  int count = 0;
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    v128_t x = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(a + i));
+    v128_t y;
+    v128_t bad;
+    if (op == OP_EXP) {
+      // Outside [-87, 88] the float32 result is subnormal or overflows: left to the caller.
+      bad = wasm_v128_not(wasm_v128_and(wasm_f64x2_ge(x, SPLAT(-87)), wasm_f64x2_le(x, SPLAT(88))));
+      y = exp_f64x2(wasm_f64x2_pmin(wasm_f64x2_pmax(x, SPLAT(-87)), SPLAT(88)));
+    } else {
+      bad = wasm_f64x2_ne(x, x);
+      y = tanh_f64x2(x);
+    }
+    bad = wasm_v128_or(bad, unsure(y));
+    wasm_v128_store64_lane(out + i, wasm_f32x4_demote_f64x2_zero(y), 0);
+    if (wasm_v128_any_true(bad)) {
+      if (wasm_i64x2_extract_lane(bad, 0)) flags[count++] = i;
+      if (wasm_i64x2_extract_lane(bad, 1)) flags[count++] = i + 1;
+    }
+  }
+  for (; i < n; i++) flags[count++] = i;
+  return count;
+}

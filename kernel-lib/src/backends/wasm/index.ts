@@ -30,6 +30,8 @@ const BINARY: Partial<Record<ScalarOp, number>> = {
   min: 5,
 };
 const UNARY: Partial<Record<ScalarOp, number>> = { neg: 0, abs: 1, sqrt: 2 };
+/** Computed in float64 and rounded; doubtful elements come back flagged (float32 output only). */
+const TRANSCENDENTAL: Partial<Record<ScalarOp, number>> = { exp: 0, tanh: 1 };
 
 type Float = 'float32' | 'float64';
 const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
@@ -44,6 +46,20 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       const n = sizeOf(outShape);
       if (n < min.elementwise) return undefined;
       const size = outDtype === 'float32' ? 4 : 8;
+      const tr = TRANSCENDENTAL[fn.op];
+      if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
+        if (xs[0].shape.length !== outShape.length) return undefined;
+        const x = data(xs[0]);
+        w.reset();
+        const a = w.put(x);
+        const out = w.alloc(n * 4);
+        const flags = w.alloc(n * 4);
+        const count = k.transcendental_f32(tr, a, out, n, flags);
+        const result = w.take(out, n, 'float32');
+        const redo = new Int32Array(w.memory.buffer, flags, count);
+        for (let i = 0; i < count; i++) result[redo[i]] = fn(x[redo[i]]);
+        return result;
+      }
       if (xs.length === 1) {
         const op = UNARY[fn.op];
         if (op === undefined || xs[0].shape.length !== outShape.length) return undefined;

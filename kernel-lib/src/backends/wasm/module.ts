@@ -60,6 +60,7 @@ export interface WasmExports {
   ): void;
   unary_f32(op: number, a: number, out: number, n: number): void;
   unary_f64(op: number, a: number, out: number, n: number): void;
+  transcendental_f32(op: number, a: number, out: number, n: number, flags: number): number;
   sum_f32(x: number, out: number, outer: number, red: number, inner: number, acc: number): void;
   sum_f64(x: number, out: number, outer: number, red: number, inner: number, acc: number): void;
   __heap_base: { value: number };
