@@ -3,6 +3,8 @@
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME } from 'adlab/protocol';
+import { GraphRenderer } from './renderers/graph';
+import { OptimizerRenderer } from './renderers/optimizer';
 import { TensorRenderer } from './renderers/tensor';
 
 /**
@@ -25,6 +27,34 @@ export const tensorExtension: IRenderMime.IExtension = {
   dataType: 'json',
 };
 
-const extensions: IRenderMime.IExtension[] = [tensorExtension];
+/** Renders `application/vnd.adlab.graph.v1+json`. */
+export const graphExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:graph',
+  description: 'Renders adlab primitive graphs: a laid-out DAG with search, zoom and export.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.graph],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new GraphRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
+/** Renders `application/vnd.adlab.optimizer-run.v1+json`. */
+export const optimizerExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:optimizer-run',
+  description: 'Renders adlab optimizer runs: loss curves, gradient norms and 2-D trajectories.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.optimizerRun],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new OptimizerRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
+const extensions: IRenderMime.IExtension[] = [tensorExtension, graphExtension, optimizerExtension];
 
 export default extensions;

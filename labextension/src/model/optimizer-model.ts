@@ -1,0 +1,207 @@
+/**
+ * The optimizer-run data model: strict validation of an
+ * `application/vnd.adlab.optimizer-run.v1+json` payload into per-run series (loss, gradient norm,
+ * evaluations, time, 2-D path) and the contour grid. No DOM here.
+ */
+import type { OptimizerRunPayload } from 'adlab/protocol';
+import { decodeNumber, isJsonNumber } from './tensor-model';
+
+/** Most runs, iterations per run and contour cells accepted. */
+export const MAX_RUNS = 50;
+export const MAX_ITERATIONS = 20_000;
+export const MAX_CONTOUR_CELLS = 250_000;
+
+/** One run, decoded into aligned series. */
+export interface RunModel {
+  label: string;
+  method: string;
+  status: string;
+  termination: string;
+  /** `key=value` pairs, in payload order. */
+  hyperparameters: [string, string][];
+  iter: number[];
+  loss: number[];
+  gradNorm: number[];
+  stepSize: number[];
+  /** f + gradient + HVP evaluations so far. */
+  evals: number[];
+  timeMs: number[];
+  /** The 2-D path, when every iterate has two coordinates. */
+  path?: { x: number[]; y: number[] };
+}
+
+/** Everything the optimizer view shows. */
+export interface OptimizerModel {
+  problem: string;
+  runs: RunModel[];
+  contour?: { xs: number[]; ys: number[]; z: number[][] };
+  fStar?: number;
+}
+
+/** Result of parsing. */
+export type OptimizerParseResult =
+  { ok: true; model: OptimizerModel } | { ok: false; error: string };
+
+class PayloadError extends Error {}
+
+function fail(reason: string): never {
+  throw new PayloadError(reason);
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isNonNegNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+}
+
+function text(x: unknown, what: string, fallback?: string): string {
+  if (x === undefined && fallback !== undefined) return fallback;
+  if (typeof x !== 'string') fail(`${what} must be a string, got ${describe(x)}`);
+  return x.length > 300 ? `${x.slice(0, 299)}…` : x;
+}
+
+function num(x: unknown, what: string): number {
+  if (!isJsonNumber(x)) fail(`${what} is not a number (got ${describe(x)})`);
+  return decodeNumber(x);
+}
+
+function finiteArray(raw: unknown, what: string, max: number): number[] {
+  if (!Array.isArray(raw)) fail(`${what} must be an array, got ${describe(raw)}`);
+  if (raw.length > max) fail(`${what} has ${raw.length} entries, more than ${max}`);
+  return raw.map((v: unknown, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${what}[${i}] is not a finite number`);
+    return v;
+  });
+}
+
+/** `value` of a hyperparameter as short text. */
+function hyperText(v: unknown, what: string): string {
+  if (typeof v === 'number') return String(Number(v.toPrecision(6)));
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return v.length > 60 ? `${v.slice(0, 59)}…` : v;
+  return fail(`${what} must be a number, string or boolean`);
+}
+
+function parseRun(raw: unknown, r: number): RunModel {
+  const at = `runs[${r}]`;
+  if (!isPlainObject(raw)) fail(`${at} must be an object, got ${describe(raw)}`);
+  const method = text(raw.method, `${at}.method`);
+  const hp = raw.hyperparameters ?? {};
+  if (!isPlainObject(hp)) fail(`${at}.hyperparameters must be an object`);
+  const history = raw.history;
+  if (!Array.isArray(history)) fail(`${at}.history must be an array, got ${describe(history)}`);
+  if (history.length > MAX_ITERATIONS) {
+    fail(`${at}.history has ${history.length} steps, more than ${MAX_ITERATIONS}`);
+  }
+  const run: RunModel = {
+    label: text(raw.label, `${at}.label`, method),
+    method,
+    status: text(raw.status, `${at}.status`, ''),
+    termination: text(raw.termination, `${at}.termination`, ''),
+    hyperparameters: Object.entries(hp)
+      .slice(0, 30)
+      .map(([k, v]) => [k.slice(0, 40), hyperText(v, `${at}.hyperparameters.${k}`)]),
+    iter: [],
+    loss: [],
+    gradNorm: [],
+    stepSize: [],
+    evals: [],
+    timeMs: [],
+  };
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let is2d = history.length > 0;
+  history.forEach((step: unknown, i) => {
+    const s = `${at}.history[${i}]`;
+    if (!isPlainObject(step)) fail(`${s} must be an object, got ${describe(step)}`);
+    if (!isNonNegNumber(step.iter)) fail(`${s}.iter must be a non-negative number`);
+    run.iter.push(step.iter);
+    run.loss.push(num(step.loss, `${s}.loss`));
+    run.gradNorm.push(num(step.gradNorm, `${s}.gradNorm`));
+    run.stepSize.push(step.stepSize === undefined ? NaN : num(step.stepSize, `${s}.stepSize`));
+    const ev = step.evals;
+    if (!isPlainObject(ev)) fail(`${s}.evals must be an object`);
+    let total = 0;
+    for (const k of ['f', 'grad', 'hvp'] as const) {
+      const count = ev[k];
+      if (count === undefined) continue;
+      if (!isNonNegNumber(count)) fail(`${s}.evals.${k} must be a non-negative number`);
+      total += count;
+    }
+    run.evals.push(total);
+    if (!isNonNegNumber(step.timeMs)) fail(`${s}.timeMs must be a non-negative number`);
+    run.timeMs.push(step.timeMs);
+    if (step.x === undefined) {
+      is2d = false;
+    } else {
+      if (!Array.isArray(step.x)) fail(`${s}.x must be an array`);
+      if (step.x.length === 2) {
+        xs.push(num(step.x[0], `${s}.x[0]`));
+        ys.push(num(step.x[1], `${s}.x[1]`));
+      } else {
+        is2d = false;
+      }
+    }
+  });
+  if (is2d) run.path = { x: xs, y: ys };
+  return run;
+}
+
+function parseContour(raw: unknown): NonNullable<OptimizerModel['contour']> {
+  if (!isPlainObject(raw)) fail(`contour must be an object, got ${describe(raw)}`);
+  const xs = finiteArray(raw.xs, 'contour.xs', 2000);
+  const ys = finiteArray(raw.ys, 'contour.ys', 2000);
+  if (xs.length < 2 || ys.length < 2) fail('contour needs at least 2 points per axis');
+  if (xs.length * ys.length > MAX_CONTOUR_CELLS) fail('contour grid is too large');
+  if (!Array.isArray(raw.z)) fail(`contour.z must be an array, got ${describe(raw.z)}`);
+  if (raw.z.length !== xs.length * ys.length) {
+    fail(`contour.z has ${raw.z.length} entries, expected ${xs.length * ys.length}`);
+  }
+  const flat = raw.z.map((v: unknown, i) => num(v, `contour.z[${i}]`));
+  const z = ys.map((_, j) => flat.slice(j * xs.length, (j + 1) * xs.length));
+  return { xs, ys, z };
+}
+
+/**
+ * Validates an optimizer-run payload strictly and builds its view model.
+ * Never throws: a malformed payload gives `{ ok: false, error }`.
+ */
+export function parseOptimizerPayload(data: unknown): OptimizerParseResult {
+  try {
+    return { ok: true, model: parseOrThrow(data) };
+  } catch (e) {
+    if (e instanceof PayloadError) return { ok: false, error: e.message };
+    return { ok: false, error: `unexpected failure (${e instanceof Error ? e.name : 'unknown'})` };
+  }
+}
+
+function parseOrThrow(data: unknown): OptimizerModel {
+  if (!isPlainObject(data)) fail(`payload must be an object, got ${describe(data)}`);
+  const p = data as Partial<Record<keyof OptimizerRunPayload, unknown>>;
+  const problem = text(p.problem, 'problem', '');
+  if (!Array.isArray(p.runs)) fail(`runs must be an array, got ${describe(p.runs)}`);
+  if (p.runs.length === 0) fail('runs is empty');
+  if (p.runs.length > MAX_RUNS) fail(`${p.runs.length} runs, more than ${MAX_RUNS}`);
+  const model: OptimizerModel = { problem, runs: p.runs.map((r: unknown, i) => parseRun(r, i)) };
+  if (p.contour !== undefined) model.contour = parseContour(p.contour);
+  if (p.fStar !== undefined) model.fStar = num(p.fStar, 'fStar');
+  return model;
+}
+
+/** The legend name of a run: label and hyperparameters (the loop bounds left out). */
+export function runLegend(run: RunModel, maxChars = 70): string {
+  const hp = run.hyperparameters
+    .filter(([k]) => k !== 'maxIter' && k !== 'tol')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+  const s = hp ? `${run.label} (${hp})` : run.label;
+  return s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s;
+}

@@ -1,0 +1,386 @@
+/**
+ * The renderer for `application/vnd.adlab.graph.v1+json`: a header (name, node counts, FLOPs,
+ * bytes, the first non-finite node), a toolbar (search, zoom, SVG/PNG export) and the primitive DAG
+ * as SVG, laid out by Graphviz-wasm loaded on first use. A malformed payload shows an error box.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Widget } from '@lumino/widgets';
+import type { Message } from '@lumino/messaging';
+import {
+  MAX_LAYOUT_BOXES,
+  parseGraphPayload,
+  searchNodes,
+  type GraphModel,
+} from '../model/graph-model';
+import { errorBox, h } from '../view/dom';
+import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
+import {
+  boxSize,
+  boxText,
+  layoutGraph,
+  type GraphLayout,
+  type VizLike,
+} from '../view/graph-layout';
+import {
+  buildGraphSvg,
+  fitZoom,
+  formatBytes,
+  formatCount,
+  LIGHT_PALETTE,
+  zoomAt,
+  type ZoomState,
+} from '../view/graph-svg';
+
+/** Height of the graph viewport in pixels (the graph scrolls by panning inside it). */
+const VIEWPORT_HEIGHT = 460;
+
+function field(label: string, value: string, className: string): HTMLElement {
+  const item = h('span', `adlab-field ${className}`);
+  item.appendChild(h('span', 'adlab-field-label', label));
+  item.appendChild(h('span', 'adlab-field-value', value));
+  return item;
+}
+
+function button(text: string, title: string, className: string): HTMLButtonElement {
+  const b = h('button', `adlab-graph-button ${className}`, text);
+  b.type = 'button';
+  b.title = title;
+  return b;
+}
+
+/**
+ * One graph view: the DOM is built at once; the layout is computed by {@link GraphView.layout}
+ * (asynchronous: Graphviz loads lazily). Never throws.
+ */
+export class GraphView {
+  readonly node: HTMLElement;
+
+  constructor(
+    readonly model: GraphModel,
+    private readonly loadViz?: () => Promise<VizLike>,
+  ) {
+    this.node = h('div', 'adlab-graph');
+    this.node.appendChild(this._header());
+    this.node.appendChild(this._toolbar());
+    this._viewport = h('div', 'adlab-graph-viewport');
+    this._viewport.style.height = `${VIEWPORT_HEIGHT}px`;
+    this._viewport.appendChild(h('div', 'adlab-graph-loading', 'laying out…'));
+    this.node.appendChild(this._viewport);
+    const note = this._note();
+    if (note) this.node.appendChild(note);
+    this._bindPointer();
+  }
+
+  /** Lays out and draws the graph (once; later calls return the same promise). */
+  layout(): Promise<void> {
+    this._layoutDone ??= this._doLayout();
+    return this._layoutDone;
+  }
+
+  /** Refits the graph to the viewport (on attach or resize). */
+  fit(): void {
+    if (!this._layout) return;
+    const vw = this._viewport.clientWidth;
+    if (vw <= 0) return;
+    this._zoom = fitZoom(this._layout.width + 16, this._layout.height + 16, vw, VIEWPORT_HEIGHT);
+    this._applyZoom();
+  }
+
+  /** Highlights the nodes whose primitive or label contains `query`; returns the match count. */
+  search(query: string): number {
+    const hits = searchNodes(this.model, query);
+    let boxes = 0;
+    for (const g of this._viewport.querySelectorAll<SVGGElement>('g.adlab-graph-node')) {
+      const box = this._boxByKey.get(g.dataset.key ?? '');
+      const match = !!box && box.members.some((id) => hits.has(id));
+      g.classList.toggle('adlab-graph-match', match);
+      if (match) boxes++;
+    }
+    this._searchCount.textContent = query.trim()
+      ? `${hits.size} node${hits.size === 1 ? '' : 's'}${boxes < hits.size && this.model.grouped ? ` in ${boxes} boxes` : ''}`
+      : '';
+    return hits.size;
+  }
+
+  /** Zooms by a factor around the viewport's center. */
+  zoomBy(factor: number): void {
+    const cx = this._viewport.clientWidth / 2;
+    this._zoom = zoomAt(this._zoom, factor, cx, VIEWPORT_HEIGHT / 2);
+    this._applyZoom();
+  }
+
+  /** The export SVG (light palette, whole graph, no search highlight), or undefined before layout. */
+  exportSvg(): SVGSVGElement | undefined {
+    return this._layout
+      ? buildGraphSvg(this.model, this._layout, { palette: LIGHT_PALETTE })
+      : undefined;
+  }
+
+  dispose(): void {
+    this._disposed = true;
+  }
+
+  private async _doLayout(): Promise<void> {
+    const sizes = new Map(
+      this.model.boxes.map((b) => [b.key, boxSize(boxText(b, this.model))] as const),
+    );
+    const layout = await layoutGraph(this.model.boxes, sizes, this.loadViz);
+    if (this._disposed) return;
+    this._layout = layout;
+    const svg = buildGraphSvg(this.model, layout);
+    // Live view: the SVG fills the viewport; a zoom group carries pan and scale.
+    svg.removeAttribute('viewBox');
+    svg.setAttribute('width', '100%');
+    svg.setAttribute('height', String(VIEWPORT_HEIGHT));
+    const zoom = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    zoom.setAttribute('class', 'adlab-graph-zoom');
+    const root = svg.querySelector('.adlab-graph-root');
+    if (root) {
+      svg.insertBefore(zoom, root);
+      zoom.appendChild(root);
+    }
+    this._zoomGroup = zoom;
+    this._viewport.textContent = '';
+    this._viewport.appendChild(svg);
+    this._viewport.dataset.engine = layout.engine;
+    this.fit();
+    if (this._query) this.search(this._query);
+  }
+
+  private _applyZoom(): void {
+    const { k, x, y } = this._zoom;
+    this._zoomGroup?.setAttribute(
+      'transform',
+      `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`,
+    );
+  }
+
+  private _header(): HTMLElement {
+    const m = this.model;
+    const header = h('div', 'adlab-graph-header');
+    header.appendChild(h('span', 'adlab-graph-title', 'Graph'));
+    header.appendChild(h('span', 'adlab-graph-name', m.name));
+    header.appendChild(field('nodes', String(m.totals.nodes), 'adlab-graph-count'));
+    header.appendChild(field('FLOPs', formatCount(m.totals.flops), 'adlab-graph-flops'));
+    header.appendChild(field('bytes', formatBytes(m.totals.bytes), 'adlab-graph-bytes'));
+    if (m.phases.backward > 0) {
+      header.appendChild(
+        field(
+          'forward / backward',
+          `${m.phases.forward} / ${m.phases.backward}`,
+          'adlab-graph-phases',
+        ),
+      );
+    }
+    if (m.firstNonFinite !== undefined) {
+      const n = m.byId.get(m.firstNonFinite)!;
+      const f = field('first non-finite', `%${n.id} ${n.primitive}`, 'adlab-graph-first-nan');
+      f.classList.add('adlab-warn');
+      header.appendChild(f);
+    }
+    return header;
+  }
+
+  private _toolbar(): HTMLElement {
+    const bar = h('div', 'adlab-graph-toolbar');
+    const input = h('input', 'adlab-graph-search');
+    input.type = 'search';
+    input.placeholder = 'search primitives';
+    input.setAttribute('aria-label', 'search primitives');
+    input.addEventListener('input', () => {
+      this._query = input.value;
+      this.search(input.value);
+    });
+    // Keep notebook shortcuts (a, b, d d, …) from firing while typing.
+    input.addEventListener('keydown', (e) => e.stopPropagation());
+    this._searchCount = h('span', 'adlab-graph-search-count');
+    const zoomIn = button('+', 'zoom in', 'adlab-graph-zoom-in');
+    zoomIn.addEventListener('click', () => this.zoomBy(1.25));
+    const zoomOut = button('−', 'zoom out', 'adlab-graph-zoom-out');
+    zoomOut.addEventListener('click', () => this.zoomBy(0.8));
+    const fit = button('fit', 'fit the graph to the view', 'adlab-graph-fit');
+    fit.addEventListener('click', () => this.fit());
+    const svg = button('SVG', 'download as SVG (light style)', 'adlab-graph-export-svg');
+    svg.addEventListener('click', () => this._exportSvg());
+    const png = button('PNG', 'download as PNG (light style, 2x)', 'adlab-graph-export-png');
+    png.addEventListener('click', () => void this._exportPng());
+    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, svg, png);
+    bar.appendChild(h('span', 'adlab-graph-hint', 'drag to pan · Ctrl/⌘ + wheel to zoom'));
+    return bar;
+  }
+
+  private _note(): HTMLElement | undefined {
+    const m = this.model;
+    const parts: string[] = [];
+    if (m.grouped) {
+      parts.push(
+        `${m.totals.nodes} nodes: linear chains collapsed into ${m.boxes.length + m.hiddenBoxes} boxes`,
+      );
+    }
+    if (m.hiddenBoxes > 0) {
+      parts.push(
+        `showing the first ${MAX_LAYOUT_BOXES} boxes; ${m.hiddenBoxes} more not drawn (search counts them)`,
+      );
+    }
+    return parts.length ? h('div', 'adlab-graph-note', `${parts.join('; ')}.`) : undefined;
+  }
+
+  private _bindPointer(): void {
+    const vp = this._viewport;
+    let drag: { x: number; y: number; z: ZoomState } | undefined;
+    vp.addEventListener('pointerdown', (e) => {
+      if (e.button !== 0) return;
+      drag = { x: e.clientX, y: e.clientY, z: this._zoom };
+      vp.setPointerCapture?.(e.pointerId);
+      vp.classList.add('adlab-graph-panning');
+    });
+    vp.addEventListener('pointermove', (e) => {
+      if (!drag) return;
+      this._zoom = {
+        ...drag.z,
+        x: drag.z.x + e.clientX - drag.x,
+        y: drag.z.y + e.clientY - drag.y,
+      };
+      this._applyZoom();
+    });
+    const end = (): void => {
+      drag = undefined;
+      vp.classList.remove('adlab-graph-panning');
+    };
+    vp.addEventListener('pointerup', end);
+    vp.addEventListener('pointercancel', end);
+    vp.addEventListener(
+      'wheel',
+      (e) => {
+        // Plain wheel scrolls the notebook; Ctrl/⌘ + wheel (and pinch) zooms the graph.
+        if (!e.ctrlKey && !e.metaKey) return;
+        e.preventDefault();
+        const r = vp.getBoundingClientRect();
+        this._zoom = zoomAt(
+          this._zoom,
+          Math.exp(-e.deltaY * 0.002),
+          e.clientX - r.left,
+          e.clientY - r.top,
+        );
+        this._applyZoom();
+      },
+      { passive: false },
+    );
+  }
+
+  private _exportSvg(): void {
+    const svg = this.exportSvg();
+    if (!svg) return;
+    const name = safeFileName(this.model.name, 'graph');
+    downloadBlob(new Blob([svgToString(svg)], { type: 'image/svg+xml' }), `${name}.svg`);
+  }
+
+  private async _exportPng(): Promise<void> {
+    const svg = this.exportSvg();
+    if (!svg) return;
+    try {
+      const w = Number(svg.getAttribute('width'));
+      const hgt = Number(svg.getAttribute('height'));
+      const png = await svgToPng(svgToString(svg), w, hgt, 2);
+      downloadBlob(png, `${safeFileName(this.model.name, 'graph')}.png`);
+    } catch {
+      this._searchCount.textContent = 'PNG export failed';
+    }
+  }
+
+  private get _boxByKey(): Map<string, GraphModel['boxes'][number]> {
+    this._boxes ??= new Map(this.model.boxes.map((b) => [b.key, b]));
+    return this._boxes;
+  }
+
+  private readonly _viewport: HTMLElement;
+  private _searchCount!: HTMLElement;
+  private _query = '';
+  private _layout: GraphLayout | undefined;
+  private _layoutDone: Promise<void> | undefined;
+  private _zoomGroup: SVGGElement | undefined;
+  private _zoom: ZoomState = { k: 1, x: 0, y: 0 };
+  private _boxes: Map<string, GraphModel['boxes'][number]> | undefined;
+  private _disposed = false;
+}
+
+/** The DOM of a graph output: the view, or an error box. */
+export interface GraphDom {
+  node: HTMLElement;
+  view?: GraphView;
+}
+
+/** Builds the view of a payload; a malformed payload gives the error box. Never throws. */
+export function renderGraph(data: unknown, loadViz?: () => Promise<VizLike>): GraphDom {
+  try {
+    const parsed = parseGraphPayload(data);
+    if (!parsed.ok) return { node: errorBox('graph', parsed.error) };
+    const view = new GraphView(parsed.model, loadViz);
+    return { node: view.node, view };
+  } catch (e) {
+    return {
+      node: errorBox('graph', `internal error (${e instanceof Error ? e.name : 'unknown'})`),
+    };
+  }
+}
+
+/** The MIME renderer widget. */
+export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this._mimeType = options.mimeType;
+    this.addClass('adlab-graph-output');
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this._clear();
+    const dom = renderGraph(model.data[this._mimeType]);
+    this.node.appendChild(dom.node);
+    this._view = dom.view;
+    if (!dom.view) return;
+    try {
+      await dom.view.layout();
+    } catch {
+      // layout() falls back internally; anything else leaves the header and toolbar usable.
+    }
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this._clear();
+    super.dispose();
+  }
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    // Notebooks are virtualized: the output may attach at width 0; refit when it gets a size.
+    if (typeof ResizeObserver !== 'undefined') {
+      let lastWidth = 0;
+      this._resize = new ResizeObserver((entries) => {
+        const w = entries[0]?.contentRect.width ?? 0;
+        if (w > 0 && Math.abs(w - lastWidth) > 1) {
+          lastWidth = w;
+          this._view?.fit();
+        }
+      });
+      this._resize.observe(this.node);
+    }
+    this._view?.fit();
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    this._resize?.disconnect();
+    this._resize = undefined;
+    super.onBeforeDetach(msg);
+  }
+
+  private _clear(): void {
+    this._view?.dispose();
+    this._view = undefined;
+    this.node.textContent = '';
+  }
+
+  private readonly _mimeType: string;
+  private _view: GraphView | undefined;
+  private _resize: ResizeObserver | undefined;
+}

@@ -1,0 +1,354 @@
+/**
+ * The renderer for `application/vnd.adlab.optimizer-run.v1+json`: a summary table of the runs
+ * (method, hyperparameters, status, final loss), tabs for loss against iteration, evaluations and
+ * wall time, the gradient norm, and trajectories over the contour for 2-D problems, drawn with
+ * plotly.js (loaded on first use) in the notebook's theme, with light SVG/PNG export.
+ */
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { Widget } from '@lumino/widgets';
+import type { Message } from '@lumino/messaging';
+import { formatFloat } from '../model/format';
+import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
+import { errorBox, h } from '../view/dom';
+import { safeFileName } from '../view/download';
+import {
+  buildFigure,
+  LIGHT_THEME,
+  TAB_TITLES,
+  tabsFor,
+  themeFrom,
+  type Figure,
+  type OptimizerTab,
+} from '../view/optimizer-figures';
+
+/** The part of plotly.js we call; figures are plain objects built by optimizer-figures.ts. */
+export interface PlotlyLike {
+  react(
+    root: HTMLElement,
+    data: Figure['data'],
+    layout: Figure['layout'],
+    config?: Record<string, unknown>,
+  ): Promise<unknown>;
+  purge(root: HTMLElement): void;
+  downloadImage(
+    figure: Figure,
+    options: {
+      format: 'png' | 'svg';
+      filename: string;
+      width: number;
+      height: number;
+      scale?: number;
+    },
+  ): Promise<unknown>;
+  Plots: { resize(root: HTMLElement): unknown };
+}
+
+let plotlyPromise: Promise<PlotlyLike> | undefined;
+
+/** Loads plotly.js once (a lazy chunk). */
+export function loadPlotly(): Promise<PlotlyLike> {
+  plotlyPromise ??= import('plotly.js-dist-min').then((m) => {
+    const mod = m as unknown as { default?: PlotlyLike };
+    return mod.default ?? (m as unknown as PlotlyLike);
+  });
+  plotlyPromise.catch(() => {
+    plotlyPromise = undefined;
+  });
+  return plotlyPromise;
+}
+
+/** Plot height in pixels. */
+const PLOT_HEIGHT = 380;
+/** Export size in pixels (PNG at 2x). */
+const EXPORT_SIZE = { width: 800, height: 500 };
+
+function button(text: string, title: string, className: string): HTMLButtonElement {
+  const b = h('button', `adlab-opt-button ${className}`, text);
+  b.type = 'button';
+  b.title = title;
+  return b;
+}
+
+function fmt(x: number | undefined): string {
+  return x === undefined ? '' : formatFloat(x, 4);
+}
+
+/** One optimizer view: the DOM at once, the plot on {@link OptimizerView.draw}. Never throws. */
+export class OptimizerView {
+  readonly node: HTMLElement;
+  /** The tab shown. */
+  tab: OptimizerTab;
+
+  constructor(
+    readonly model: OptimizerModel,
+    private readonly load: () => Promise<PlotlyLike> = loadPlotly,
+  ) {
+    this.node = h('div', 'adlab-opt');
+    const tabs = tabsFor(model);
+    this.tab = tabs.includes('trajectories') ? 'trajectories' : 'iteration';
+    this.node.appendChild(this._header());
+    this.node.appendChild(this._table());
+    this.node.appendChild(this._toolbar(tabs));
+    this._plot = h('div', 'adlab-opt-plot');
+    this._plot.style.height = `${PLOT_HEIGHT}px`;
+    this.node.appendChild(this._plot);
+    this._status = h('div', 'adlab-opt-status');
+    this.node.appendChild(this._status);
+  }
+
+  /** The plot element (plotly's graph div once drawn). */
+  get plotNode(): HTMLElement {
+    return this._plot;
+  }
+
+  /** Draws (or redraws) the current tab in the live theme; skipped while the view has no width. */
+  async draw(): Promise<void> {
+    if (this._disposed || this._plot.clientWidth <= 0) return;
+    try {
+      const plotly = await this.load();
+      if (this._disposed) return;
+      const fig = buildFigure(this.model, this.tab, themeFrom(this.node));
+      await plotly.react(
+        this._plot,
+        fig.data,
+        { ...fig.layout, height: PLOT_HEIGHT },
+        {
+          responsive: false,
+          displaylogo: false,
+          modeBarButtonsToRemove: ['toImage', 'sendChartToCloud'],
+        },
+      );
+      this._drawn = true;
+      this._status.textContent = '';
+    } catch {
+      this._status.textContent = 'plotly.js could not be loaded; the table above lists the runs.';
+    }
+  }
+
+  /** Resizes the plot to its container. */
+  resize(): void {
+    if (!this._drawn) {
+      void this.draw();
+      return;
+    }
+    void this.load()
+      .then((p) => p.Plots.resize(this._plot))
+      .catch(() => undefined);
+  }
+
+  /** Switches tab and redraws. */
+  select(tab: OptimizerTab): Promise<void> {
+    this.tab = tab;
+    for (const b of this.node.querySelectorAll<HTMLElement>('.adlab-opt-tab')) {
+      const on = b.dataset.tab === tab;
+      b.classList.toggle('adlab-opt-tab-active', on);
+      b.setAttribute('aria-selected', String(on));
+    }
+    return this.draw();
+  }
+
+  /** Downloads the current tab in the light theme. */
+  async exportImage(format: 'png' | 'svg'): Promise<void> {
+    try {
+      const plotly = await this.load();
+      const fig = buildFigure(this.model, this.tab, LIGHT_THEME);
+      await plotly.downloadImage(
+        { data: fig.data, layout: { ...fig.layout, ...EXPORT_SIZE } },
+        {
+          format,
+          filename: safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer'),
+          ...EXPORT_SIZE,
+          scale: format === 'png' ? 2 : 1,
+        },
+      );
+    } catch {
+      this._status.textContent = `${format.toUpperCase()} export failed.`;
+    }
+  }
+
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    if (this._drawn) {
+      void this.load()
+        .then((p) => p.purge(this._plot))
+        .catch(() => undefined);
+    }
+  }
+
+  private _header(): HTMLElement {
+    const header = h('div', 'adlab-opt-header');
+    header.appendChild(h('span', 'adlab-opt-title', 'Optimizer runs'));
+    if (this.model.problem) header.appendChild(h('span', 'adlab-opt-problem', this.model.problem));
+    const n = this.model.runs.length;
+    header.appendChild(h('span', 'adlab-opt-count', `${n} run${n === 1 ? '' : 's'}`));
+    if (this.model.fStar !== undefined) {
+      header.appendChild(h('span', 'adlab-opt-fstar', `f* = ${fmt(this.model.fStar)}`));
+    }
+    return header;
+  }
+
+  private _table(): HTMLElement {
+    const table = h('table', 'adlab-opt-table');
+    const head = h('tr');
+    for (const c of [
+      'run',
+      'hyperparameters',
+      'iterations',
+      'evaluations',
+      'final loss',
+      'status',
+    ]) {
+      head.appendChild(h('th', undefined, c));
+    }
+    const thead = h('thead');
+    thead.appendChild(head);
+    table.appendChild(thead);
+    const body = h('tbody');
+    for (const run of this.model.runs) {
+      const tr = h('tr');
+      const last = run.iter.length - 1;
+      const cells = [
+        run.label,
+        run.hyperparameters.map(([k, v]) => `${k}=${v}`).join(', '),
+        last >= 0 ? String(run.iter[last]) : '0',
+        last >= 0 ? String(run.evals[last]) : '0',
+        last >= 0 ? fmt(run.loss[last]) : '',
+        run.status || run.termination,
+      ];
+      cells.forEach((c, i) => {
+        const td = h('td', i === 1 ? 'adlab-opt-hyper' : undefined, c);
+        if (i === 5 && run.termination) td.title = run.termination;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    }
+    table.appendChild(body);
+    return table;
+  }
+
+  private _toolbar(tabs: OptimizerTab[]): HTMLElement {
+    const bar = h('div', 'adlab-opt-toolbar');
+    const list = h('div', 'adlab-opt-tabs');
+    list.setAttribute('role', 'tablist');
+    for (const t of tabs) {
+      const b = button(TAB_TITLES[t], TAB_TITLES[t], 'adlab-opt-tab');
+      b.dataset.tab = t;
+      b.setAttribute('role', 'tab');
+      const on = t === this.tab;
+      b.classList.toggle('adlab-opt-tab-active', on);
+      b.setAttribute('aria-selected', String(on));
+      b.addEventListener('click', () => void this.select(t));
+      list.appendChild(b);
+    }
+    const svg = button('SVG', 'download this plot as SVG (light style)', 'adlab-opt-export-svg');
+    svg.addEventListener('click', () => void this.exportImage('svg'));
+    const png = button(
+      'PNG',
+      'download this plot as PNG (light style, 2x)',
+      'adlab-opt-export-png',
+    );
+    png.addEventListener('click', () => void this.exportImage('png'));
+    bar.append(list, svg, png);
+    return bar;
+  }
+
+  private readonly _plot: HTMLElement;
+  private readonly _status: HTMLElement;
+  private _drawn = false;
+  private _disposed = false;
+}
+
+/** The DOM of an optimizer output: the view, or an error box. */
+export interface OptimizerDom {
+  node: HTMLElement;
+  view?: OptimizerView;
+}
+
+/** Builds the view of a payload; a malformed payload gives the error box. Never throws. */
+export function renderOptimizer(data: unknown, load?: () => Promise<PlotlyLike>): OptimizerDom {
+  try {
+    const parsed = parseOptimizerPayload(data);
+    if (!parsed.ok) return { node: errorBox('optimizer run', parsed.error) };
+    const view = new OptimizerView(parsed.model, load);
+    return { node: view.node, view };
+  } catch (e) {
+    return {
+      node: errorBox(
+        'optimizer run',
+        `internal error (${e instanceof Error ? e.name : 'unknown'})`,
+      ),
+    };
+  }
+}
+
+/** Observes JupyterLab's theme attributes on the body. */
+function observeTheme(callback: () => void): (() => void) | undefined {
+  if (typeof MutationObserver === 'undefined' || !document.body) return undefined;
+  const observer = new MutationObserver(callback);
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'],
+  });
+  return () => observer.disconnect();
+}
+
+/** The MIME renderer widget. */
+export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
+  constructor(options: IRenderMime.IRendererOptions) {
+    super();
+    this._mimeType = options.mimeType;
+    this.addClass('adlab-opt-output');
+  }
+
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    this._clear();
+    const dom = renderOptimizer(model.data[this._mimeType]);
+    this.node.appendChild(dom.node);
+    this._view = dom.view;
+    if (this.isAttached) await this._view?.draw();
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this._clear();
+    super.dispose();
+  }
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._unobserve = observeTheme(() => void this._view?.draw());
+    // Notebooks are virtualized: draw once the output has a width, resize when it changes.
+    if (typeof ResizeObserver !== 'undefined') {
+      let lastWidth = 0;
+      this._resize = new ResizeObserver((entries) => {
+        const w = entries[0]?.contentRect.width ?? 0;
+        if (w > 0 && Math.abs(w - lastWidth) > 1) {
+          lastWidth = w;
+          this._view?.resize();
+        }
+      });
+      this._resize.observe(this.node);
+    }
+    void this._view?.draw();
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    this._unobserve?.();
+    this._unobserve = undefined;
+    this._resize?.disconnect();
+    this._resize = undefined;
+    super.onBeforeDetach(msg);
+  }
+
+  private _clear(): void {
+    this._view?.dispose();
+    this._view = undefined;
+    this.node.textContent = '';
+  }
+
+  private readonly _mimeType: string;
+  private _view: OptimizerView | undefined;
+  private _unobserve: (() => void) | undefined;
+  private _resize: ResizeObserver | undefined;
+}

@@ -1,0 +1,226 @@
+/**
+ * Graph layout: box texts and sizes from the view model, a DOT description that carries only box
+ * keys and sizes (never payload text), Graphviz-wasm (`@viz-js/viz`, loaded lazily) to place the
+ * boxes, and a simple layered layout used when the wasm cannot load. Coordinates are top-down pixels.
+ */
+import type { GraphBox, GraphModel, GraphNodeModel } from '../model/graph-model';
+
+/** A placed box: center, size. */
+export interface PlacedBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A routed edge: points of a path (first a start point, then cubic Bézier triples, or a polyline). */
+export interface RoutedEdge {
+  from: string;
+  to: string;
+  /** 'spline': points[0], then (c1, c2, p) triples; 'line': a polyline. */
+  kind: 'spline' | 'line';
+  points: [number, number][];
+}
+
+/** A finished layout. */
+export interface GraphLayout {
+  width: number;
+  height: number;
+  boxes: Map<string, PlacedBox>;
+  edges: RoutedEdge[];
+  /** Which engine placed it. */
+  engine: 'graphviz' | 'layered';
+}
+
+/** The two text lines of a box. */
+export interface BoxText {
+  title: string;
+  subtitle: string;
+}
+
+const DTYPE_SHORT: Record<string, string> = {
+  float32: 'f32',
+  float64: 'f64',
+  int32: 'i32',
+  bool: 'bool',
+};
+
+/** `f32[2,3]`-style output type of a node. */
+export function typeText(n: GraphNodeModel): string {
+  return `${DTYPE_SHORT[n.dtype] ?? n.dtype}[${n.shape.join(',')}]`;
+}
+
+function nodeTitle(n: GraphNodeModel): string {
+  if (n.kind === 'input') return n.label ? `input ${n.label}` : 'input';
+  return n.primitive;
+}
+
+/** The texts of a box: a node's primitive and type, or a chain's primitives and count. */
+export function boxText(box: GraphBox, model: Pick<GraphModel, 'byId'>): BoxText {
+  const nodes = box.members.map((id) => model.byId.get(id)!);
+  const last = nodes[nodes.length - 1]!;
+  if (nodes.length === 1) return { title: cut(nodeTitle(last)), subtitle: typeText(last) };
+  const names = nodes.map((n) => n.primitive);
+  const shown = names.length <= 3 ? names.join(' → ') : `${names[0]} → … → ${names.at(-1)}`;
+  return { title: cut(shown), subtitle: `${nodes.length} ops · ${typeText(last)}` };
+}
+
+function cut(s: string, max = 40): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Box size in pixels for its texts (monospace-ish estimate: 7 px per character). */
+export function boxSize(text: BoxText): { w: number; h: number } {
+  const chars = Math.max(text.title.length, text.subtitle.length);
+  return { w: Math.max(56, chars * 7 + 18), h: 38 };
+}
+
+/** Graphviz points per pixel-inch. */
+const DPI = 72;
+
+/** DOT for the boxes: keys and sizes only, so no payload text reaches Graphviz. */
+export function toDot(
+  boxes: readonly GraphBox[],
+  sizes: Map<string, { w: number; h: number }>,
+): string {
+  const lines = [
+    'digraph G {',
+    '  graph [rankdir=TB, nodesep=0.25, ranksep=0.35];',
+    '  node [shape=box, fixedsize=true, label=""];',
+  ];
+  for (const b of boxes) {
+    const s = sizes.get(b.key)!;
+    lines.push(`  ${b.key} [width=${(s.w / DPI).toFixed(3)}, height=${(s.h / DPI).toFixed(3)}];`);
+  }
+  for (const b of boxes) for (const i of b.inputs) lines.push(`  ${i} -> ${b.key};`);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+interface Json0 {
+  bb?: string;
+  objects?: { _gvid: number; name: string; pos?: string; width?: string; height?: string }[];
+  edges?: { tail: number; head: number; pos?: string }[];
+}
+
+function pair(s: string): [number, number] {
+  const [x, y] = s.split(',').map(Number);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new Error('bad point');
+  return [x!, y!];
+}
+
+/** Reads Graphviz's `json0` output into a top-down layout. Throws on malformed output. */
+export function parseGraphvizJson(json: Json0): GraphLayout {
+  const bb = (json.bb ?? '0,0,0,0').split(',').map(Number);
+  const height = bb[3] ?? 0;
+  const flip = ([x, y]: [number, number]): [number, number] => [x, height - y];
+  const boxes = new Map<string, PlacedBox>();
+  const names = new Map<number, string>();
+  for (const o of json.objects ?? []) {
+    names.set(o._gvid, o.name);
+    if (!o.pos) continue;
+    const [x, y] = flip(pair(o.pos));
+    boxes.set(o.name, { x, y, w: Number(o.width) * DPI, h: Number(o.height) * DPI });
+  }
+  const edges: RoutedEdge[] = [];
+  for (const e of json.edges ?? []) {
+    const from = names.get(e.tail);
+    const to = names.get(e.head);
+    if (!from || !to || !e.pos) continue;
+    let end: [number, number] | undefined;
+    const pts: [number, number][] = [];
+    for (const tok of e.pos.trim().split(/\s+/)) {
+      if (tok.startsWith('e,')) end = flip(pair(tok.slice(2)));
+      else if (!tok.startsWith('s,')) pts.push(flip(pair(tok)));
+    }
+    if (pts.length >= 4 && (pts.length - 1) % 3 === 0) {
+      edges.push({ from, to, kind: 'spline', points: end ? [...pts, end] : pts });
+    } else {
+      edges.push({ from, to, kind: 'line', points: end ? [...pts, end] : pts });
+    }
+  }
+  return { width: bb[2] ?? 0, height, boxes, edges, engine: 'graphviz' };
+}
+
+/**
+ * A layered layout without Graphviz: each box on the row after its deepest input, rows centered.
+ * Used when the wasm cannot load (and in tests).
+ */
+export function layeredLayout(
+  boxes: readonly GraphBox[],
+  sizes: Map<string, { w: number; h: number }>,
+): GraphLayout {
+  const layer = new Map<string, number>();
+  for (const b of boxes) {
+    let l = 0;
+    for (const i of b.inputs) l = Math.max(l, (layer.get(i) ?? -1) + 1);
+    layer.set(b.key, l);
+  }
+  const rows: GraphBox[][] = [];
+  for (const b of boxes) (rows[layer.get(b.key)!] ??= []).push(b);
+  const gapX = 18;
+  const rowH = 38 + 30;
+  const widths = rows.map((r) => r.reduce((s, b) => s + sizes.get(b.key)!.w + gapX, -gapX));
+  const width = Math.max(0, ...widths) + 16;
+  const placed = new Map<string, PlacedBox>();
+  rows.forEach((row, r) => {
+    let x = (width - widths[r]!) / 2;
+    for (const b of row) {
+      const s = sizes.get(b.key)!;
+      placed.set(b.key, { x: x + s.w / 2, y: 8 + r * rowH + s.h / 2, w: s.w, h: s.h });
+      x += s.w + gapX;
+    }
+  });
+  const edges: RoutedEdge[] = [];
+  for (const b of boxes) {
+    const to = placed.get(b.key)!;
+    for (const i of b.inputs) {
+      const from = placed.get(i);
+      if (!from) continue;
+      edges.push({
+        from: i,
+        to: b.key,
+        kind: 'line',
+        points: [
+          [from.x, from.y + from.h / 2],
+          [to.x, to.y - to.h / 2],
+        ],
+      });
+    }
+  }
+  return { width, height: rows.length * rowH + 16, boxes: placed, edges, engine: 'layered' };
+}
+
+/** The minimal surface of `@viz-js/viz` we use. */
+export interface VizLike {
+  renderString(dot: string, options: { format: string }): string;
+}
+
+let vizPromise: Promise<VizLike> | undefined;
+
+/** Loads Graphviz-wasm once (a lazy chunk). */
+export function loadViz(): Promise<VizLike> {
+  vizPromise ??= import('@viz-js/viz').then((m) => m.instance());
+  vizPromise.catch(() => {
+    vizPromise = undefined;
+  });
+  return vizPromise;
+}
+
+/** Lays the boxes out with Graphviz, falling back to the layered layout if it fails. */
+export async function layoutGraph(
+  boxes: readonly GraphBox[],
+  sizes: Map<string, { w: number; h: number }>,
+  load: () => Promise<VizLike> = loadViz,
+): Promise<GraphLayout> {
+  try {
+    const viz = await load();
+    const layout = parseGraphvizJson(
+      JSON.parse(viz.renderString(toDot(boxes, sizes), { format: 'json0' })) as Json0,
+    );
+    if (layout.boxes.size === boxes.length) return layout;
+  } catch {
+    // Fall through to the layered layout: a plainer picture beats none.
+  }
+  return layeredLayout(boxes, sizes);
+}
