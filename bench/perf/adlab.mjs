@@ -18,12 +18,22 @@ export function mlpLoss(lib, params, x, y) {
   return nn.softmaxCrossEntropy(logits, y);
 }
 
-/** adlab workloads for one dtype (float32 is the default; float64 rows reuse them). */
-export function adlabImpl(lib, dtype = 'float32', name = 'adlab') {
+/** A cpu-wasm backend that never uses a second thread (`undefined` if wasm is not built). */
+export function singleThreadBackend() {
+  const { createWasmBackend } = require('../../kernel-lib/dist/backends/wasm/index.js');
+  return createWasmBackend({ elementwise: 4096, matmul: 16384, threads: Infinity });
+}
+
+/**
+ * adlab workloads for one dtype (float32 is the default; float64 rows reuse them), on `backend`
+ * (the library's default backend when omitted).
+ */
+export function adlabImpl(lib, dtype = 'float32', name = 'adlab', backend = lib.getBackend()) {
   const { np, grad, valueAndGrad, hvp } = lib;
   const arr = (data, shape) => np.reshape(np.array(data, dtype), shape);
   return {
     name,
+    activate: () => lib.setBackend(backend),
     matmul(n, a, b) {
       const ta = arr(a, [n, n]);
       const tb = arr(b, [n, n]);

@@ -135,6 +135,20 @@ describe.skipIf(!wasm)(`cpu-wasm kernels${wasm ? '' : ` (skipped: ${wasmUnavaila
     });
   }
 
+  it('matmul split over two threads matches one thread, including buffer growth', async () => {
+    const two = createWasmBackend({ elementwise: 0, matmul: 0, threads: 0 })!;
+    for (const n of [24, 24, 64, 130, 130]) {
+      const a = values(n * n, 9, 1);
+      const b = values(n * n, 10, 1);
+      const run = (be: Backend) =>
+        on(be, () =>
+          np.matmul(np.reshape(np.array(a), [n, n]), np.reshape(np.array(b), [n, n])).dataSync(),
+        );
+      expect(Array.from(run(two))).toEqual(Array.from(run(wasm!)));
+      await new Promise((r) => setTimeout(r, 50)); // lets the worker start and take a share
+    }
+  });
+
   it('float32 exp and tanh equal the float64 formula rounded, on 200k values', () => {
     const x = values(200_000, 8, 30, SPECIALS);
     for (const [name, f] of [

@@ -12,6 +12,7 @@ import { trailingPeriod } from '../cpu/fast-loops';
 import { batchOffsets } from '../cpu/matmul';
 import { splitAxes } from '../cpu/reduce';
 import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
+import { MatmulThreads } from './threads';
 
 /** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
 export interface WasmThresholds {
@@ -19,6 +20,8 @@ export interface WasmThresholds {
   elementwise: number;
   /** m·k·n of a matmul (default 16384). */
   matmul: number;
+  /** m·k·n of a matmul that is split with a second thread (default 2^22; Infinity: never). */
+  threads?: number;
 }
 
 const BINARY: Partial<Record<ScalarOp, number>> = {
@@ -39,6 +42,7 @@ const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
 
 function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
   const k = w.k;
+  let threads: MatmulThreads | undefined | null = null; // null: not started yet
   const data = (x: Operand) => cpuData(x) as Float32Array | Float64Array;
   return {
     elementwise(fn, xs, outShape, outDtype) {
@@ -121,8 +125,12 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       const pc = w.alloc(batch * m * n * size);
       const work = w.alloc(MATMUL_WORK_BYTES);
       const run = dtype === 'float32' ? k.matmul_f32 : k.matmul_f64;
+      const split = m * kk * n >= (min.threads ?? 2 ** 22) && m >= 8;
+      if (split && threads === null) threads = MatmulThreads.start(w.file);
       for (let t = 0; t < batch; t++) {
-        run(pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size, m, kk, n, 0, m, work);
+        const [at, bt, ct] = [pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size];
+        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work);
+        else run(at, bt, ct, m, kk, n, 0, m, work);
       }
       return w.take(pc, batch * m * n, dtype);
     },
@@ -131,12 +139,18 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
 
 const loaded = loadKernels();
 
+/** Two threads for large matmuls unless ADLAB_WASM_THREADS=0. */
+function defaultThreads(): number {
+  const env = (globalThis as { process?: NodeJS.Process }).process?.env;
+  return env?.ADLAB_WASM_THREADS === '0' ? Infinity : 2 ** 22;
+}
+
 /** Why the WebAssembly kernels are unavailable, or `undefined` when they loaded. */
 export const wasmUnavailable: string | undefined = typeof loaded === 'string' ? loaded : undefined;
 
 /** A WebAssembly SIMD backend (`undefined` when dist/kernels.wasm is unavailable). */
 export function createWasmBackend(
-  thresholds: WasmThresholds = { elementwise: 4096, matmul: 16384 },
+  thresholds: WasmThresholds = { elementwise: 4096, matmul: 16384, threads: defaultThreads() },
 ): Backend | undefined {
   if (typeof loaded === 'string') return undefined;
   return createCpuBackend('cpu-wasm', fastKernels(loaded, thresholds));

@@ -78,7 +78,12 @@ export class WasmKernels {
   private readonly base: number;
   private top = 0;
 
-  constructor(api: WasmApi, module: object) {
+  constructor(
+    api: WasmApi,
+    module: object,
+    /** Where the module was loaded from (worker threads load it again). */
+    readonly file: string,
+  ) {
     this.memory = new api.Memory({ initial: 64 });
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.k = instance.exports as unknown as WasmExports;
@@ -136,7 +141,7 @@ export function loadKernels(): WasmKernels | string {
   const file = candidates(path.join).find((f) => fs.existsSync(f));
   if (!file) return 'dist/kernels.wasm not built (clang missing at build time?)';
   try {
-    return new WasmKernels(wasm, new wasm.Module(fs.readFileSync(file)));
+    return new WasmKernels(wasm, new wasm.Module(fs.readFileSync(file)), file);
   } catch (e) {
     return `dist/kernels.wasm failed to load: ${(e as Error).message}`;
   }
