@@ -317,7 +317,11 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this._unobserve = observeTheme(() => void this._view?.draw());
+    // The theme's stylesheet can land after the body's attributes change: redraw again shortly.
+    this._unobserve = observeTheme(() => {
+      void this._view?.draw();
+      for (const ms of [200, 800]) setTimeout(() => void this._view?.draw(), ms);
+    });
     // Notebooks are virtualized: draw once the output has a width, resize when it changes.
     if (typeof ResizeObserver !== 'undefined') {
       let lastWidth = 0;

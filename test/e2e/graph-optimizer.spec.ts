@@ -1,0 +1,141 @@
+/**
+ * The graph and optimizer-run renderers in a real JupyterLab, from stored outputs (no kernel
+ * needed for rendering): fixtures/graph-optimizer.ipynb, made by fixtures/make-graph-optimizer.cjs.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+type Page = IJupyterLabPageFixture;
+
+const ROOT = path.resolve(__dirname, '../..');
+const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-optimizer.ipynb');
+
+test.use({ autoGoto: true, serverFiles: 'off' });
+
+function outputOf(page: Page, text: string): Locator {
+  return page
+    .locator('.jp-Notebook .jp-CodeCell')
+    .filter({ has: page.locator('.jp-InputArea-editor', { hasText: text }) })
+    .locator('.jp-OutputArea');
+}
+
+async function open(page: Page, tmpPath: string): Promise<void> {
+  const name = path.basename(NOTEBOOK);
+  await page.contents.uploadFile(NOTEBOOK, `${tmpPath}/${name}`);
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+}
+
+test('stored graph and optimizer outputs render as custom views and export', async ({
+  page,
+  tmpPath,
+}) => {
+  await open(page, tmpPath);
+
+  // The graph: laid out by Graphviz-wasm, labels from the payload, non-finite node highlighted.
+  const graph = outputOf(page, '// graph').locator('.adlab-graph-output .adlab-graph').first();
+  await expect(graph).toBeVisible();
+  await expect(graph.locator('.adlab-graph-count')).toContainText('22');
+  const svg = graph.locator('svg.adlab-graph-svg');
+  await expect(svg).toBeVisible();
+  await expect(graph.locator('.adlab-graph-viewport')).toHaveAttribute('data-engine', 'graphviz');
+  await expect(svg.locator('g.adlab-graph-node')).toHaveCount(22);
+  const labels = await svg.locator('.adlab-graph-label').allTextContents();
+  expect(labels).toEqual(expect.arrayContaining(['log', 'tanh', 'input arg 0', 'reduce_sum']));
+  await expect(svg.locator('.adlab-graph-backward')).toHaveCount(16);
+  await expect(svg.locator('.adlab-graph-first-nonfinite')).toHaveCount(1);
+  await expect(graph.locator('.adlab-graph-first-nan')).toContainText('%1 log');
+  await expect(outputOf(page, '// graph').locator('.jp-RenderedHTMLCommon')).toHaveCount(0);
+
+  // Search highlights, zoom changes the transform.
+  await graph.locator('.adlab-graph-search').fill('tanh');
+  await expect(svg.locator('.adlab-graph-match')).toHaveCount(1);
+  const zoom = svg.locator('.adlab-graph-zoom');
+  const before = await zoom.getAttribute('transform');
+  await graph.locator('.adlab-graph-zoom-in').click();
+  expect(await zoom.getAttribute('transform')).not.toBe(before);
+
+  // Export: a light SVG and a PNG download.
+  const [svgDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    graph.locator('.adlab-graph-export-svg').click(),
+  ]);
+  expect(svgDownload.suggestedFilename()).toBe('grad_f.svg');
+  const svgText = fs.readFileSync((await svgDownload.path())!, 'utf8');
+  expect(svgText).toContain('fill="#ffffff"');
+  expect(svgText).toContain('>log<');
+  const [pngDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    graph.locator('.adlab-graph-export-png').click(),
+  ]);
+  expect(pngDownload.suggestedFilename()).toBe('grad_f.png');
+  const png = fs.readFileSync((await pngDownload.path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+
+  await graph.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-graph.png') });
+
+  // The optimizer comparison: plotly traces over the contour, then loss curves on a log axis.
+  const opt = outputOf(page, '// optimizer').locator('.adlab-opt-output .adlab-opt').first();
+  await opt.scrollIntoViewIfNeeded();
+  await expect(opt.locator('.adlab-opt-table tbody tr')).toHaveCount(3);
+  const plot = opt.locator('.adlab-opt-plot.js-plotly-plot');
+  await expect(plot).toBeVisible();
+  await expect(plot.locator('.contourlayer .contour, .contourlayer > *').first()).toBeAttached();
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
+  await expect(plot.locator('.legendtext').first()).toContainText('lbfgs (memory=10');
+  await opt.locator('.adlab-opt-tab', { hasText: 'loss / iteration' }).click();
+  await expect(plot.locator('.contourlayer > *')).toHaveCount(0);
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
+  await expect(plot.locator('.ytitle')).toHaveText('loss − f*');
+  await opt.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-optimizer.png') });
+
+  const [plotDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    opt.locator('.adlab-opt-export-svg').click(),
+  ]);
+  expect(plotDownload.suggestedFilename()).toMatch(/^Rosenbrock.*-iteration\.svg$/);
+
+  // Dark theme: the plot's paper follows --jp-layout-color0.
+  const paper = (): Promise<string> =>
+    plot
+      .locator('.main-svg')
+      .first()
+      .evaluate((e) => getComputedStyle(e).backgroundColor);
+  const light = await paper();
+  await page.theme.setDarkTheme();
+  await expect.poll(paper).not.toBe(light);
+  await opt.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-optimizer-dark.png') });
+  await page.theme.setLightTheme();
+  await expect(page.locator('.adlab-error')).toHaveCount(1);
+});
+
+test('a malformed graph payload shows the error box and the page stays usable', async ({
+  page,
+  tmpPath,
+}) => {
+  await open(page, tmpPath);
+  const bad = outputOf(page, '// malformed graph');
+  await bad.scrollIntoViewIfNeeded();
+  await expect(bad.locator('.adlab-error')).toHaveText(
+    /^adlab: cannot display graph: nodes\[2\]\.inputs\[0\] refers to node 99, which does not exist$/,
+  );
+  await expect(bad.locator('img')).toHaveCount(0);
+  await expect(bad.locator('.jp-RenderedHTMLCommon')).toHaveCount(0);
+  expect(
+    await page.evaluate(() => (window as { __adlabPwned?: number }).__adlabPwned),
+  ).toBeUndefined();
+
+  // The rest of the page still works: the good graph responds to search.
+  const graph = outputOf(page, '// graph').locator('.adlab-graph').first();
+  await graph.scrollIntoViewIfNeeded();
+  await graph.locator('.adlab-graph-search').fill('mul');
+  await expect(graph.locator('.adlab-graph-match')).toHaveCount(9);
+  await expect(graph.locator('.adlab-graph-search-count')).toHaveText('9 nodes');
+  await bad.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-graph-malformed.png') });
+});
