@@ -1,5 +1,12 @@
 /** Turning JS values into tensors, and dtype promotion for binary operations. */
-import { allocate, checkDType, promoteTypes, weakNumberDType, type DType } from '../core/dtype';
+import {
+  allocate,
+  checkDType,
+  isFloat,
+  promoteTypes,
+  weakNumberDType,
+  type DType,
+} from '../core/dtype';
 import { bind1 } from '../core/trace';
 import { Tensor, type NestedArray, type TensorLike } from '../core/tensor';
 import { tensorFromHost } from '../backends';
@@ -41,6 +48,13 @@ function nestedShape(value: NestedArray, op: string): number[] {
 export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Tensor {
   if (value instanceof Tensor) return dtype === undefined ? value : astype(value, dtype);
   if (dtype !== undefined) checkDType(dtype, 'array');
+  if (typeof value === 'number') {
+    // The hot case (every JS number an operation meets): no nested-array walk.
+    const dt = dtype ?? 'float32';
+    const data = allocate(dt, 1);
+    data[0] = value;
+    return tensorFromHost(data, [], dt);
+  }
   if (ArrayBuffer.isView(value)) {
     const flat = value as unknown as ArrayLike<number>;
     const dt =
@@ -83,6 +97,16 @@ export function astype(x: TensorLike, dtype: DType): Tensor {
 
 /** Brings operands to one dtype: tensors promote; JS numbers are weak and follow the tensors. */
 export function promote(...xs: TensorLike[]): Tensor[] {
+  if (xs.length === 2) {
+    // Fast paths for the common binary cases; same results as the general rule below.
+    const [a, b] = xs;
+    if (a instanceof Tensor) {
+      if (b instanceof Tensor && a.dtype === b.dtype) return [a, b];
+      if (typeof b === 'number' && isFloat(a.dtype)) return [a, array(b, a.dtype)];
+    } else if (b instanceof Tensor && typeof a === 'number' && isFloat(b.dtype)) {
+      return [array(a, b.dtype), b];
+    }
+  }
   let dtype: DType | undefined;
   for (const x of xs)
     if (x instanceof Tensor) dtype = dtype === undefined ? x.dtype : promoteTypes(dtype, x.dtype);
