@@ -1,5 +1,5 @@
 import './setup';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MIME, type GraphNodePayload, type GraphPayload } from 'adlab/protocol';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
@@ -14,6 +14,8 @@ import {
 import {
   boxSize,
   boxText,
+  GRAPHVIZ_BUDGET,
+  graphvizCost,
   layeredLayout,
   layoutGraph,
   parseGraphvizJson,
@@ -246,6 +248,27 @@ describe('graph layout', () => {
         expect(layout.boxes.get(i)!.y).toBeLessThan(layout.boxes.get(b.key)!.y);
       }
     }
+  });
+
+  it('estimates dot virtual nodes and skips Graphviz above the budget', async () => {
+    // A long chain costs its boxes; an input read at the far end adds a long edge.
+    const p = chain(50);
+    expect(graphvizCost(model(p).boxes)).toBe(50);
+    p.nodes[49]!.inputs = [48, 0];
+    expect(graphvizCost(model(p).boxes)).toBe(50 + 48);
+    const wide = chain(GRAPHVIZ_BUDGET + 10);
+    const m = model(wide);
+    const load = vi.fn(() => Promise.reject(new Error('not called')));
+    // Grouped into 2 boxes: cheap, Graphviz is asked.
+    await layoutGraph(m.boxes, sizes(m), load);
+    expect(load).toHaveBeenCalledTimes(1);
+    const ladder = chain(GROUP_THRESHOLD);
+    for (let i = 2; i < ladder.nodes.length; i++) ladder.nodes[i]!.inputs = [i - 1, 0];
+    const lm = model(ladder);
+    expect(graphvizCost(lm.boxes)).toBeGreaterThan(GRAPHVIZ_BUDGET);
+    const skipped = vi.fn(() => Promise.reject(new Error('not called')));
+    expect((await layoutGraph(lm.boxes, sizes(lm), skipped)).engine).toBe('layered');
+    expect(skipped).not.toHaveBeenCalled();
   });
 
   it('uses Graphviz when it loads, the layered layout when it does not', async () => {
