@@ -87,6 +87,8 @@ export interface GraphNodePayload {
   summary?: { min: JsonNumber; max: JsonNumber; mean: JsonNumber; nonFinite: number };
   /** Optional human label (for example an input's argument path). */
   label?: string;
+  /** 'backward' for nodes recorded while a pullback ran (grad, vjp); absent or 'forward' otherwise. */
+  phase?: 'forward' | 'backward';
 }
 
 /** A captured primitive graph, as `application/vnd.adlab.graph.v1+json`. */

@@ -13,9 +13,8 @@ import { MIME, toJsonNumber } from '../jupyter/protocol';
 import { escapeHtml } from '../jupyter/tensor-display';
 import { inBackwardPass } from './vjp';
 
-/** One node of a captured graph. */
+/** One node of a captured graph; `phase` is always set here. */
 export interface GraphNode extends GraphNodePayload {
-  /** 'forward' or 'backward' (inside a pullback run by grad/vjp). */
   phase: 'forward' | 'backward';
 }
 
