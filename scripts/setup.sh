@@ -34,14 +34,25 @@ adlab_check_tools() {
     echo "setup: Node 20 or newer is required (found $(node --version))" >&2
     ok=1
   fi
+  if command -v python3 >/dev/null && ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    echo "setup: Python 3.10 or newer is required (found $(python3 --version 2>&1))" >&2
+    ok=1
+  fi
+  # Debian splits ensurepip (which `python3 -m venv` needs) into the python3-venv package.
+  if command -v python3 >/dev/null && ! python3 -c 'import ensurepip' 2>/dev/null; then
+    echo "setup: python3 cannot create a venv: install the Debian package python3-venv" >&2
+    ok=1
+  fi
   return $ok
 }
 
 adlab_python() {
   local stamp="$ADLAB_ROOT/.venv/.requirements.sha256"
-  if [ ! -x "$ADLAB_ROOT/.venv/bin/python" ]; then
+  # A venv without a working pip (a half-made one, or its python3 gone) is made again from scratch;
+  # --clear also drops the stamp, so the packages are reinstalled.
+  if ! "$ADLAB_ROOT/.venv/bin/python" -m pip --version >/dev/null 2>&1; then
     adlab_log "creating .venv"
-    python3 -m venv "$ADLAB_ROOT/.venv" || return 1
+    python3 -m venv --clear "$ADLAB_ROOT/.venv" || return 1
   fi
   if [ "$(cat "$stamp" 2>/dev/null)" != "$(adlab_sha "$ADLAB_ROOT/requirements.txt")" ]; then
     adlab_log "installing Python packages (requirements.txt)"
