@@ -100,8 +100,8 @@ EOF
   adlab_log "kernelspec 'adlab' installed in data/kernels/adlab"
 }
 
-# Links the prebuilt extension (labextension/prebuilt, written by its build) into
-# data/labextensions/adlab-labextension, with the top-level install.json beside it.
+# Links the prebuilt extension (labextension/prebuilt, written by its build, which also copies the
+# top-level install.json there) into data/labextensions/adlab-labextension.
 adlab_labextension() {
   local src="$ADLAB_ROOT/labextension/prebuilt"
   local dst="$ADLAB_ROOT/data/labextensions/adlab-labextension"
@@ -115,12 +115,6 @@ adlab_labextension() {
   for entry in "$src"/*; do
     ln -s "$entry" "$dst/$(basename "$entry")"
   done
-  if [ -f "$ADLAB_ROOT/install.json" ]; then
-    ln -sf "$ADLAB_ROOT/install.json" "$dst/install.json"
-  else
-    printf '{"packageManager": "python", "packageName": "adlab", "uninstallInstructions": "%s"}\n' \
-      "Delete data/labextensions/adlab-labextension" >"$dst/install.json"
-  fi
   local listing
   listing="$(jupyter labextension list 2>&1)"
   if grep -q "adlab-labextension.*enabled.*OK" <<<"$listing"; then
