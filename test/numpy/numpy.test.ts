@@ -30,6 +30,18 @@ describe('creation and dtypes', () => {
     expect(np.add(np.arange(3), 0.5).dtype).toBe('float32');
     expect(np.div(np.arange(3), 2).toArray()).toEqual([0, 0.5, 1]);
   });
+  it('numbers become bool as NumPy does: any nonzero (or NaN) is true, stored as 1', () => {
+    const values = [2, 0, 0.5, 256, -1, NaN];
+    const want = [true, false, true, true, true, true];
+    expect(np.array(values, 'bool').toArray()).toEqual(want);
+    expect(np.array(Float64Array.from(values), 'bool').toArray()).toEqual(want);
+    expect(np.array(0.5, 'bool').toArray()).toBe(true);
+    expect(np.full([2], 256, 'bool').toArray()).toEqual([true, true]);
+    // Stored as 0/1, so arithmetic and comparisons on the bools see 1.
+    expect(np.sum(np.array(values, 'bool')).item()).toBe(5);
+    expect(np.equal(np.array([2], 'bool'), true).toArray()).toEqual([true]);
+    expect(np.astype(np.full([1], 3, 'bool'), 'float32').toArray()).toEqual([1]);
+  });
   it('float32 arithmetic rounds once per operation (no fused or reassociated math)', () => {
     const a = np.array([0.1], 'float32');
     const b = np.array([0.2], 'float32');

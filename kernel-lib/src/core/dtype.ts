@@ -55,6 +55,11 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+/** `x` as a `dtype` array stores it: for bool, 1 for any nonzero value (NaN included), like NumPy. */
+export function storedValue(dtype: DType, x: number): number {
+  return dtype === 'bool' ? (x !== 0 ? 1 : 0) : x;
+}
+
 /** Bytes per element. */
 export function itemSize(dtype: DType): number {
   return dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4;

@@ -4,6 +4,7 @@ import {
   checkDType,
   isFloat,
   promoteTypes,
+  storedValue,
   weakNumberDType,
   type DType,
 } from '../core/dtype';
@@ -52,7 +53,7 @@ export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Ten
     // The hot case (every JS number an operation meets): no nested-array walk.
     const dt = dtype ?? 'float32';
     const data = allocate(dt, 1);
-    data[0] = value;
+    data[0] = storedValue(dt, value);
     return tensorFromHost(data, [], dt);
   }
   if (ArrayBuffer.isView(value)) {
@@ -65,7 +66,8 @@ export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Ten
           ? 'int32'
           : 'float32');
     const data = allocate(dt, flat.length);
-    data.set(flat);
+    if (dt === 'bool') for (let i = 0; i < flat.length; i++) data[i] = storedValue(dt, flat[i]);
+    else data.set(flat);
     return tensorFromHost(data, [flat.length], dt);
   }
   const nested = value as NestedArray;
@@ -75,7 +77,7 @@ export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Ten
   )[];
   const dt = dtype ?? (flat.length > 0 && typeof flat[0] === 'boolean' ? 'bool' : 'float32');
   const data = allocate(dt, flat.length);
-  for (let i = 0; i < flat.length; i++) data[i] = Number(flat[i]);
+  for (let i = 0; i < flat.length; i++) data[i] = storedValue(dt, Number(flat[i]));
   return tensorFromHost(data, shape, dt);
 }
 

@@ -1,5 +1,5 @@
 /** Creating tensors: constants, ranges and identity matrices. */
-import { allocate, checkDType, type DType } from '../core/dtype';
+import { allocate, checkDType, storedValue, type DType } from '../core/dtype';
 import { checkShape, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
@@ -13,7 +13,7 @@ export function full(
   checkShape('full', shape);
   checkDType(dtype, 'full');
   const data = allocate(dtype, sizeOf(shape));
-  data.fill(Number(value));
+  data.fill(storedValue(dtype, Number(value)));
   return tensorFromHost(data, [...shape], dtype);
 }
 
@@ -52,7 +52,7 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): T
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dt = dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
   const data = allocate(dt, n);
-  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  for (let i = 0; i < n; i++) data[i] = storedValue(dt, start + i * step);
   return tensorFromHost(data, [n], dt);
 }
 
