@@ -14,13 +14,16 @@ adlab_log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 adlab_sha() { sha256sum "$1" | cut -d' ' -f1; }
 
+# Points Jupyter at data/ (kernelspec, extension) and keeps its writable folders in STATE (default
+# data/; the browser tests pass a throw-away folder): `adlab_env [STATE]`.
 adlab_env() {
+  local state="${1:-$ADLAB_ROOT/data}"
   export JUPYTER_PATH="$ADLAB_ROOT/data"
-  export JUPYTER_DATA_DIR="$ADLAB_ROOT/data"
-  export JUPYTER_CONFIG_DIR="$ADLAB_ROOT/data/config"
-  export JUPYTER_RUNTIME_DIR="$ADLAB_ROOT/data/runtime"
-  export JUPYTERLAB_SETTINGS_DIR="$ADLAB_ROOT/data/lab/user-settings"
-  export JUPYTERLAB_WORKSPACES_DIR="$ADLAB_ROOT/data/lab/workspaces"
+  export JUPYTER_DATA_DIR="$state"
+  export JUPYTER_CONFIG_DIR="$state/config"
+  export JUPYTER_RUNTIME_DIR="$state/runtime"
+  export JUPYTERLAB_SETTINGS_DIR="$state/lab/user-settings"
+  export JUPYTERLAB_WORKSPACES_DIR="$state/lab/workspaces"
   export JUPYTER_PLATFORM_DIRS=1
   export PATH="$ADLAB_ROOT/.venv/bin:$ADLAB_ROOT/node_modules/.bin:$PATH"
 }

@@ -41,7 +41,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: path.join(ROOT, 'test/e2e/start-lab.sh'),
+    // A shell command line: quoted, so a checkout path with spaces works.
+    command: JSON.stringify(path.join(ROOT, 'test/e2e/start-lab.sh')),
     url: `http://127.0.0.1:${PORT}/lab`,
     timeout: 120_000,
     reuseExistingServer: !process.env.CI,

@@ -8,20 +8,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${ADLAB_E2E_PORT:-8899}"
 STATE="$ROOT/test-results/e2e-jupyter"
 rm -rf "$STATE"
-mkdir -p "$STATE/config" "$STATE/data" "$STATE/runtime" "$STATE/settings" "$STATE/workspaces"
 
 if [ ! -e "$ROOT/data/labextensions/adlab-labextension/package.json" ]; then
   echo "start-lab: $ROOT/data/labextensions/adlab-labextension is missing: run scripts/setup.sh" >&2
   exit 1
 fi
 
-export JUPYTER_PATH="$ROOT/data"
-export JUPYTER_CONFIG_DIR="$STATE/config"
-export JUPYTER_DATA_DIR="$STATE/data"
-export JUPYTER_RUNTIME_DIR="$STATE/runtime"
-export JUPYTERLAB_SETTINGS_DIR="$STATE/settings"
-export JUPYTERLAB_WORKSPACES_DIR="$STATE/workspaces"
-export JUPYTER_PLATFORM_DIRS=1
+# shellcheck source=scripts/setup.sh
+source "$ROOT/scripts/setup.sh"
+adlab_env "$STATE"
+mkdir -p "$JUPYTER_RUNTIME_DIR"
 export ADLAB_E2E_PORT="$PORT"
 export ADLAB_E2E_ROOT_DIR="$ROOT/notebooks"
 
