@@ -4,7 +4,18 @@
  * large graphs responsive. No DOM here.
  */
 import type { GraphPayload, PayloadDType } from 'adlab/protocol';
-import { decodeNumber, DTYPES, isJsonNumber } from './tensor-model';
+import {
+  describe,
+  DTYPES,
+  fail,
+  isNonNegInt,
+  isNonNegNumber,
+  isPlainObject,
+  parseSafely,
+  parseStats,
+  type ParseResult,
+  type StatsModel,
+} from './validate';
 
 /** Most nodes a payload may carry (beyond this it is rejected as malformed). */
 export const MAX_GRAPH_NODES = 100_000;
@@ -30,7 +41,7 @@ export interface GraphNodeModel {
   flops: number;
   bytes: number;
   params: string;
-  summary?: { min: number; max: number; mean: number; nonFinite: number };
+  summary?: StatsModel;
 }
 
 /** A box drawn in the view: one node, or a collapsed linear chain of nodes. */
@@ -61,33 +72,6 @@ export interface GraphModel {
   grouped: boolean;
   /** Boxes beyond {@link MAX_LAYOUT_BOXES} that are not drawn. */
   hiddenBoxes: number;
-}
-
-/** Result of parsing: a model, or the reason the payload is malformed. */
-export type GraphParseResult = { ok: true; model: GraphModel } | { ok: false; error: string };
-
-class PayloadError extends Error {}
-
-function fail(reason: string): never {
-  throw new PayloadError(reason);
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isNonNegInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-}
-
-function isNonNegNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
 }
 
 /** Renders params as short text (JSON, cut at 200 characters); never markup. */
@@ -151,18 +135,7 @@ function parseNode(
     rawInputs: raw.inputs,
   };
   if (label !== undefined) node.label = label.slice(0, 200);
-  if (summary !== undefined) {
-    if (!isPlainObject(summary)) fail(`${at}.summary must be an object`);
-    const s: Partial<NonNullable<GraphNodeModel['summary']>> = {};
-    for (const key of ['min', 'max', 'mean'] as const) {
-      const v = summary[key];
-      if (!isJsonNumber(v)) fail(`${at}.summary.${key} is not a number`);
-      s[key] = decodeNumber(v);
-    }
-    if (!isNonNegInt(summary.nonFinite)) fail(`${at}.summary.nonFinite must be an integer`);
-    s.nonFinite = summary.nonFinite;
-    node.summary = s as NonNullable<GraphNodeModel['summary']>;
-  }
+  if (summary !== undefined) node.summary = parseStats(summary, `${at}.summary`);
   return node;
 }
 
@@ -267,13 +240,8 @@ export function searchNodes(model: Pick<GraphModel, 'nodes'>, query: string): Se
  * Validates a graph payload strictly and builds its view model.
  * Never throws: a malformed payload gives `{ ok: false, error }`.
  */
-export function parseGraphPayload(data: unknown): GraphParseResult {
-  try {
-    return { ok: true, model: parseOrThrow(data) };
-  } catch (e) {
-    if (e instanceof PayloadError) return { ok: false, error: e.message };
-    return { ok: false, error: `unexpected failure (${e instanceof Error ? e.name : 'unknown'})` };
-  }
+export function parseGraphPayload(data: unknown): ParseResult<GraphModel> {
+  return parseSafely(parseOrThrow, data);
 }
 
 function parseOrThrow(data: unknown): GraphModel {

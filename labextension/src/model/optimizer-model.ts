@@ -4,7 +4,16 @@
  * evaluations, time, 2-D path) and the contour grid. No DOM here.
  */
 import type { OptimizerRunPayload } from 'adlab/protocol';
-import { decodeNumber, isJsonNumber } from './tensor-model';
+import {
+  decodeNumber,
+  describe,
+  fail,
+  isJsonNumber,
+  isNonNegNumber,
+  isPlainObject,
+  parseSafely,
+  type ParseResult,
+} from './validate';
 
 /** Most runs, iterations per run and contour cells accepted. */
 export const MAX_RUNS = 50;
@@ -36,30 +45,6 @@ export interface OptimizerModel {
   runs: RunModel[];
   contour?: { xs: number[]; ys: number[]; z: number[][] };
   fStar?: number;
-}
-
-/** Result of parsing. */
-export type OptimizerParseResult =
-  { ok: true; model: OptimizerModel } | { ok: false; error: string };
-
-class PayloadError extends Error {}
-
-function fail(reason: string): never {
-  throw new PayloadError(reason);
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isNonNegNumber(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
 }
 
 function text(x: unknown, what: string, fallback?: string): string {
@@ -174,13 +159,8 @@ function parseContour(raw: unknown): NonNullable<OptimizerModel['contour']> {
  * Validates an optimizer-run payload strictly and builds its view model.
  * Never throws: a malformed payload gives `{ ok: false, error }`.
  */
-export function parseOptimizerPayload(data: unknown): OptimizerParseResult {
-  try {
-    return { ok: true, model: parseOrThrow(data) };
-  } catch (e) {
-    if (e instanceof PayloadError) return { ok: false, error: e.message };
-    return { ok: false, error: `unexpected failure (${e instanceof Error ? e.name : 'unknown'})` };
-  }
+export function parseOptimizerPayload(data: unknown): ParseResult<OptimizerModel> {
+  return parseSafely(parseOrThrow, data);
 }
 
 function parseOrThrow(data: unknown): OptimizerModel {

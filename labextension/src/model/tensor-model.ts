@@ -2,10 +2,20 @@
  * The tensor data model: strict validation of an `application/vnd.adlab.tensor.v1+json` payload
  * and its translation into a view model the renderer draws. No DOM here.
  */
-import type { JsonNumber, PayloadDType, TensorPayload } from 'adlab/protocol';
-
-/** The dtypes a tensor payload may carry. */
-export const DTYPES: readonly PayloadDType[] = ['float32', 'float64', 'int32', 'bool'];
+import type { PayloadDType, TensorPayload } from 'adlab/protocol';
+import {
+  decodeNumber,
+  describe,
+  DTYPES,
+  fail,
+  isJsonNumber,
+  isNonNegInt,
+  isPlainObject,
+  parseSafely,
+  parseStats,
+  type ParseResult,
+  type StatsModel,
+} from './validate';
 
 /** Largest rank and value count the renderer accepts (a payload beyond these is malformed). */
 export const MAX_RANK = 32;
@@ -13,14 +23,6 @@ export const MAX_RANK = 32;
 export const MAX_VALUES = 20_000;
 /** At most this many 2-D blocks are drawn for an n-d tensor; the rest are summarized. */
 export const MAX_BLOCKS = 12;
-
-/** Summary statistics, decoded. */
-export interface StatsModel {
-  min: number;
-  max: number;
-  mean: number;
-  nonFinite: number;
-}
 
 /** A heatmap grid, decoded (row-major `rows` x `cols`). */
 export interface HeatmapModel {
@@ -59,51 +61,6 @@ export interface TensorModel {
   hiddenBlocks: number;
 }
 
-/** Result of parsing: a model, or the reason the payload is malformed. */
-export type ParseResult = { ok: true; model: TensorModel } | { ok: false; error: string };
-
-/** Thrown inside the parser only; {@link parseTensorPayload} turns it into a result. */
-class PayloadError extends Error {}
-
-function fail(reason: string): never {
-  throw new PayloadError(reason);
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function isNonNegInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-}
-
-/** True for a {@link JsonNumber}. */
-export function isJsonNumber(x: unknown): x is JsonNumber {
-  return (
-    (typeof x === 'number' && Number.isFinite(x)) ||
-    x === 'NaN' ||
-    x === 'Infinity' ||
-    x === '-Infinity'
-  );
-}
-
-/** Decodes a validated {@link JsonNumber} (booleans count as 0 and 1). */
-export function decodeNumber(x: JsonNumber | boolean): number {
-  if (typeof x === 'number') return x;
-  if (typeof x === 'boolean') return x ? 1 : 0;
-  if (x === 'Infinity') return Infinity;
-  if (x === '-Infinity') return -Infinity;
-  return NaN;
-}
-
-/** Short, printable description of a value for error messages (never the value's markup). */
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'string') return 'a string';
-  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
-}
-
 function decodeNumberArray(
   raw: unknown,
   what: string,
@@ -121,19 +78,6 @@ function decodeNumberArray(
     else fail(`${what}[${i}] is not a number (got ${describe(v)})`);
   }
   return out;
-}
-
-function parseStats(raw: unknown): StatsModel {
-  if (!isPlainObject(raw)) fail(`stats must be an object, got ${describe(raw)}`);
-  const out: Partial<StatsModel> = {};
-  for (const key of ['min', 'max', 'mean'] as const) {
-    const v = raw[key];
-    if (!isJsonNumber(v)) fail(`stats.${key} is not a number (got ${describe(v)})`);
-    out[key] = decodeNumber(v);
-  }
-  if (!isNonNegInt(raw.nonFinite)) fail('stats.nonFinite must be a non-negative integer');
-  out.nonFinite = raw.nonFinite;
-  return out as StatsModel;
 }
 
 function parseHeatmap(raw: unknown): HeatmapModel {
@@ -221,13 +165,8 @@ function skipsIndices(a: number[], b: number[], shape: number[]): boolean {
  * Validates a tensor payload strictly and builds its view model.
  * Never throws: a malformed payload gives `{ ok: false, error }`.
  */
-export function parseTensorPayload(data: unknown): ParseResult {
-  try {
-    return { ok: true, model: parseOrThrow(data) };
-  } catch (e) {
-    if (e instanceof PayloadError) return { ok: false, error: e.message };
-    return { ok: false, error: `unexpected failure (${e instanceof Error ? e.name : 'unknown'})` };
-  }
+export function parseTensorPayload(data: unknown): ParseResult<TensorModel> {
+  return parseSafely(parseOrThrow, data);
 }
 
 function parseOrThrow(data: unknown): TensorModel {
@@ -265,7 +204,7 @@ function parseOrThrow(data: unknown): TensorModel {
     indices,
     ...buildBlocks(dims, indices, values),
   };
-  if (p.stats !== undefined) model.stats = parseStats(p.stats);
+  if (p.stats !== undefined) model.stats = parseStats(p.stats, 'stats');
   if (p.heatmap !== undefined) {
     if (dims.length !== 2) fail('heatmap is only allowed for 2-D tensors');
     model.heatmap = parseHeatmap(p.heatmap);
