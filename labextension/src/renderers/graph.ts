@@ -12,7 +12,7 @@ import {
   searchNodes,
   type GraphModel,
 } from '../model/graph-model';
-import { errorBox, h } from '../view/dom';
+import { errorBox, field, h, observeWidth } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import {
   boxSize,
@@ -33,13 +33,6 @@ import {
 
 /** Height of the graph viewport in pixels (the graph scrolls by panning inside it). */
 const VIEWPORT_HEIGHT = 460;
-
-function field(label: string, value: string, className: string): HTMLElement {
-  const item = h('span', `adlab-field ${className}`);
-  item.appendChild(h('span', 'adlab-field-label', label));
-  item.appendChild(h('span', 'adlab-field-value', value));
-  return item;
-}
 
 function button(text: string, title: string, className: string): HTMLButtonElement {
   const b = h('button', `adlab-graph-button ${className}`, text);
@@ -353,24 +346,13 @@ export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    // Notebooks are virtualized: the output may attach at width 0; refit when it gets a size.
-    if (typeof ResizeObserver !== 'undefined') {
-      let lastWidth = 0;
-      this._resize = new ResizeObserver((entries) => {
-        const w = entries[0]?.contentRect.width ?? 0;
-        if (w > 0 && Math.abs(w - lastWidth) > 1) {
-          lastWidth = w;
-          this._view?.fit();
-        }
-      });
-      this._resize.observe(this.node);
-    }
+    this._unobserveWidth = observeWidth(this.node, () => this._view?.fit());
     this._view?.fit();
   }
 
   protected override onBeforeDetach(msg: Message): void {
-    this._resize?.disconnect();
-    this._resize = undefined;
+    this._unobserveWidth?.();
+    this._unobserveWidth = undefined;
     super.onBeforeDetach(msg);
   }
 
@@ -382,5 +364,5 @@ export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
 
   private readonly _mimeType: string;
   private _view: GraphView | undefined;
-  private _resize: ResizeObserver | undefined;
+  private _unobserveWidth: (() => void) | undefined;
 }

@@ -9,7 +9,7 @@ import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 import { formatFloat } from '../model/format';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
-import { errorBox, h } from '../view/dom';
+import { errorBox, h, observeTheme, observeWidth } from '../view/dom';
 import { safeFileName } from '../view/download';
 import {
   buildFigure,
@@ -282,17 +282,6 @@ export function renderOptimizer(data: unknown, load?: () => Promise<PlotlyLike>)
   }
 }
 
-/** Observes JupyterLab's theme attributes on the body. */
-function observeTheme(callback: () => void): (() => void) | undefined {
-  if (typeof MutationObserver === 'undefined' || !document.body) return undefined;
-  const observer = new MutationObserver(callback);
-  observer.observe(document.body, {
-    attributes: true,
-    attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'],
-  });
-  return () => observer.disconnect();
-}
-
 /** The MIME renderer widget. */
 export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
@@ -323,25 +312,15 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
       for (const ms of [200, 800]) setTimeout(() => void this._view?.draw(), ms);
     });
     // Notebooks are virtualized: draw once the output has a width, resize when it changes.
-    if (typeof ResizeObserver !== 'undefined') {
-      let lastWidth = 0;
-      this._resize = new ResizeObserver((entries) => {
-        const w = entries[0]?.contentRect.width ?? 0;
-        if (w > 0 && Math.abs(w - lastWidth) > 1) {
-          lastWidth = w;
-          this._view?.resize();
-        }
-      });
-      this._resize.observe(this.node);
-    }
+    this._unobserveWidth = observeWidth(this.node, () => this._view?.resize());
     void this._view?.draw();
   }
 
   protected override onBeforeDetach(msg: Message): void {
     this._unobserve?.();
     this._unobserve = undefined;
-    this._resize?.disconnect();
-    this._resize = undefined;
+    this._unobserveWidth?.();
+    this._unobserveWidth = undefined;
     super.onBeforeDetach(msg);
   }
 
@@ -354,5 +333,5 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
   private readonly _mimeType: string;
   private _view: OptimizerView | undefined;
   private _unobserve: (() => void) | undefined;
-  private _resize: ResizeObserver | undefined;
+  private _unobserveWidth: (() => void) | undefined;
 }

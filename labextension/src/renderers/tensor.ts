@@ -9,7 +9,7 @@ import type { Message } from '@lumino/messaging';
 import type { PayloadDType } from 'adlab/protocol';
 import { parseTensorPayload, type BlockModel, type TensorModel } from '../model/tensor-model';
 import { formatShape, formatValue } from '../model/format';
-import { errorBox, h } from '../view/dom';
+import { errorBox, field, h, observeTheme } from '../view/dom';
 import { HeatmapView } from '../view/heatmap';
 
 /** The DOM of one tensor view, and its heatmap when there is one. */
@@ -43,13 +43,6 @@ function buildView(model: TensorModel): TensorDom {
   }
   node.appendChild(body);
   return heatmap ? { node, heatmap } : { node };
-}
-
-function field(label: string, value: string, className: string): HTMLElement {
-  const item = h('span', `adlab-field ${className}`);
-  item.appendChild(h('span', 'adlab-field-label', label));
-  item.appendChild(h('span', 'adlab-field-value', value));
-  return item;
 }
 
 function buildHeader(model: TensorModel): HTMLElement {
@@ -171,17 +164,6 @@ function buildTable(block: BlockModel, model: TensorModel): HTMLTableElement {
   }
   table.appendChild(tbody);
   return table;
-}
-
-/** Observes JupyterLab's theme attributes on the body, to redraw theme-colored canvases. */
-function observeTheme(callback: () => void): (() => void) | undefined {
-  if (typeof MutationObserver === 'undefined' || !document.body) return undefined;
-  const observer = new MutationObserver(callback);
-  observer.observe(document.body, {
-    attributes: true,
-    attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'],
-  });
-  return () => observer.disconnect();
 }
 
 /** The MIME renderer widget. */

@@ -19,3 +19,43 @@ export function errorBox(what: string, reason: string): HTMLElement {
   box.textContent = `adlab: cannot display ${what}: ${reason}`;
   return box;
 }
+
+/** A header field: a label and its value. */
+export function field(label: string, value: string, className: string): HTMLElement {
+  const item = h('span', `adlab-field ${className}`);
+  item.appendChild(h('span', 'adlab-field-label', label));
+  item.appendChild(h('span', 'adlab-field-value', value));
+  return item;
+}
+
+/**
+ * Calls `callback` when JupyterLab's theme changes (attributes on the body), so theme-colored
+ * canvases and plots can redraw. Returns the function that stops observing.
+ */
+export function observeTheme(callback: () => void): (() => void) | undefined {
+  if (typeof MutationObserver === 'undefined' || !document.body) return undefined;
+  const observer = new MutationObserver(callback);
+  observer.observe(document.body, {
+    attributes: true,
+    attributeFilter: ['data-jp-theme-name', 'data-jp-theme-light'],
+  });
+  return () => observer.disconnect();
+}
+
+/**
+ * Calls `callback` when `node` gets a width or its width changes: notebooks are virtualized, so an
+ * output may attach at width 0. Returns the function that stops observing.
+ */
+export function observeWidth(node: Element, callback: () => void): (() => void) | undefined {
+  if (typeof ResizeObserver === 'undefined') return undefined;
+  let lastWidth = 0;
+  const observer = new ResizeObserver((entries) => {
+    const w = entries[0]?.contentRect.width ?? 0;
+    if (w > 0 && Math.abs(w - lastWidth) > 1) {
+      lastWidth = w;
+      callback();
+    }
+  });
+  observer.observe(node);
+  return () => observer.disconnect();
+}
