@@ -181,6 +181,17 @@ describe('linear algebra', () => {
     expect(np.matmul(np.ones([3]), np.ones([3, 2])).shape).toEqual([2]);
     expect(np.dot(np.array([1, 2]), np.array([3, 4])).item()).toBe(11);
   });
+  it('einsum keeps zero-size axes (a size-0 index is not a broadcast size-1 one)', () => {
+    expect(np.einsum('i->i', np.zeros([0])).shape).toEqual([0]);
+    expect(np.einsum('ij,jk->ik', np.ones([0, 2]), np.ones([2, 3])).shape).toEqual([0, 3]);
+    expect(np.einsum('ij,jk->ik', np.ones([2, 0]), np.ones([0, 3])).toArray()).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(() => np.einsum('i,i->i', np.ones([0]), np.ones([2]))).toThrow(
+      "einsum: index 'i' has sizes 0 and 2",
+    );
+  });
 });
 
 describe('display', () => {

@@ -157,7 +157,7 @@ export function einsum(subscripts: string, ...operands: TensorLike[]): Tensor {
       if (seen !== undefined && seen !== d && seen !== 1 && d !== 1) {
         throw new Error(`einsum: index '${c}' has sizes ${seen} and ${d}`);
       }
-      sizes.set(c, Math.max(seen ?? 1, d));
+      if (seen === undefined || seen === 1) sizes.set(c, d);
     });
     const present = letters.filter((c) => sub.includes(c));
     const moved = transpose(
