@@ -5,7 +5,7 @@
  * Usage (from kernel.json): node <repo>/kernel/launcher.js <connection_file>
  *
  * On top of tslab this launcher
- *  - runs a prelude that imports every public name of `adlab` (generated from the library at launch),
+ *  - runs a prelude that imports every public name of `adlab` (kernel/prelude.js, built at launch),
  *  - sends a cell's last expression as a rich `execute_result` (the object's `toMimeBundle()` if any),
  *  - turns thrown errors and type errors into `error` messages (ename, evalue, traceback),
  *  - answers `kernel_info_request` with `status: 'ok'` and `comm_info_request` correctly,
@@ -16,11 +16,11 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
 const util = require('util');
 const { createConverter } = require('tslab/dist/converter');
-const { createExecutor, createRequire } = require('tslab/dist/executor');
+const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
+const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
 
 /**
  * tslab's classes, typed loosely: the launcher overrides members that tslab declares private.
@@ -28,7 +28,6 @@ const tslabJupyter = require('tslab/dist/jupyter');
  */
 const { JupyterHandlerImpl, ZmqServer } = tslabJupyter;
 
-const LIBRARY = 'adlab';
 /** Key under which a request carries its iopub sender and its error record (see AdlabServer). */
 const IOPUB = Symbol('adlab.iopub');
 const ERROR = Symbol('adlab.error');
@@ -50,60 +49,6 @@ const current = {
   /** @type {string[]} */
   diagnostics: [],
 };
-
-/** Loads the library from the notebook's folder (as cells see it), else from next to this file. */
-function loadLibrary() {
-  try {
-    return createRequire(process.cwd())(LIBRARY);
-  } catch {
-    return require(LIBRARY);
-  }
-}
-
-/** True for names a destructuring import can bind. */
-function isIdentifier(name) {
-  return /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && name !== '__esModule';
-}
-
-/**
- * Names the library exports only as types (interfaces, type aliases), read from its declaration
- * file with tslab's own TypeScript. Empty if that fails: those types stay reachable as `adlab.X`.
- * @param {Set<string>} runtimeNames
- * @returns {string[]}
- */
-function typeOnlyExports(runtimeNames) {
-  try {
-    const ts = require('@tslab/typescript-for-tslab');
-    const pkgFile = createRequire(process.cwd()).resolve(`${LIBRARY}/package.json`);
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-    const dts = path.join(path.dirname(pkgFile), pkg.types ?? pkg.typings ?? 'index.d.ts');
-    const program = ts.createProgram([dts], { noLib: true, types: [], skipLibCheck: true });
-    const checker = program.getTypeChecker();
-    const source = program.getSourceFile(dts);
-    const moduleSymbol = source && checker.getSymbolAtLocation(source);
-    if (!moduleSymbol) return [];
-    return checker
-      .getExportsOfModule(moduleSymbol)
-      .map((symbol) => symbol.name)
-      .filter((name) => isIdentifier(name) && !runtimeNames.has(name));
-  } catch {
-    return [];
-  }
-}
-
-/**
- * The prelude every session starts with: all public names of the library imported by name (classes
- * are types too; type-only exports by `import type`), plus the namespace `adlab`.
- * @param {Record<string, unknown>} lib
- */
-function buildPrelude(lib) {
-  const names = Object.keys(lib).filter(isIdentifier).sort();
-  const types = typeOnlyExports(new Set(names)).sort();
-  const lines = [`import * as adlab from "${LIBRARY}";`];
-  if (names.length > 0) lines.push(`import { ${names.join(', ')} } from "${LIBRARY}";`);
-  if (types.length > 0) lines.push(`import type { ${types.join(', ')} } from "${LIBRARY}";`);
-  return lines.join('\n');
-}
 
 /** A cleaned stack: the message and the frames above tslab's and Node's own machinery. */
 function tracebackOf(err) {
@@ -392,8 +337,7 @@ async function main() {
     const setDisplayHook = lib.setDisplayHook;
     if (typeof setDisplayHook === 'function') setDisplayHook(displayHook);
     else globalThis[Symbol.for('adlab.displayHook')] = displayHook;
-    const pkg = path.join(path.dirname(require.resolve(`${LIBRARY}/package.json`)), 'package.json');
-    info.libraryVersion = JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
+    info.libraryVersion = libraryVersion();
     const ok = await executor.execute(buildPrelude(lib));
     if (!ok) throw new Error(`the prelude did not type-check: ${current.diagnostics.join('; ')}`);
   } catch (err) {
