@@ -61,6 +61,17 @@ describe('creation and dtypes', () => {
     expect(np.min(u).item()).toBeGreaterThanOrEqual(-1);
     expect(np.max(u).item()).toBeLessThan(1);
   });
+  it('uniform stays below maxval after rounding to the dtype; negative seeds are keys of their own', () => {
+    // The spacing at 2^23 (float32) and 2^52 (float64) is 1, so minval + u rounds up to maxval for u near 1.
+    for (const dtype of ['float32', 'float64'] as const) {
+      const maxval = dtype === 'float32' ? 2 ** 23 + 1 : 2 ** 52 + 1;
+      const u = random.uniform(random.key(0), [4000], { minval: maxval - 1, maxval, dtype });
+      expect(np.max(u).item()).toBeLessThan(maxval);
+      expect(np.min(u).item()).toBeGreaterThanOrEqual(maxval - 1);
+    }
+    expect(random.key(-1).toArray()).not.toEqual(random.key(2 ** 32 - 1).toArray());
+    expect(random.key(-5).toArray()).not.toEqual(random.key(2 ** 32 - 5).toArray());
+  });
 });
 
 describe('shapes and indexing', () => {

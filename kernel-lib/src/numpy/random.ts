@@ -8,6 +8,7 @@ import { allocate, type DType } from '../core/dtype';
 import { checkShape, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
+import { nextafter } from '../numerics/precision';
 
 function mix(x: number): number {
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
@@ -25,7 +26,7 @@ export function key(seed: number): Tensor {
   if (!Number.isInteger(seed))
     throw new TypeError(`random.key: seed must be an integer, got ${seed}`);
   return tensorFromHost(
-    Int32Array.of(mix(seed >>> 0) | 0, mix((seed / 2 ** 32) ^ 0x5bd1e995) | 0),
+    Int32Array.of(mix(seed >>> 0) | 0, mix(Math.floor(seed / 2 ** 32) ^ 0x5bd1e995) | 0),
     [2],
     'int32',
   );
@@ -71,8 +72,14 @@ export function uniform(
   checkShape('random.uniform', shape);
   const { minval = 0, maxval = 1, dtype = 'float32' } = options;
   const out = allocate(dtype, sizeOf(shape));
-  for (let i = 0; i < out.length; i++)
+  // Rounding minval + (maxval - minval) u to the dtype can reach maxval: those become the largest
+  // dtype value below it, so the interval stays half-open.
+  const rounded = dtype === 'float32' ? Math.fround(maxval) : maxval;
+  const top = rounded < maxval ? rounded : nextafter(rounded, -Infinity, dtype);
+  for (let i = 0; i < out.length; i++) {
     out[i] = minval + (maxval - minval) * unitUniform(k0, k1, i, dtype);
+    if (out[i] >= maxval && maxval > minval) out[i] = top;
+  }
   return tensorFromHost(out, [...shape], dtype);
 }
 
