@@ -38,6 +38,9 @@ describe('error messages', () => {
     expect(() => np.take(np.ones([3]), [5])).toThrow(
       'take: index 5 is out of bounds for axis 0 with size 3',
     );
+    expect(() => np.take(np.ones([3]), [-5])).toThrow(
+      'take: index -5 is out of bounds for axis 0 with size 3',
+    );
   });
   it('where requires a bool condition', () => {
     expect(() => np.where(np.ones([2]), 1, 0)).toThrow(
@@ -79,6 +82,12 @@ describe('error messages', () => {
   it('linalg checks squareness', () => {
     expect(() => np.linalg.solve(np.ones([2, 3]), np.ones([2]))).toThrow(
       'solve: expected square matrices in the last two axes, got [2,3]',
+    );
+    expect(() => np.linalg.inv(np.ones([2, 3]))).toThrow(
+      'inv: expected square matrices in the last two axes, got [2,3]',
+    );
+    expect(() => np.linalg.inv(np.ones([3]))).toThrow(
+      'inv: expected square matrices in the last two axes, got [3]',
     );
   });
   it('ragged nested arrays are rejected', () => {

@@ -86,6 +86,8 @@ export function solve(a: TensorLike, b: TensorLike): Tensor {
 export function inv(a: TensorLike): Tensor {
   const [x] = floats(a);
   const n = x.shape[x.ndim - 1];
+  if (x.ndim < 2 || x.shape[x.ndim - 2] !== n)
+    throw new Error(`inv: expected square matrices in the last two axes, got ${fmt(x.shape)}`);
   return bind1(L.solve, [x, broadcastTo(eye(n, x.dtype), x.shape)]);
 }
 

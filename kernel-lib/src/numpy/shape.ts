@@ -218,6 +218,10 @@ export function take(x: TensorLike, indices: TensorLike, axis?: number): Tensor 
   const a = normalizeAxis('take', axis, t.ndim);
   let idx = astype(asTensor(indices, 'int32'), 'int32');
   const n = t.shape[a];
+  for (const i of idx.concrete().readSync()) {
+    if (i < -n || i >= n)
+      throw new RangeError(`take: index ${i} is out of bounds for axis ${a} with size ${n}`);
+  }
   idx = where(less(idx, 0), add(idx, n), idx);
   return takeIndices(t, idx, a);
 }
