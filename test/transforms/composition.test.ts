@@ -49,6 +49,16 @@ describe('higher order', () => {
     expectClose(jf, jacrev(f)(x), 1e-12);
   });
 
+  it('jacobians with a zero-size output or input keep the dtype of the nonempty case', () => {
+    const empty = (x: Tensor) => np.mul(x.get('0:0'), 2); // float64 [0]
+    for (const jac of [jacfwd, jacrev]) {
+      const j = jac(empty)(x3());
+      expect([j.shape, j.dtype]).toEqual([[0, 3], 'float64']);
+      const k = jac((x: Tensor) => np.stack([np.sum(x), np.sum(x)]))(np.zeros([0], 'float64'));
+      expect([k.shape, k.dtype]).toEqual([[2, 0], 'float64']);
+    }
+  });
+
   it('hessian is symmetric and equals jacfwd(jacrev)', () => {
     const h = hessian(cubic)(x3());
     expect(h.shape).toEqual([3, 3]);

@@ -3,12 +3,12 @@
  * per output element), hessian (jacfwd of jacrev), plus hvp and linearize, which never form a
  * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
  */
-import { allocate } from '../core/dtype';
+import { allocate, type DType } from '../core/dtype';
 import { tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { stack, reshape } from '../numpy/shape';
-import { zerosLike } from '../numpy/creation';
+import { zeros, zerosLike } from '../numpy/creation';
 import { vdot } from '../numpy/linalg';
 import { add } from '../numpy/math';
 import { grad, selectArgs } from './grad';
@@ -27,18 +27,18 @@ function basis(x: Tensor, i: number): Tensor {
   return tensorFromHost(data, x.shape, x.dtype);
 }
 
-/** Stacks per-element results (index k of `rows`) into blocks of shape lead ++ trail. */
+/**
+ * Stacks per-element results (index k of `rows`) into blocks of shape lead ++ trail; with no rows
+ * (a zero-size side) the block is zeros of `dtype`, the dtype the rows would have had.
+ */
 function assemble(
   rows: Tensor[],
   lead: readonly number[],
   trail: readonly number[],
   leadFirst: boolean,
+  dtype: DType,
 ): Tensor {
-  if (rows.length === 0)
-    return reshape(zerosLike(tensorFromHost(allocate('float32', 0), [0], 'float32')), [
-      ...lead,
-      ...trail,
-    ]);
+  if (rows.length === 0) return zeros([...lead, ...trail], dtype);
   const stacked = stack(rows, 0); // [count, ...other]
   if (leadFirst) return reshape(stacked, [...lead, ...trail]);
   // rows are indexed by the trailing (input) element: move that axis to the end.
@@ -112,6 +112,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
         outs[i].shape,
         xs[j].shape,
         false,
+        outs[i].dtype,
       ),
     );
   };
@@ -140,6 +141,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
         outs[i].shape,
         xs[j].shape,
         true,
+        xs[j].dtype,
       ),
     );
   };
