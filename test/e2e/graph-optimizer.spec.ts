@@ -4,35 +4,18 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
+import { openUploaded, outputOf, ROOT } from './helpers';
 
-type Page = IJupyterLabPageFixture;
-
-const ROOT = path.resolve(__dirname, '../..');
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-optimizer.ipynb');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
-
-function outputOf(page: Page, text: string): Locator {
-  return page
-    .locator('.jp-Notebook .jp-CodeCell')
-    .filter({ has: page.locator('.jp-InputArea-editor', { hasText: text }) })
-    .locator('.jp-OutputArea');
-}
-
-async function open(page: Page, tmpPath: string): Promise<void> {
-  const name = path.basename(NOTEBOOK);
-  await page.contents.uploadFile(NOTEBOOK, `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
-}
 
 test('stored graph and optimizer outputs render as custom views and export', async ({
   page,
   tmpPath,
 }) => {
-  await open(page, tmpPath);
+  await openUploaded(page, tmpPath, NOTEBOOK);
 
   // The graph: laid out by Graphviz-wasm, labels from the payload, non-finite node highlighted.
   const graph = outputOf(page, '// graph').locator('.adlab-graph-output .adlab-graph').first();
@@ -118,7 +101,7 @@ test('a malformed graph payload shows the error box and the page stays usable', 
   page,
   tmpPath,
 }) => {
-  await open(page, tmpPath);
+  await openUploaded(page, tmpPath, NOTEBOOK);
   const bad = outputOf(page, '// malformed graph');
   await bad.scrollIntoViewIfNeeded();
   await expect(bad.locator('.adlab-error')).toHaveText(

@@ -4,32 +4,18 @@
  * so the committed notebooks are never modified.
  */
 import * as path from 'path';
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import { expect, test } from '@jupyterlab/galata';
+import { openUploaded, outputOf, ROOT, type Page } from './helpers';
 
-type Page = IJupyterLabPageFixture;
-
-const ROOT = path.resolve(__dirname, '../..');
 const TOUR = path.join(ROOT, 'notebooks', '00-tour.ipynb');
 const MALFORMED = path.join(__dirname, 'fixtures', 'malformed.ipynb');
 const STORED = path.join(__dirname, 'fixtures', 'stored.ipynb');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
 
-/** The output area of the code cell whose source contains `text`. */
-function outputOf(page: Page, text: string): Locator {
-  return page
-    .locator('.jp-Notebook .jp-CodeCell')
-    .filter({ has: page.locator('.jp-InputArea-editor', { hasText: text }) })
-    .locator('.jp-OutputArea');
-}
-
-async function openUploaded(page: Page, tmpPath: string, file: string): Promise<void> {
-  const name = path.basename(file);
-  await page.contents.uploadFile(file, `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
-  // The kernel is "TypeScript (adlab)" (from the notebook's metadata).
+/** Opens an uploaded notebook and waits for its kernel, "TypeScript (adlab)" (from its metadata). */
+async function openWithKernel(page: Page, tmpPath: string, file: string): Promise<void> {
+  await openUploaded(page, tmpPath, file);
   await expect(page.locator('.jp-Notebook-toolbarKernelName, .jp-KernelName').first()).toHaveText(
     /TypeScript \(adlab\)/,
     { timeout: 60_000 },
@@ -37,7 +23,7 @@ async function openUploaded(page: Page, tmpPath: string, file: string): Promise<
 }
 
 test('the tour runs and tensors show in adlab’s renderer', async ({ page, tmpPath }) => {
-  await openUploaded(page, tmpPath, TOUR);
+  await openWithKernel(page, tmpPath, TOUR);
   await page.notebook.run();
 
   const out = outputOf(page, 'const a = np.array([[1, 2, 3], [4, 5, 6]]);');
@@ -73,7 +59,7 @@ test('a malformed payload shows the error box and the notebook stays usable', as
   page,
   tmpPath,
 }) => {
-  await openUploaded(page, tmpPath, MALFORMED);
+  await openWithKernel(page, tmpPath, MALFORMED);
 
   // The stored output (trusted or not: the renderer is safe) shows the error box, not HTML.
   const stored = outputOf(page, 'stored output: a malformed tensor payload');
@@ -104,7 +90,7 @@ test('stored tensor outputs render without a kernel, heatmap painted', async ({
   page,
   tmpPath,
 }) => {
-  await openUploaded(page, tmpPath, STORED);
+  await openWithKernel(page, tmpPath, STORED);
 
   const small = outputOf(page, '// small');
   await expect(small.locator('.adlab-tensor .adlab-shape')).toContainText('[2, 3]');
