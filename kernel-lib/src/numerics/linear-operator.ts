@@ -4,7 +4,7 @@
  * function of pytrees are built from jvp, vjp and hvp; pytrees are flattened to one vector.
  */
 import { allocate, type DType } from '../core/dtype';
-import { tensorLeaves, unflatten } from '../core/pytree';
+import { tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { astype } from '../numpy/convert';
@@ -35,18 +35,33 @@ type FloatDType = 'float32' | 'float64';
 export function ravelTree(tree: unknown): [Tensor, (v: Tensor) => unknown] {
   const [leaves, def] = tensorLeaves(tree);
   if (leaves.length === 0) throw new Error('ravelTree: the tree has no tensor leaves');
+  return ravelLeaves('ravelTree', leaves, def, true);
+}
+
+/**
+ * {@link ravelTree} on leaves already taken out of their structure `def`. With `restoreDTypes`
+ * false the unraveled leaves keep the vector's dtype (what an optimizer iterating in it wants).
+ */
+export function ravelLeaves(
+  op: string,
+  leaves: readonly Tensor[],
+  def: TreeDef,
+  restoreDTypes: boolean,
+): [Tensor, (v: Tensor) => TreeResult] {
   const dtype: FloatDType = leaves.some((l) => l.dtype === 'float64') ? 'float64' : 'float32';
   const flat = leaves.map((l) => reshape(astype(l, dtype), [-1]));
   const vec = flat.length === 1 ? flat[0] : concatenate(flat);
   const cuts: number[] = [];
   leaves.slice(0, -1).reduce((s, l) => (cuts.push(s + l.size), s + l.size), 0);
-  const unravel = (v: Tensor): unknown => {
-    if (v.size !== vec.size)
-      throw new Error(`ravelTree: expected ${vec.size} values, got ${v.size}`);
+  const unravel = (v: Tensor): TreeResult => {
+    if (v.size !== vec.size) throw new Error(`${op}: expected ${vec.size} values, got ${v.size}`);
     const parts = leaves.length === 1 ? [v] : split(reshape(v, [-1]), cuts);
     return unflatten(
       def,
-      parts.map((p, i) => astype(reshape(p, leaves[i].shape), leaves[i].dtype)),
+      parts.map((p, i) => {
+        const part = reshape(p, leaves[i].shape);
+        return restoreDTypes ? astype(part, leaves[i].dtype) : part;
+      }),
     );
   };
   return [vec, unravel];
@@ -110,10 +125,7 @@ export function toDense(op: LinearOperator): Tensor {
   return stack(cols, 1);
 }
 
-const ravel = (tree: unknown, dtype: FloatDType) => {
-  const leaves = tensorLeaves(tree)[0].map((l) => reshape(astype(l, dtype), [-1]));
-  return leaves.length === 1 ? leaves[0] : concatenate(leaves);
-};
+const ravel = (tree: unknown, dtype: FloatDType) => astype(ravelTree(tree)[0], dtype);
 
 /**
  * The Jacobian J of `f` at `primals` (an argument list of pytrees) as an operator: matvec by

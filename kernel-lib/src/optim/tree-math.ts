@@ -6,6 +6,7 @@ import { flatten, tensorLeaves, unflatten, type PyTree, type TreeResult } from '
 import { Tensor } from '../core/tensor';
 import { isFloat } from '../core/dtype';
 import * as np from '../numpy/ops';
+import { ravelLeaves } from '../numerics/linear-operator';
 
 /** Leaf-by-leaf map over several trees of the same structure. */
 export function treeZip(trees: readonly unknown[], f: (...leaves: Tensor[]) => Tensor): TreeResult {
@@ -37,8 +38,9 @@ export function treeVdot(a: unknown, b: unknown): number {
 export const treeNorm = (a: unknown): number => Math.sqrt(treeVdot(a, a));
 
 /**
- * Flattens a pytree of float tensors into one 1-D tensor and returns the inverse. The dtype is the
- * widest of the leaves'.
+ * Flattens a pytree of float tensors (numbers become float64 scalars) into one 1-D tensor of the
+ * widest dtype and returns the inverse, whose leaves keep that dtype ({@link ravelLeaves}).
+ * @example const { flat, unravel } = optim.ravel({ W, b }); unravel(flat) // { W, b }
  */
 export function ravel(
   tree: unknown,
@@ -51,24 +53,7 @@ export function ravel(
     if (!isFloat(t.dtype))
       throw new TypeError(`${op}: parameters must be float32 or float64 tensors, got ${t.dtype}`);
   }
-  const dtype = ts.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
-  const shapes = ts.map((t) => [...t.shape]);
-  const sizes = ts.map((t) => t.size);
-  const single = ts.length === 1 && leaves[0] instanceof Tensor && def.kind === 'leaf';
-  const flat = np.concatenate(ts.map((t) => np.reshape(np.astype(t, dtype), [-1])));
-  const unravel = (z: Tensor): TreeResult => {
-    if (single) return np.reshape(z, shapes[0]);
-    let offset = 0;
-    const parts = sizes.map((n, i) => {
-      const part = np.reshape(
-        np.sliceStatic(z, { starts: [offset], limits: [offset + n], steps: [1] }),
-        shapes[i],
-      );
-      offset += n;
-      return part;
-    });
-    return unflatten(def, parts);
-  };
+  const [flat, unravel] = ravelLeaves(op, ts, def, false);
   return { flat, unravel };
 }
 
