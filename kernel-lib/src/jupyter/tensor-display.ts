@@ -62,30 +62,34 @@ export function tensorPayload(t: Tensor): TensorPayload {
     view: { indices, values },
     truncated: indices.some((ix, i) => ix.length < shape[i]),
   };
-  if (t.size > 0) {
-    let min = Infinity;
-    let max = -Infinity;
-    let total = 0;
-    let nonFinite = 0;
-    for (const v of data) {
-      if (!Number.isFinite(v)) {
-        nonFinite++;
-        continue;
-      }
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-      total += v;
-    }
-    const finite = t.size - nonFinite;
-    payload.stats = {
-      min: toJsonNumber(finite ? min : NaN),
-      max: toJsonNumber(finite ? max : NaN),
-      mean: toJsonNumber(finite ? total / finite : NaN),
-      nonFinite,
-    };
-  }
+  if (t.size > 0) payload.stats = valueStats(data);
   if (shape.length === 2 && t.size > 0) payload.heatmap = heatmap(data, shape[0], shape[1]);
   return payload;
+}
+
+/** Min, max and mean of the finite values (NaN when there are none) and the count of the others. */
+export function valueStats(data: ArrayLike<number>): NonNullable<TensorPayload['stats']> {
+  let min = Infinity;
+  let max = -Infinity;
+  let total = 0;
+  let nonFinite = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) {
+      nonFinite++;
+      continue;
+    }
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+    total += v;
+  }
+  const finite = data.length - nonFinite;
+  return {
+    min: toJsonNumber(finite ? min : NaN),
+    max: toJsonNumber(finite ? max : NaN),
+    mean: toJsonNumber(finite ? total / finite : NaN),
+    nonFinite,
+  };
 }
 
 /** Block-averages a matrix to at most HEATMAP_CELLS x HEATMAP_CELLS. */

@@ -9,8 +9,8 @@ import { tensorLeaves, unflatten } from '../core/pytree';
 import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
 import { Tensor } from '../core/tensor';
 import type { GraphNodePayload, GraphPayload, MimeBundle } from '../jupyter/protocol';
-import { MIME, toJsonNumber } from '../jupyter/protocol';
-import { escapeHtml } from '../jupyter/tensor-display';
+import { MIME } from '../jupyter/protocol';
+import { escapeHtml, valueStats } from '../jupyter/tensor-display';
 import { inBackwardPass } from './vjp';
 
 /** One node of a captured graph; `phase` is always set here. */
@@ -60,7 +60,7 @@ class GraphTrace extends Trace {
       phase: inBackwardPass() ? 'backward' : 'forward',
     };
     if (label !== undefined) node.label = label;
-    if (this.summaries) node.summary = summarize(value);
+    if (this.summaries) node.summary = valueStats(value.concrete().readSync());
     this.nodes.push(node);
     return id;
   }
@@ -100,29 +100,6 @@ function plainParams(params: unknown): Record<string, unknown> {
     if (typeof v !== 'function' && !(v instanceof Tensor)) out[k] = v;
   }
   return out;
-}
-
-function summarize(t: Tensor): NonNullable<GraphNodePayload['summary']> {
-  const data = t.concrete().readSync();
-  let min = Infinity;
-  let max = -Infinity;
-  let sum = 0;
-  let nonFinite = 0;
-  for (const v of data) {
-    if (!Number.isFinite(v)) nonFinite++;
-    else {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-      sum += v;
-    }
-  }
-  const n = data.length - nonFinite;
-  return {
-    min: toJsonNumber(n ? min : NaN),
-    max: toJsonNumber(n ? max : NaN),
-    mean: toJsonNumber(n ? sum / n : NaN),
-    nonFinite,
-  };
 }
 
 /** A captured primitive graph; displays as adlab's graph MIME type with an HTML table fallback. */
