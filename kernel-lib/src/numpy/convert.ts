@@ -90,6 +90,12 @@ export function asTensor(x: TensorLike, like?: DType): Tensor {
   return array(x);
 }
 
+/** Floats stay as they are; integers and bools become float32 (for float-only functions). */
+export function toFloat(x: TensorLike): Tensor {
+  const t = asTensor(x);
+  return isFloat(t.dtype) ? t : astype(t, 'float32');
+}
+
 /** Converts to `dtype` (a no-op when it already has it). */
 export function astype(x: TensorLike, dtype: DType): Tensor {
   const t = asTensor(x);

@@ -28,6 +28,7 @@ export const linalg = {
 const INTERNAL = [
   'asTensor',
   'promote',
+  'toFloat',
   'sliceStatic',
   'padStatic',
   'takeIndices',

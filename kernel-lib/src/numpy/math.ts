@@ -9,13 +9,7 @@ import type { AnyPrimitive } from '../core/primitive';
 import * as B from '../primitives/binary';
 import * as S from '../primitives/special';
 import * as U from '../primitives/unary';
-import { asTensor, astype, promote } from './convert';
-
-/** Floats stay as they are; integers and bools become float32 for float-only functions. */
-function toFloat(x: TensorLike): Tensor {
-  const t = asTensor(x);
-  return isFloat(t.dtype) ? t : astype(t, 'float32');
-}
+import { asTensor, astype, promote, toFloat } from './convert';
 
 const unary =
   (prim: AnyPrimitive) =>

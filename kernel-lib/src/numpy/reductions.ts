@@ -1,11 +1,10 @@
 /** Reductions with `axis` and `keepdims`, after jax.numpy. Composites carry no rules. */
-import { isFloat } from '../core/dtype';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../core/shape';
 import { bind1 } from '../core/trace';
 import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as R from '../primitives/reduce';
 import type { AnyPrimitive } from '../core/primitive';
-import { asTensor, astype } from './convert';
+import { asTensor, astype, toFloat } from './convert';
 import {
   abs,
   add,
@@ -76,7 +75,7 @@ function checkNonEmpty(op: string, t: Tensor, axis: Axis): void {
 
 /** Mean over `axis`. @example np.mean(x, -1, { keepdims: true }) */
 export function mean(x: TensorLike, axis?: Axis, options?: ReduceOptions): Tensor {
-  const t = floatTensor(x);
+  const t = toFloat(x);
   const axes = normalizeAxes('mean', axis, t.ndim);
   return div(sum(t, axes, options), sizeOf(axes.map((a) => t.shape[a])));
 }
@@ -87,7 +86,7 @@ export function variance(
   axis?: Axis,
   options: ReduceOptions & { ddof?: number } = {},
 ): Tensor {
-  const t = floatTensor(x);
+  const t = toFloat(x);
   const axes = normalizeAxes('var', axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const centered = sub(t, mean(t, axes, { keepdims: true }));
@@ -109,7 +108,7 @@ export function std(
  * -inf and the gradient is NaN. @example np.logsumexp(logits, -1)
  */
 export function logsumexp(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Tensor {
-  const t = floatTensor(x);
+  const t = toFloat(x);
   const m = stopGradient(max(t, axis, { keepdims: true }));
   const shift = where(isfinite(m), m, 0);
   const out = add(log(sum(exp(sub(t, shift)), axis, { keepdims: true })), shift);
@@ -220,7 +219,7 @@ export function norm(
   axis?: Axis,
   options?: ReduceOptions,
 ): Tensor {
-  const t = floatTensor(x);
+  const t = toFloat(x);
   if (ord === 2 || ord === 'fro') return sqrt(sum(mul(t, t), axis, options));
   if (ord === 1) return sum(abs(t), axis, options);
   if (ord === Infinity) return max(abs(t), axis, options);
@@ -228,9 +227,4 @@ export function norm(
   throw new RangeError(
     `norm: unsupported ord ${String(ord)}; use 1, 2, Infinity, a positive number or 'fro'`,
   );
-}
-
-function floatTensor(x: TensorLike): Tensor {
-  const t = asTensor(x);
-  return isFloat(t.dtype) ? t : astype(t, 'float32');
 }
