@@ -60,18 +60,6 @@ export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[])
   return out;
 }
 
-/** Number of leaves of a structure. */
-export function leafCount(def: TreeDef): number {
-  switch (def.kind) {
-    case 'leaf':
-      return 1;
-    case 'static':
-      return 0;
-    default:
-      return def.children.reduce((n, c) => n + leafCount(c), 0);
-  }
-}
-
 /** Applies `f` to every leaf. @example treeMap(params, (p) => p.mul(0.5)) */
 export function treeMap<T>(tree: T, f: (leaf: Tensor) => Tensor): T {
   const [leaves, def] = flatten(tree);
