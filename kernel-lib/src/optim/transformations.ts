@@ -40,6 +40,12 @@ function lrName(lr: LearningRate): number | string {
   return typeof lr === 'function' ? 'schedule' : lr;
 }
 
+/** a_k of the update that brought the state's count to where it is. */
+const latestStepSize =
+  (rate: LearningRate) =>
+  (state: { count: number }): number =>
+    lrAt(rate, Math.max(state.count - 1, 0));
+
 const identity = (): Preconditioner => ({
   kind: 'identity',
   description: 'P_k = I: the step is along -g_k',
@@ -61,7 +67,7 @@ export function sgd(lr: LearningRate): GradientTransformation<{ count: number }>
       return [treeZip([grads], (g) => np.mul(g, -a)), { count: state.count + 1 }];
     },
     preconditioner: identity,
-    stepSize: (state) => lrAt(rate, Math.max(state.count - 1, 0)),
+    stepSize: latestStepSize(rate),
   };
 }
 
@@ -104,7 +110,7 @@ function heavyBall(
           return op === 'nesterov' ? np.add(np.mul(next, beta), g) : next;
         }),
     }),
-    stepSize: (state) => lrAt(rate, Math.max(state.count - 1, 0)),
+    stepSize: latestStepSize(rate),
   };
 }
 
@@ -179,16 +185,12 @@ function adamCore(
     },
     preconditioner: (state) => {
       const t = Math.max(state.count, 1);
-      const d = treeZip([state.nu], (v) => diag(v, t));
-      return {
-        kind: 'diagonal',
-        description:
-          'P_k = diag(1 / (sqrt(v̂_k + epsRoot) + eps)), applied to the bias-corrected mean m̂_k rather than g_k',
-        apply: (v) => treeZip([d, v], (p, x) => np.mul(p, x)),
-        diagonal: d,
-      };
+      return diagonalOf(
+        treeZip([state.nu], (v) => diag(v, t)),
+        'P_k = diag(1 / (sqrt(v̂_k + epsRoot) + eps)), applied to the bias-corrected mean m̂_k rather than g_k',
+      );
     },
-    stepSize: (state) => lrAt(rate, Math.max(state.count - 1, 0)),
+    stepSize: latestStepSize(rate),
   };
 }
 
@@ -241,7 +243,7 @@ export function rmsprop(
     },
     preconditioner: (state) =>
       diagonalOf(treeZip([state.nu], diag), 'P_k = diag(1 / (sqrt(v_k) + eps))'),
-    stepSize: (state) => lrAt(rate, Math.max(state.count - 1, 0)),
+    stepSize: latestStepSize(rate),
   };
 }
 
@@ -273,7 +275,7 @@ export function adagrad(
     },
     preconditioner: (state) =>
       diagonalOf(treeZip([state.sumSq], diag), 'P_k = diag(1 / (sqrt(sum of g_i²) + eps))'),
-    stepSize: (state) => lrAt(rate, Math.max(state.count - 1, 0)),
+    stepSize: latestStepSize(rate),
   };
 }
 
