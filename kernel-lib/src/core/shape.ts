@@ -20,6 +20,16 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** Strides of an input broadcast to `outShape` (0 on broadcast axes). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  return outShape.map((_, j) => {
+    const i = j - offset;
+    return i < 0 || shape[i] === 1 ? 0 : own[i];
+  });
+}
+
 /** Formats a shape as `[2,3]` for error messages. */
 export function fmt(shape: Shape): string {
   return `[${shape.join(',')}]`;

@@ -3,11 +3,17 @@
  * (reshape <-> reshape, broadcast <-> sum, slice <-> pad, take <-> scatter-add).
  */
 import type { Primitive } from '../core/primitive';
-import { broadcastShapes, fmt, shapesEqual, sizeOf, stridesOf } from '../core/shape';
+import {
+  broadcastShapes,
+  broadcastStrides,
+  fmt,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+} from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
 import { linear, unbroadcast, wrap } from './helpers';
-import { broadcastStrides } from '../backends/cpu/elementwise';
 
 // d reshape(x) = reshape(dx)
 export const reshape: Primitive<{ shape: readonly number[] }> = {
@@ -66,7 +72,7 @@ export const transpose: Primitive<{ perm: readonly number[] }> = {
   vjp: ([ct], _x, _y, { perm }) => [ops.transpose(ct, inversePermutation(perm))],
 };
 
-export function inversePermutation(perm: readonly number[]): number[] {
+function inversePermutation(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => (inv[p] = i));
   return inv;

@@ -1,18 +1,8 @@
 /** Elementwise kernels with NumPy broadcasting, computing in float64 and storing per dtype. */
 import { allocate, type DType, type TypedArray } from '../../core/dtype';
-import { sizeOf, stridesOf } from '../../core/shape';
+import { broadcastStrides, sizeOf } from '../../core/shape';
 import type { ScalarFn } from '../backend';
 import { binaryLoops, trailingPeriod, unaryLoops, whereLoop } from './fast-loops';
-
-/** Strides of an input broadcast to `outShape` (0 on broadcast axes). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const offset = outShape.length - shape.length;
-  return outShape.map((_, j) => {
-    const i = j - offset;
-    return i < 0 || shape[i] === 1 ? 0 : own[i];
-  });
-}
 
 /** Runs `fn` over broadcast inputs. Stores into a typed array of `outDtype` (rounding per element). */
 export function elementwise(
