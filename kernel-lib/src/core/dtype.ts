@@ -13,6 +13,7 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 /** The typed array behind each dtype (bool is stored as 0/1 bytes). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** Every dtype, in promotion order (a binary op computes in the later of its operands'). */
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
 /** Throws unless `dtype` is a supported dtype name. */

@@ -35,6 +35,7 @@ export function fmt(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
+/** True when both shapes have the same axes and sizes. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

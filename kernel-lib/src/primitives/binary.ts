@@ -155,6 +155,7 @@ function tieSplit(a: Tensor, b: Tensor): [Tensor, Tensor] {
   return [ops.broadcastTo(wa, shape), ops.broadcastTo(ops.sub(1, wa), shape)];
 }
 
+/** A comparison or logical op: a bool result, zero derivative. */
 const cmp = (name: string, f: (a: number, b: number) => boolean): Binary =>
   binary(name, (a, b) => (f(a, b) ? 1 : 0), zeroDerivative, 'bool');
 
@@ -168,6 +169,7 @@ export const logicalAnd = cmp('logical_and', (a, b) => a !== 0 && b !== 0);
 export const logicalOr = cmp('logical_or', (a, b) => a !== 0 || b !== 0);
 export const logicalXor = cmp('logical_xor', (a, b) => (a !== 0) !== (b !== 0));
 
+/** The binary family, for the registry. */
 export const binaryPrimitives = {
   add,
   sub,

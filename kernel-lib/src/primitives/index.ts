@@ -9,6 +9,7 @@ import { shapePrimitives } from './shape';
 import { specialPrimitives } from './special';
 import { unaryPrimitives } from './unary';
 
+/** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
   ...unaryPrimitives,
   ...binaryPrimitives,

@@ -225,4 +225,5 @@ export const eigh: Primitive<NoParams> = {
   flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * 9 * a.shape[a.shape.length - 1] ** 3,
 };
 
+/** The linear-algebra family, for the registry. */
 export const linalgPrimitives = { matmul, solve, slogdet, cholesky, eigh };

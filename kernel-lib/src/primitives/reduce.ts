@@ -56,6 +56,7 @@ function extremeRules(): Pick<Primitive<AxesParams>, 'jvp' | 'vjp'> {
   };
 }
 
+// max and min share one rule (the extreme entries, ties split evenly).
 export const reduceMax = reduction('max', 'reduce_max', extremeRules());
 export const reduceMin = reduction('min', 'reduce_min', extremeRules());
 
@@ -70,7 +71,9 @@ function argReduction(kind: 'argmax' | 'argmin'): Primitive<ArgParams> {
   };
 }
 
+/** Index of the extreme along one axis (int32): piecewise constant, zero derivative. */
 export const argmax = argReduction('argmax');
 export const argmin = argReduction('argmin');
 
+/** The reduction family, for the registry. */
 export const reducePrimitives = { reduceSum, reduceMax, reduceMin, argmax, argmin };

@@ -254,6 +254,7 @@ export const scatterAdd: Primitive<{ axis: number; shape: readonly number[] }> =
   vjp: ([ct], [, idx], _y, { axis }) => [ops.takeIndices(ct, idx, axis), null],
 };
 
+/** The shape family, for the registry. */
 export const shapePrimitives = {
   reshape,
   broadcastTo,

@@ -156,4 +156,5 @@ export function installVjpOf(impl: typeof vjpOf): void {
   vjpOf = impl;
 }
 
+/** The special family, for the registry. */
 export const specialPrimitives = { where, convert, stopGradient, customJvpCall, customVjpCall };

@@ -99,6 +99,7 @@ export const logicalNot = predicate('logical_not', (a) => (a ? 0 : 1), 'bool');
 /** Rounding toward -inf; piecewise constant. */
 export const floor = predicate('floor', Math.floor, 'same');
 
+/** The unary family, for the registry. */
 export const unaryPrimitives = {
   neg,
   exp,

@@ -16,6 +16,7 @@ type BinaryLoop = (
   swap: boolean,
 ) => void;
 
+/** One loop per tagged unary formula (same results as calling the formula per element). */
 export const unaryLoops: Partial<Record<ScalarOp, UnaryLoop>> = {
   neg: (a, out, n) => {
     for (let i = 0; i < n; i++) out[i] = -a[i];
