@@ -12,7 +12,7 @@ import {
   searchNodes,
   type GraphModel,
 } from '../model/graph-model';
-import { errorBox, field, h, observeWidth } from '../view/dom';
+import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import {
   boxSize,
@@ -305,16 +305,14 @@ export interface GraphDom {
 
 /** Builds the view of a payload; a malformed payload gives the error box. Never throws. */
 export function renderGraph(data: unknown, loadViz?: () => Promise<VizLike>): GraphDom {
-  try {
-    const parsed = parseGraphPayload(data);
-    if (!parsed.ok) return { node: errorBox('graph', parsed.error) };
-    const view = new GraphView(parsed.model, loadViz);
-    return { node: view.node, view };
-  } catch (e) {
-    return {
-      node: errorBox('graph', `internal error (${e instanceof Error ? e.name : 'unknown'})`),
-    };
-  }
+  return renderOrError(
+    'graph',
+    () => parseGraphPayload(data),
+    (model) => {
+      const view = new GraphView(model, loadViz);
+      return { node: view.node, view };
+    },
+  );
 }
 
 /** The MIME renderer widget. */

@@ -9,7 +9,7 @@ import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 import { formatFloat } from '../model/format';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
-import { errorBox, h, observeTheme, observeWidth } from '../view/dom';
+import { h, observeTheme, observeWidth, renderOrError } from '../view/dom';
 import { safeFileName } from '../view/download';
 import {
   buildFigure,
@@ -267,19 +267,14 @@ export interface OptimizerDom {
 
 /** Builds the view of a payload; a malformed payload gives the error box. Never throws. */
 export function renderOptimizer(data: unknown, load?: () => Promise<PlotlyLike>): OptimizerDom {
-  try {
-    const parsed = parseOptimizerPayload(data);
-    if (!parsed.ok) return { node: errorBox('optimizer run', parsed.error) };
-    const view = new OptimizerView(parsed.model, load);
-    return { node: view.node, view };
-  } catch (e) {
-    return {
-      node: errorBox(
-        'optimizer run',
-        `internal error (${e instanceof Error ? e.name : 'unknown'})`,
-      ),
-    };
-  }
+  return renderOrError(
+    'optimizer run',
+    () => parseOptimizerPayload(data),
+    (model) => {
+      const view = new OptimizerView(model, load);
+      return { node: view.node, view };
+    },
+  );
 }
 
 /** The MIME renderer widget. */

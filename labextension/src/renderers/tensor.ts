@@ -9,7 +9,7 @@ import type { Message } from '@lumino/messaging';
 import type { PayloadDType } from 'adlab/protocol';
 import { parseTensorPayload, type BlockModel, type TensorModel } from '../model/tensor-model';
 import { formatShape, formatValue } from '../model/format';
-import { errorBox, field, h, observeTheme } from '../view/dom';
+import { errorBox, field, h, observeTheme, renderOrError } from '../view/dom';
 import { HeatmapView } from '../view/heatmap';
 
 /** The DOM of one tensor view, and its heatmap when there is one. */
@@ -20,15 +20,7 @@ export interface TensorDom {
 
 /** Builds the view of a payload; a malformed payload gives the error box. Never throws. */
 export function renderTensor(data: unknown): TensorDom {
-  try {
-    const parsed = parseTensorPayload(data);
-    if (!parsed.ok) return { node: errorBox('tensor', parsed.error) };
-    return buildView(parsed.model);
-  } catch (e) {
-    return {
-      node: errorBox('tensor', `internal error (${e instanceof Error ? e.name : 'unknown'})`),
-    };
-  }
+  return renderOrError('tensor', () => parseTensorPayload(data), buildView);
 }
 
 function buildView(model: TensorModel): TensorDom {

@@ -1,4 +1,5 @@
 /** Small DOM helpers: every text goes through `textContent`, never markup. */
+import type { ParseResult } from '../model/validate';
 
 /** Creates an element with a class and optional text. */
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -18,6 +19,24 @@ export function errorBox(what: string, reason: string): HTMLElement {
   box.setAttribute('role', 'alert');
   box.textContent = `adlab: cannot display ${what}: ${reason}`;
   return box;
+}
+
+/**
+ * Builds a view from an untrusted payload and never throws: a malformed payload shows its reason in
+ * the error box; a failure while building the view shows a generic one (its message could quote
+ * payload text).
+ */
+export function renderOrError<M, D extends { node: HTMLElement }>(
+  what: string,
+  parse: () => ParseResult<M>,
+  build: (model: M) => D,
+): D | { node: HTMLElement } {
+  try {
+    const parsed = parse();
+    return parsed.ok ? build(parsed.model) : { node: errorBox(what, parsed.error) };
+  } catch (e) {
+    return { node: errorBox(what, `internal error (${e instanceof Error ? e.name : 'unknown'})`) };
+  }
 }
 
 /** A header field: a label and its value. */
