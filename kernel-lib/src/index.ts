@@ -42,3 +42,5 @@ export type { Expr } from './numerics/symbolic';
 export * as optim from './optim';
 export { minimize } from './optim/minimize';
 export { compareRuns } from './jupyter/optimizer-display';
+export { jacobianProbe, hvpProbe, JacobianProbe, HvpProbe } from './jupyter/probes';
+export type { JacobianProbeOptions, HvpProbeOptions } from './jupyter/probes';

@@ -105,33 +105,49 @@ export interface GraphPayload {
 
 /** A Jacobian probe, as `application/vnd.adlab.jacobian-probe.v1+json`. */
 export interface JacobianProbePayload {
+  /** A name for the probed function (shown as text, never as markup). */
+  name: string;
+  /** The input's dtype (the Jacobian is computed in it). */
+  dtype: PayloadDType;
   /** Input and output dimensions n and m of f: R^n -> R^m. */
   n: number;
   m: number;
+  /** The point x (flattened, n values). */
   x: JsonNumber[];
   /** Columns J e_j computed by JVPs (m values each), by column index. */
   columns: JsonNumber[][];
   /** Rows e_i^T J computed by VJPs (n values each), by row index. */
   rows: JsonNumber[][];
-  /** Measured milliseconds for the full Jacobian by each mode. */
-  cost: { forwardMs: number; reverseMs: number };
+  /**
+   * Measured milliseconds for the full Jacobian by each mode (reverse includes the one forward
+   * pass that records the pullback), and per column (one JVP each) and per row (one pullback each).
+   */
+  cost: { forwardMs: number; reverseMs: number; columnMs: number[]; rowMs: number[] };
   /** max |<w, J v> - <J^T w, v>| over the probe's random pairs. */
   adjointError: number;
+  /** How many random pairs (w, v) the adjoint check used. */
+  adjointPairs: number;
 }
 
 /** A Hessian-vector-product probe, as `application/vnd.adlab.hvp-probe.v1+json`. */
 export interface HvpProbePayload {
+  /** A name for the probed function (shown as text, never as markup). */
+  name: string;
+  dtype: PayloadDType;
   n: number;
   x: JsonNumber[];
   v: JsonNumber[];
   /** H v by forward-over-reverse. */
   hvp: JsonNumber[];
-  /** H v by central differences of gradients, with the step used. */
-  finiteDifference: { values: JsonNumber[]; h: number };
+  /** H v by central differences of gradients, with the step used and max |hvp - values|. */
+  finiteDifference: { values: JsonNumber[]; h: number; maxError: JsonNumber };
   /** The dense Hessian for small n (row-major n x n), else absent. */
   hessian?: JsonNumber[];
-  /** Extreme eigenvalue estimates (Lanczos) and the condition number, when computed. */
-  spectrum?: { eigenvalues: JsonNumber[]; condition: JsonNumber };
+  /**
+   * Eigenvalue estimates, ascending (all of them by dense `eigh` for small n, else Lanczos Ritz
+   * values) and the condition number max|λ| / min|λ| (Lanczos: max / min, Infinity unless SPD).
+   */
+  spectrum?: { eigenvalues: JsonNumber[]; condition: JsonNumber; method: 'eigh' | 'lanczos' };
 }
 
 /** One iteration of an optimizer run. */
