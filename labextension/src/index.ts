@@ -4,6 +4,8 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME } from 'adlab/protocol';
 import { GraphRenderer } from './renderers/graph';
+import { HvpProbeRenderer } from './renderers/hvp-probe';
+import { JacobianProbeRenderer } from './renderers/jacobian-probe';
 import { OptimizerRenderer } from './renderers/optimizer';
 import { TensorRenderer } from './renderers/tensor';
 
@@ -55,6 +57,41 @@ export const optimizerExtension: IRenderMime.IExtension = {
   dataType: 'json',
 };
 
-const extensions: IRenderMime.IExtension[] = [tensorExtension, graphExtension, optimizerExtension];
+/** Renders `application/vnd.adlab.jacobian-probe.v1+json`. */
+export const jacobianProbeExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:jacobian-probe',
+  description: 'Renders adlab Jacobian probes: columns by JVP and rows by VJP, revealed on click.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.jacobianProbe],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new JacobianProbeRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
+/** Renders `application/vnd.adlab.hvp-probe.v1+json`. */
+export const hvpProbeExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:hvp-probe',
+  description:
+    'Renders adlab HVP probes: H v against finite differences, the Hessian, its spectrum.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.hvpProbe],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new HvpProbeRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
+const extensions: IRenderMime.IExtension[] = [
+  tensorExtension,
+  graphExtension,
+  optimizerExtension,
+  jacobianProbeExtension,
+  hvpProbeExtension,
+];
 
 export default extensions;

@@ -91,3 +91,25 @@ export function parseStats(raw: unknown, what: string): StatsModel {
   out.nonFinite = raw.nonFinite;
   return out as StatsModel;
 }
+
+/** Decodes an array of exactly `length` {@link JsonNumber}s found at `what`. */
+export function parseNumbers(raw: unknown, what: string, length: number): number[] {
+  if (!Array.isArray(raw)) fail(`${what} must be an array, got ${describe(raw)}`);
+  if (raw.length !== length) fail(`${what} has ${raw.length} entries, expected ${length}`);
+  return raw.map((v: unknown, i) => {
+    if (!isJsonNumber(v)) fail(`${what}[${i}] is not a number (got ${describe(v)})`);
+    return decodeNumber(v);
+  });
+}
+
+/** A float dtype found at `what` (the probes are computed in float32 or float64). */
+export function parseFloatDType(raw: unknown, what: string): 'float32' | 'float64' {
+  if (raw !== 'float32' && raw !== 'float64') fail(`${what} must be 'float32' or 'float64'`);
+  return raw;
+}
+
+/** A display name: a string of at most 200 characters (shown as text only). */
+export function parseName(raw: unknown, what: string): string {
+  if (typeof raw !== 'string') fail(`${what} must be a string, got ${describe(raw)}`);
+  return raw.length > 200 ? `${raw.slice(0, 199)}…` : raw;
+}
