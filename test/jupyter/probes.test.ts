@@ -81,6 +81,15 @@ describe('jacobianProbe', () => {
     expect(b['text/plain']).toContain('R^3 -> R^4');
   });
 
+  it('computes in float32 for float32 (and integer) inputs', () => {
+    const g = (x: Tensor) => np.exp(np.mul(x, 0.5));
+    const p = jacobianProbe(g, np.array([1, 2, 3], 'int32'));
+    expect(p.dtype).toBe('float32');
+    expect(p.columns[1][1]).toBeCloseTo(0.5 * Math.exp(1), 5);
+    expect(p.columns[0][1]).toBe(0);
+    expect(p.adjointError).toBeLessThan(1e-5);
+  });
+
   it('names the op and the shapes when the problem is too large', () => {
     expect(() => jacobianProbe((x: Tensor) => x, np.zeros([300], 'float64'))).toThrow(
       /jacobianProbe: f maps \[300\] to \[300\].*<= 256/,
