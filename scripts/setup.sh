@@ -28,6 +28,25 @@ adlab_env() {
   export PATH="$ADLAB_ROOT/.venv/bin:$ADLAB_ROOT/node_modules/.bin:$PATH"
 }
 
+# The Debian packages in scripts/apt-packages.txt (the only things installed outside the checkout):
+# installed when missing if we are root, else named with the command to run.
+adlab_system_packages() {
+  command -v dpkg-query >/dev/null || return 0
+  local missing=() pkg
+  while read -r pkg; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done < <(grep -v '^\s*#' "$ADLAB_ROOT/scripts/apt-packages.txt" | grep -v '^\s*$')
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    adlab_log "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" ||
+      adlab_log "WARNING: apt-get could not install ${missing[*]}; continuing without them"
+  else
+    adlab_log "WARNING: missing Debian packages; run: sudo apt-get install -y ${missing[*]}"
+  fi
+}
+
 adlab_check_tools() {
   local ok=0
   command -v node >/dev/null || { echo "setup: node (>= 20) is required" >&2; ok=1; }
@@ -131,6 +150,7 @@ adlab_labextension() {
 
 adlab_setup() {
   local started=$SECONDS
+  adlab_system_packages
   adlab_check_tools || return 1
   adlab_env
   adlab_python || return 1
