@@ -56,6 +56,17 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   expect(pngDownload.suggestedFilename()).toBe('grad_f.png');
   const png = fs.readFileSync((await pngDownload.path())!);
   expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // PDF: jsPDF + svg2pdf.js load on the click and turn the same light SVG into a vector PDF.
+  const [pdfDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    graph.locator('.adlab-graph-export-pdf').click(),
+  ]);
+  expect(pdfDownload.suggestedFilename()).toBe('grad_f.pdf');
+  const pdf = fs.readFileSync((await pdfDownload.path())!);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.length).toBeGreaterThan(1000);
+  await pdfDownload.saveAs(path.join(ROOT, 'test-results', 'e2e-graph.pdf'));
+  await expect(graph.locator('.adlab-graph-search-count')).not.toHaveText(/failed/);
 
   await graph.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-graph.png') });
@@ -81,6 +92,16 @@ test('stored graph and optimizer outputs render as custom views and export', asy
     opt.locator('.adlab-opt-export-svg').click(),
   ]);
   expect(plotDownload.suggestedFilename()).toMatch(/^Rosenbrock.*-iteration\.svg$/);
+  const [plotPdf] = await Promise.all([
+    page.waitForEvent('download'),
+    opt.locator('.adlab-opt-export-pdf').click(),
+  ]);
+  expect(plotPdf.suggestedFilename()).toMatch(/^Rosenbrock.*-iteration\.pdf$/);
+  const plotPdfBytes = fs.readFileSync((await plotPdf.path())!);
+  expect(plotPdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(plotPdfBytes.length).toBeGreaterThan(1000);
+  await plotPdf.saveAs(path.join(ROOT, 'test-results', 'e2e-optimizer.pdf'));
+  await expect(opt.locator('.adlab-opt-status')).toHaveText('');
 
   // Dark theme: the plot's paper follows --jp-layout-color0.
   const paper = (): Promise<string> =>

@@ -1,6 +1,6 @@
 /**
  * The renderer for `application/vnd.adlab.graph.v1+json`: a header (name, node counts, FLOPs,
- * bytes, the first non-finite node), a toolbar (search, zoom, SVG/PNG export) and the primitive DAG
+ * bytes, the first non-finite node), a toolbar (search, zoom, SVG/PNG/PDF export) and the primitive DAG
  * as SVG, laid out by Graphviz-wasm loaded on first use. A malformed payload shows an error box.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -14,6 +14,7 @@ import {
 } from '../model/graph-model';
 import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
+import { svgToPdfBlob } from '../view/pdf';
 import {
   boxSize,
   boxText,
@@ -197,7 +198,9 @@ export class GraphView {
     svg.addEventListener('click', () => this._exportSvg());
     const png = button('PNG', 'download as PNG (light style, 2x)', 'adlab-graph-export-png');
     png.addEventListener('click', () => void this._exportPng());
-    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, svg, png);
+    const pdf = button('PDF', 'download as vector PDF (light style)', 'adlab-graph-export-pdf');
+    pdf.addEventListener('click', () => void this.exportPdf());
+    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, svg, png, pdf);
     bar.appendChild(h('span', 'adlab-graph-hint', 'drag to pan · Ctrl/⌘ + wheel to zoom'));
     return bar;
   }
@@ -278,6 +281,20 @@ export class GraphView {
       downloadBlob(png, `${safeFileName(this.model.name, 'graph')}.png`);
     } catch {
       this._searchCount.textContent = 'PNG export failed';
+    }
+  }
+
+  /** Downloads the export SVG as a vector PDF; a failure shows in the toolbar. Never throws. */
+  async exportPdf(): Promise<void> {
+    const svg = this.exportSvg();
+    if (!svg) return;
+    try {
+      const w = Number(svg.getAttribute('width'));
+      const hgt = Number(svg.getAttribute('height'));
+      const pdf = await svgToPdfBlob(svgToString(svg), w, hgt);
+      downloadBlob(pdf, `${safeFileName(this.model.name, 'graph')}.pdf`);
+    } catch {
+      this._searchCount.textContent = 'PDF export failed';
     }
   }
 

@@ -2,7 +2,7 @@
  * The renderer for `application/vnd.adlab.optimizer-run.v1+json`: a summary table of the runs
  * (method, hyperparameters, status, final loss), tabs for loss against iteration, evaluations and
  * wall time, the gradient norm, and trajectories over the contour for 2-D problems, drawn with
- * plotly.js (loaded on first use) in the notebook's theme, with light SVG/PNG export.
+ * plotly.js (loaded on first use) in the notebook's theme, with light SVG/PNG/PDF export.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
@@ -10,7 +10,8 @@ import type { Message } from '@lumino/messaging';
 import { formatFloat } from '../model/format';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
 import { h, observeTheme, observeWidth, renderOrError } from '../view/dom';
-import { safeFileName } from '../view/download';
+import { downloadBlob, safeFileName } from '../view/download';
+import { svgToPdfBlob } from '../view/pdf';
 import {
   buildFigure,
   LIGHT_THEME,
@@ -40,6 +41,10 @@ export interface PlotlyLike {
       scale?: number;
     },
   ): Promise<unknown>;
+  toImage(
+    figure: Figure,
+    options: { format: 'svg'; width: number; height: number },
+  ): Promise<string>;
   Plots: { resize(root: HTMLElement): unknown };
 }
 
@@ -67,6 +72,18 @@ function button(text: string, title: string, className: string): HTMLButtonEleme
   b.type = 'button';
   b.title = title;
   return b;
+}
+
+/** The SVG text of a `data:image/svg+xml` URL from plotly's toImage (URL-encoded or base64). */
+export function svgFromDataUrl(url: string): string {
+  const comma = url.indexOf(',');
+  if (!url.startsWith('data:image/svg+xml') || comma < 0) throw new Error('not an SVG data URL');
+  const body = url.slice(comma + 1);
+  if (/;base64$/.test(url.slice(0, comma))) {
+    const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+    return new TextDecoder().decode(bytes);
+  }
+  return decodeURIComponent(body);
 }
 
 function fmt(x: number | undefined): string {
@@ -166,6 +183,23 @@ export class OptimizerView {
     }
   }
 
+  /** Downloads the current tab in the light theme as a vector PDF. Never throws. */
+  async exportPdf(): Promise<void> {
+    try {
+      const plotly = await this.load();
+      const fig = buildFigure(this.model, this.tab, LIGHT_THEME);
+      const url = await plotly.toImage(
+        { data: fig.data, layout: { ...fig.layout, ...EXPORT_SIZE } },
+        { format: 'svg', ...EXPORT_SIZE },
+      );
+      const pdf = await svgToPdfBlob(svgFromDataUrl(url), EXPORT_SIZE.width, EXPORT_SIZE.height);
+      const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
+      downloadBlob(pdf, `${name}.pdf`);
+    } catch {
+      this._status.textContent = 'PDF export failed.';
+    }
+  }
+
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
@@ -249,7 +283,13 @@ export class OptimizerView {
       'adlab-opt-export-png',
     );
     png.addEventListener('click', () => void this.exportImage('png'));
-    bar.append(list, svg, png);
+    const pdf = button(
+      'PDF',
+      'download this plot as vector PDF (light style)',
+      'adlab-opt-export-pdf',
+    );
+    pdf.addEventListener('click', () => void this.exportPdf());
+    bar.append(list, svg, png, pdf);
     return bar;
   }
 

@@ -1,0 +1,111 @@
+import './setup';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+// The PDF helper's libraries load lazily; here the helper itself is stubbed, and the download too.
+const pdfMock = vi.hoisted(() => ({
+  svgToPdfBlob: vi.fn((_svg: string, _w: number, _h: number) =>
+    Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
+  ),
+  downloadBlob: vi.fn(),
+}));
+vi.mock('../../labextension/src/view/pdf', () => ({ svgToPdfBlob: pdfMock.svgToPdfBlob }));
+vi.mock('../../labextension/src/view/download', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../labextension/src/view/download')>()),
+  downloadBlob: pdfMock.downloadBlob,
+}));
+
+import { renderGraph } from '../../labextension/src/renderers/graph';
+import {
+  renderOptimizer,
+  svgFromDataUrl,
+  type PlotlyLike,
+} from '../../labextension/src/renderers/optimizer';
+import { gradGraph, rosenbrockRuns } from './graph-optimizer-fixtures';
+
+const noViz = (): Promise<never> => Promise.reject(new Error('no wasm in jsdom'));
+
+afterEach(() => {
+  pdfMock.svgToPdfBlob.mockClear();
+  pdfMock.downloadBlob.mockClear();
+});
+
+describe('PDF export', () => {
+  it('the graph view has a PDF button that converts the light export SVG', async () => {
+    const { node, view } = renderGraph(gradGraph(), noViz);
+    await view!.layout();
+    const buttons = [...node.querySelectorAll('.adlab-graph-button')].map((b) => b.textContent);
+    expect(buttons.slice(-3)).toEqual(['SVG', 'PNG', 'PDF']);
+    const pdf = node.querySelector<HTMLButtonElement>('.adlab-graph-export-pdf')!;
+    expect(pdf.classList.contains('adlab-graph-button')).toBe(true);
+    pdf.click();
+    await vi.waitFor(() => expect(pdfMock.downloadBlob).toHaveBeenCalledTimes(1));
+    const [svgText, w, h] = pdfMock.svgToPdfBlob.mock.calls[0]!;
+    const svg = view!.exportSvg()!;
+    expect(svgText).toContain('<svg');
+    expect(svgText).toContain('>log<');
+    expect(svgText).toContain('fill="#ffffff"');
+    expect(w).toBe(Number(svg.getAttribute('width')));
+    expect(h).toBe(Number(svg.getAttribute('height')));
+    expect(pdfMock.downloadBlob.mock.calls[0]![1]).toBe('grad_f.pdf');
+  });
+
+  it('a failed graph PDF export shows a message and does not throw', async () => {
+    const { node, view } = renderGraph(gradGraph(), noViz);
+    await view!.layout();
+    pdfMock.svgToPdfBlob.mockRejectedValueOnce(new Error('chunk failed'));
+    await view!.exportPdf();
+    expect(node.querySelector('.adlab-graph-search-count')!.textContent).toBe('PDF export failed');
+    expect(pdfMock.downloadBlob).not.toHaveBeenCalled();
+  });
+
+  it('the optimizer view converts plotly’s light SVG of the current tab', async () => {
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500"><rect fill="#fff"/></svg>';
+    const toImage = vi.fn(() => Promise.resolve(`data:image/svg+xml,${encodeURIComponent(svg)}`));
+    const plotly = {
+      react: vi.fn(() => Promise.resolve()),
+      downloadImage: vi.fn(),
+      toImage,
+      purge: vi.fn(),
+      Plots: { resize: vi.fn() },
+    } as unknown as PlotlyLike;
+    const { node, view } = renderOptimizer(rosenbrockRuns(), () => Promise.resolve(plotly));
+    const buttons = [...node.querySelectorAll('.adlab-opt-button:not(.adlab-opt-tab)')];
+    expect(buttons.map((b) => b.textContent)).toEqual(['SVG', 'PNG', 'PDF']);
+    await view!.select('iteration');
+    node.querySelector<HTMLButtonElement>('.adlab-opt-export-pdf')!.click();
+    await vi.waitFor(() => expect(pdfMock.downloadBlob).toHaveBeenCalledTimes(1));
+    const [fig, opts] = toImage.mock.calls[0] as unknown as [
+      { layout: { paper_bgcolor: string } },
+      { format: string; width: number; height: number },
+    ];
+    expect(fig.layout.paper_bgcolor).toBe('#ffffff');
+    expect(opts).toEqual({ format: 'svg', width: 800, height: 500 });
+    expect(pdfMock.svgToPdfBlob).toHaveBeenCalledWith(svg, 800, 500);
+    expect(pdfMock.downloadBlob.mock.calls[0]![1]).toBe('Rosenbrock_n_2_-iteration.pdf');
+
+    toImage.mockRejectedValueOnce(new Error('no layout'));
+    await view!.exportPdf();
+    expect(node.querySelector('.adlab-opt-status')!.textContent).toBe('PDF export failed.');
+  });
+
+  it('reads plotly’s SVG data URLs, URL-encoded or base64', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>x₀ − f*</text></svg>';
+    expect(svgFromDataUrl(`data:image/svg+xml,${encodeURIComponent(svg)}`)).toBe(svg);
+    const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(svg)));
+    expect(svgFromDataUrl(`data:image/svg+xml;base64,${b64}`)).toBe(svg);
+    expect(() => svgFromDataUrl('data:image/png;base64,AAAA')).toThrow(/not an SVG/);
+  });
+});
+
+describe('PDF text', () => {
+  it('keeps what the standard fonts show and spells out the rest', async () => {
+    const { pdfSafeText } = await vi.importActual<typeof import('../../labextension/src/view/pdf')>(
+      '../../labextension/src/view/pdf',
+    );
+    expect(pdfSafeText('loss − f*')).toBe('loss - f*');
+    expect(pdfSafeText('10\u200b−21')).toBe('10-21');
+    expect(pdfSafeText('x₀, x₁ ‖gradient‖ f32[3] é × …')).toBe('x0, x1 ||gradient|| f32[3] é × …');
+    expect(pdfSafeText('⁴²·∇')).toBe('4²·?');
+  });
+});
