@@ -4,12 +4,12 @@
  * heatmap for small n, and the eigenvalue estimates with the condition number. A malformed payload
  * shows an error box; nothing throws.
  */
-import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
 import { formatFloat } from '../model/format';
 import { parseHvpProbePayload, type HvpProbeModel } from '../model/hvp-probe-model';
-import { errorBox, field, h, renderOrError } from '../view/dom';
+import { field, h, renderOrError } from '../view/dom';
 import { fillCell, matrixTable, maxAbs } from '../view/matrix-grid';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { StaticRenderer } from './static-renderer';
 
 /** Entries of the vectors table drawn (the rest are summarized). */
 export const MAX_VECTOR_ROWS = 256;
@@ -124,24 +124,12 @@ function spectrumView(s: NonNullable<HvpProbeModel['spectrum']>): HTMLElement {
 }
 
 /** The MIME renderer widget. */
-export class HvpProbeRenderer extends Widget implements IRenderMime.IRenderer {
+export class HvpProbeRenderer extends StaticRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
-    super();
-    this._mimeType = options.mimeType;
-    this.addClass('adlab-probe-output');
+    super(options, 'adlab-probe-output');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this.node.textContent = '';
-    let dom: HvpProbeDom;
-    try {
-      dom = renderHvpProbe(model.data[this._mimeType]);
-    } catch {
-      dom = { node: errorBox('HVP probe', 'internal error') };
-    }
-    this.node.appendChild(dom.node);
-    return Promise.resolve();
+  protected render(data: unknown): { node: HTMLElement } {
+    return renderHvpProbe(data);
   }
-
-  private readonly _mimeType: string;
 }

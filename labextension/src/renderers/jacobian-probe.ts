@@ -4,12 +4,12 @@
  * both modes side by side and the adjoint-identity error. A malformed payload shows an error box;
  * nothing throws.
  */
-import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
 import { formatFloat } from '../model/format';
 import { parseJacobianProbePayload, type JacobianProbeModel } from '../model/jacobian-probe-model';
-import { errorBox, field, h, renderOrError } from '../view/dom';
+import { field, h, renderOrError } from '../view/dom';
 import { fillCell, maxAbs } from '../view/matrix-grid';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { StaticRenderer } from './static-renderer';
 
 const formatMs = (t: number): string => `${formatFloat(t, 3)} ms`;
 
@@ -210,24 +210,12 @@ export function renderJacobianProbe(data: unknown): JacobianProbeDom {
 }
 
 /** The MIME renderer widget. */
-export class JacobianProbeRenderer extends Widget implements IRenderMime.IRenderer {
+export class JacobianProbeRenderer extends StaticRenderer {
   constructor(options: IRenderMime.IRendererOptions) {
-    super();
-    this._mimeType = options.mimeType;
-    this.addClass('adlab-probe-output');
+    super(options, 'adlab-probe-output');
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this.node.textContent = '';
-    let dom: JacobianProbeDom;
-    try {
-      dom = renderJacobianProbe(model.data[this._mimeType]);
-    } catch {
-      dom = { node: errorBox('Jacobian probe', 'internal error') };
-    }
-    this.node.appendChild(dom.node);
-    return Promise.resolve();
+  protected render(data: unknown): { node: HTMLElement } {
+    return renderJacobianProbe(data);
   }
-
-  private readonly _mimeType: string;
 }
