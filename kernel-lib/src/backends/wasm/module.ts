@@ -16,30 +16,23 @@ interface WasmApi {
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
+/** C[r0:r1] = A[r0:r1] B for row-major m x k and k x n matrices; `work` is scratch for packing. */
+type MatmulKernel = (
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  k: number,
+  n: number,
+  r0: number,
+  r1: number,
+  work: number,
+) => void;
+
 /** The kernel exports (pointers are byte offsets into the module's memory). */
 export interface WasmExports {
-  matmul_f32(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    r0: number,
-    r1: number,
-    work: number,
-  ): void;
-  matmul_f64(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    r0: number,
-    r1: number,
-    work: number,
-  ): void;
+  matmul_f32: MatmulKernel;
+  matmul_f64: MatmulKernel;
   binary_f32(
     op: number,
     a: number,
