@@ -88,6 +88,10 @@ describe('shapes and indexing', () => {
     expect(x.get('...', 0).toArray()).toEqual([0, 4, 8]);
   });
   it('splits, stacks, concatenates, pads and flips', () => {
+    expect(np.split(x, [-1], 0).map((t) => t.shape)).toEqual([
+      [2, 4],
+      [1, 4],
+    ]);
     const [a, b] = np.split(x, [1], 0);
     expect(a.shape).toEqual([1, 4]);
     expect(b.shape).toEqual([2, 4]);
@@ -125,6 +129,8 @@ describe('reductions and composites', () => {
     expect(np.argmin(x).item()).toBe(0);
     expect(np.var(x).item()).toBe(1.25);
     expect(np.norm(np.array([3, 4])).item()).toBe(5);
+    expect(np.logsumexp(np.zeros([0])).item()).toBe(-Infinity);
+    expect(np.logsumexp(np.zeros([2, 0]), 1).toArray()).toEqual([-Infinity, -Infinity]);
   });
   it('composites have correct derivatives (checked like primitives)', () => {
     const x = randn(3, [2, 3]);

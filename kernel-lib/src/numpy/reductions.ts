@@ -109,11 +109,13 @@ export function std(
  */
 export function logsumexp(x: TensorLike, axis?: Axis, options: ReduceOptions = {}): Tensor {
   const t = toFloat(x);
-  const m = stopGradient(max(t, axis, { keepdims: true }));
-  const shift = where(isfinite(m), m, 0);
-  const out = add(log(sum(exp(sub(t, shift)), axis, { keepdims: true })), shift);
-  if (options.keepdims) return out;
   const axes = normalizeAxes('logsumexp', axis, t.ndim);
+  // An empty sum is 0 and its log -inf, as in NumPy and JAX (there is no maximum to subtract).
+  if (axes.some((a) => t.shape[a] === 0)) return log(sum(exp(t), axes, options));
+  const m = stopGradient(max(t, axes, { keepdims: true }));
+  const shift = where(isfinite(m), m, 0);
+  const out = add(log(sum(exp(sub(t, shift)), axes, { keepdims: true })), shift);
+  if (options.keepdims) return out;
   return reshape(
     out,
     t.shape.filter((_, i) => !axes.includes(i)),

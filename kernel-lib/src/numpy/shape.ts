@@ -119,7 +119,7 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
       );
     }
     cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
-  } else cuts = [...sections];
+  } else cuts = sections.map((c) => (c < 0 ? c + n : c)); // negative cuts count from the end
   const bounds = [0, ...cuts, n];
   return bounds.slice(1).map((end, i) => {
     const starts = t.shape.map((_, k) => (k === a ? Math.min(bounds[i], n) : 0));
