@@ -189,19 +189,9 @@ export class RunComparison implements MimeBundleProvider {
           data: { values: cells },
           mark: { type: 'rect' },
           encoding: {
-            x: {
-              field: 'x',
-              type: 'quantitative',
-              scale: { domain: domainX, nice: false },
-              title: 'x₁',
-            },
+            x: gridAxis('x', domainX, 'x₁'),
             x2: { field: 'x2' },
-            y: {
-              field: 'y',
-              type: 'quantitative',
-              scale: { domain: domainY, nice: false },
-              title: 'x₂',
-            },
+            y: gridAxis('y', domainY, 'x₂'),
             y2: { field: 'y2' },
             color: {
               field: 'logLoss',
@@ -299,4 +289,9 @@ export function compareRuns(
   if (!Array.isArray(runs) || runs.length === 0)
     throw new TypeError('compareRuns: expected a non-empty array of minimize results');
   return new RunComparison(runs, options);
+}
+
+/** A quantitative Vega-Lite axis over a fixed domain (the contour grid's extent). */
+function gridAxis(field: string, domain: unknown, title: string) {
+  return { field, type: 'quantitative', scale: { domain, nice: false }, title };
 }

@@ -29,28 +29,23 @@ type MatmulKernel = (
   work: number,
 ) => void;
 
+/** out[i] = op(a[i], b[i mod bn]) (operands swapped when `swap` is set). */
+type BinaryKernel = (
+  op: number,
+  a: number,
+  b: number,
+  out: number,
+  n: number,
+  bn: number,
+  swap: number,
+) => void;
+
 /** The kernel exports (pointers are byte offsets into the module's memory). */
 export interface WasmExports {
   matmul_f32: MatmulKernel;
   matmul_f64: MatmulKernel;
-  binary_f32(
-    op: number,
-    a: number,
-    b: number,
-    out: number,
-    n: number,
-    bn: number,
-    swap: number,
-  ): void;
-  binary_f64(
-    op: number,
-    a: number,
-    b: number,
-    out: number,
-    n: number,
-    bn: number,
-    swap: number,
-  ): void;
+  binary_f32: BinaryKernel;
+  binary_f64: BinaryKernel;
   unary_f32(op: number, a: number, out: number, n: number): void;
   unary_f64(op: number, a: number, out: number, n: number): void;
   transcendental_f32(op: number, a: number, out: number, n: number, flags: number): number;
