@@ -3,12 +3,13 @@
  * "TypeScript (adlab)" kernel.
  * @example const f = (x: Tensor) => np.sum(np.tanh(x)); grad(f)(np.array([0.5, -1]))
  */
-export { np, nn, random, linalg } from './numpy';
+export { np, nn, random, linalg, special } from './numpy';
 export { Tensor } from './core/tensor';
 export type { TensorLike, NestedArray, Axis } from './core/tensor';
 export type { DType } from './core/dtype';
 export type { PyTree } from './core/pytree';
-export { treeMap } from './core/pytree';
+export { treeMap, treeFlatten, treeUnflatten, treeLeaves } from './core/pytree';
+export type { TreeDef } from './core/pytree';
 export { jvp } from './transforms/jvp';
 export { vjp } from './transforms/vjp';
 export { grad, valueAndGrad } from './transforms/grad';
