@@ -10,6 +10,8 @@ export type { DType } from './core/dtype';
 export type { PyTree } from './core/pytree';
 export { treeMap } from './core/pytree';
 export { jvp } from './transforms/jvp';
+export { vmap } from './transforms/vmap';
+export type { AxisSpec, VmapOptions } from './transforms/vmap';
 export { vjp } from './transforms/vjp';
 export { grad, valueAndGrad } from './transforms/grad';
 export type { GradOptions } from './transforms/grad';

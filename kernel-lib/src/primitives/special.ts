@@ -8,6 +8,7 @@ import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { linear, sameDType, unbroadcast, wrap } from './helpers';
 
 const select = scalarOp('where', (s, x, y) => (s ? x : y));
@@ -43,6 +44,7 @@ export const where: Primitive<Record<string, never>> = {
       () => unbroadcast(ops.where(c, zero, ct), b.shape),
     ];
   },
+  batch: batchBroadcasting,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 
@@ -66,6 +68,7 @@ export const convert: Primitive<{ dtype: DType }> = {
   vjp: ([ct], [x], _y, { dtype }) => [
     isFloat(dtype) && isFloat(x.dtype) ? ops.astype(ct, x.dtype) : null,
   ],
+  batch: batchBroadcasting,
 };
 
 /** The identity whose derivative is zero: `stopGradient`. */
@@ -75,6 +78,7 @@ export const stopGradient: Primitive<Record<string, never>> = {
   impl: ([x]) => [x],
   jvp: () => [null],
   vjp: () => [null],
+  batch: batchBroadcasting,
 };
 
 /** A user function with a user forward rule: `jvp(primals, tangents) -> [outs, tangentOuts]`. */
