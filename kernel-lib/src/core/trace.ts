@@ -59,6 +59,14 @@ export abstract class Tracer extends Tensor {
   }
 }
 
+/**
+ * Reading the values of a tensor whose values are not known here: an abstract value under `jit`,
+ * or a batch of values under `vmap` (JAX's ConcretizationTypeError).
+ */
+export class ConcretizationError extends Error {
+  override name = 'ConcretizationError';
+}
+
 const stack: Trace[] = [];
 
 /** Runs `fn` with a new trace of the next level on the stack. */

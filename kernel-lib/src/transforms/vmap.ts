@@ -8,7 +8,7 @@
 import type { AnyPrimitive, BatchDim } from '../core/primitive';
 import { flatten, tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import { fmt, normalizeAxis } from '../core/shape';
-import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
+import { bind, ConcretizationError, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
 import type { Tensor } from '../core/tensor';
 import { batchFirst, perExample } from '../primitives/batching';
 import { transpose } from '../numpy/shape';
@@ -31,7 +31,7 @@ class BatchTracer extends Tracer {
 
   protected override readable(): Tensor {
     if (this.bdim === null) return this.primal;
-    throw new Error(
+    throw new ConcretizationError(
       `vmap: cannot read the values of a batched tensor (per-example shape ${fmt(this.shape)}, ` +
         `${this.trace.size} examples) inside the mapped function; compute with tensors instead ` +
         '(np.where in place of an if on data), or read the result outside vmap',
