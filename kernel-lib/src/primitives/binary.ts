@@ -7,6 +7,7 @@ import { broadcastShapes, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { addTangents, linear, sameDType, unbroadcast, wrap, zeroDerivative } from './helpers';
 
 type Binary = Primitive<Record<string, never>>;
@@ -42,6 +43,7 @@ export function binary(name: string, formula: ScalarFn, rules: Rules, outDType?:
       wrap(a.backend.elementwise(scalar, [a, b], out.shape, out.dtype), out),
     ],
     flops: (_i, [out]) => sizeOf(out.shape),
+    batch: batchBroadcasting,
     ...rules,
   };
 }

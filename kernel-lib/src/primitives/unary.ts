@@ -7,6 +7,7 @@ import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { linear, requireFloat, wrap, zeroDerivative } from './helpers';
 
 type Unary = Primitive<Record<string, never>>;
@@ -32,6 +33,7 @@ export function elementwiseUnary(
     impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(fn, [x], x.shape, x.dtype), out)],
     jvp: ([dx], [x], [y]) => [linear(dx, (t) => ops.mul(t, derivative(x, y)))],
     vjp: ([ct], [x], [y]) => [ops.mul(ct, derivative(x, y))],
+    batch: batchBroadcasting,
     flops: (_i, [out]) => sizeOf(out.shape),
   };
 }
@@ -42,6 +44,7 @@ export function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'sa
     name,
     abstractEval: ([x]) => [{ shape: x.shape, dtype: outDType === 'bool' ? 'bool' : x.dtype }],
     impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(scalar, [x], x.shape, out.dtype), out)],
+    batch: batchBroadcasting,
     ...zeroDerivative,
   };
 }
@@ -55,6 +58,7 @@ export const neg: Unary = {
   impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(negate, [x], x.shape, x.dtype), out)],
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
+  batch: batchBroadcasting,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 
