@@ -38,6 +38,7 @@ const INTERNAL = [
   'sizeOf',
   'shapesEqual',
   'putAlongAxis',
+  'knownValues',
   'polygamma',
 ] as const;
 

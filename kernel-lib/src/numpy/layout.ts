@@ -3,16 +3,17 @@
  * swapaxes, ravel, roll, hstack/vstack, takeAlongAxis. All are composites of the shape
  * primitives (reshape, broadcast, slice, pad, concatenate, take), so they are differentiable.
  */
-import { broadcastShapes, fmt, normalizeAxis, sizeOf, stridesOf } from '../core/shape';
+import { broadcastShapes, fmt, normalizeAxis, stridesOf } from '../core/shape';
 import type { Tensor, TensorLike } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { asTensor, astype, promote } from './convert';
 import { arange, zerosLike } from './creation';
-import { greaterEqual, lessEqual, sub, where } from './math';
+import { add, greaterEqual, less, lessEqual, mul, sub, where } from './math';
 import {
   broadcastTo,
   concatenate,
   expandDims,
+  knownValues,
   padStatic,
   reshape,
   scatterAddIndices,
@@ -255,7 +256,8 @@ export function vstack(xs: readonly TensorLike[]): Tensor {
 
 /**
  * Flat positions (into x broadcast to the output shape) of `indices` along `axis`: the index
- * computation shared by takeAlongAxis and its transpose. Returns the positions and output shape.
+ * computation shared by takeAlongAxis and its transpose, written with tensor arithmetic so it
+ * also runs under jit and vmap (known indices are bounds-checked here, traced ones cannot be).
  */
 function alongAxis(
   op: string,
@@ -273,24 +275,24 @@ function alongAxis(
   const base = broadcastShapes(op, others(xShape), others(indices.shape));
   const outShape = base.map((d, i) => (i === a ? indices.shape[a] : d));
   const xTarget = base.map((d, i) => (i === a ? xShape[a] : d));
-  const idx = broadcastTo(astype(indices, 'int32'), outShape).concrete().readSync();
   const n = xShape[a];
-  const outStrides = stridesOf(outShape);
-  const xStrides = stridesOf(xTarget);
-  const flat = new Int32Array(sizeOf(outShape));
-  for (let i = 0; i < flat.length; i++) {
-    let j = idx[i];
+  const idx = broadcastTo(astype(indices, 'int32'), outShape);
+  for (const j of knownValues(idx) ?? []) {
     if (j < -n || j >= n)
       throw new RangeError(`${op}: index ${j} is out of bounds for axis ${a} with size ${n}`);
-    if (j < 0) j += n;
-    let pos = 0;
-    for (let k = 0; k < outShape.length; k++) {
-      const coord = Math.floor(i / outStrides[k]) % outShape[k];
-      pos += (k === a ? j : coord) * xStrides[k];
-    }
-    flat[i] = pos;
   }
-  return { flat: tensorFromHost(flat, [flat.length], 'int32'), outShape, xTarget };
+  const strides = stridesOf(xTarget);
+  // position = Σ_k coord_k stride_k, with the index itself as the coordinate along `axis`.
+  let flat = mul(where(less(idx, 0), add(idx, n), idx), strides[a]);
+  outShape.forEach((d, k) => {
+    if (k === a || d === 1) return;
+    const coord = reshape(
+      mul(arange(d), strides[k]),
+      outShape.map((_, i) => (i === k ? d : 1)),
+    );
+    flat = add(flat, coord);
+  });
+  return { flat: ravel(flat), outShape, xTarget };
 }
 
 /**

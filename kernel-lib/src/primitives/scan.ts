@@ -9,6 +9,7 @@ import { fmt, sizeOf, stridesOf } from '../core/shape';
 import type { ConcreteTensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import * as ops from '../numpy/ops';
+import { batchShiftingAxes } from './batching';
 import { linear } from './helpers';
 
 type ScanParams = { axis: number; reverse: boolean };
@@ -47,6 +48,7 @@ export const cumsum: Primitive<ScanParams> = {
   impl: ([x], params) => [scanHost(x, params)],
   jvp: ([dx], _x, _y, { axis, reverse }) => [linear(dx, (t) => ops.cumsum(t, axis, { reverse }))],
   vjp: ([ct], _x, _y, { axis, reverse }) => [ops.cumsum(ct, axis, { reverse: !reverse })],
+  batch: batchShiftingAxes((p) => ({ ...p, axis: p.axis + 1 })),
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 

@@ -9,9 +9,13 @@ import { fmt, sizeOf, stridesOf } from '../core/shape';
 import type { ConcreteTensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import * as ops from '../numpy/ops';
+import { batchShiftingAxes } from './batching';
 import { linear, zeroDerivative } from './helpers';
 
 type SortParams = { axis: number; descending: boolean };
+
+/** Under vmap the sorted axis moves one place right, past the batch axis. */
+const batchSort = batchShiftingAxes<SortParams>((p) => ({ ...p, axis: p.axis + 1 }));
 
 /** The stable sorting permutation of every line along `axis`, as int32 (positions along the axis). */
 function sortPermutation(x: ConcreteTensor, { axis, descending }: SortParams): Int32Array {
@@ -76,6 +80,7 @@ export const sort: Primitive<SortParams> = {
   vjp: ([ct], [x], _y, { axis, descending }) => [
     ops.putAlongAxis(ct, ops.argsort(x, axis, { descending }), axis),
   ],
+  batch: batchSort,
 };
 
 /** The stable sorting permutation along `axis` (int32); zero derivative. */
@@ -87,6 +92,7 @@ export const argsort: Primitive<SortParams> = {
   },
   impl: ([x], params, [out]) => [tensorFromHost(sortPermutation(x, params), out.shape, 'int32')],
   ...zeroDerivative,
+  batch: batchSort,
 };
 
 /** The sort family, for the registry. */

@@ -5,6 +5,7 @@
 import type { Primitive } from '../core/primitive';
 import { sizeOf } from '../core/shape';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { linear, requireFloat, wrap } from './helpers';
 import { elementwiseUnary } from './unary';
 import * as scalar from './scalar-special';
@@ -35,6 +36,7 @@ export const polygamma: Primitive<{ n: number }> = {
   ],
   jvp: ([dx], [x], _y, { n }) => [linear(dx, (t) => ops.mul(t, ops.polygamma(n + 1, x)))],
   vjp: ([ct], [x], _y, { n }) => [ops.mul(ct, ops.polygamma(n + 1, x))],
+  batch: batchBroadcasting,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 
