@@ -486,6 +486,22 @@ export const specs: Record<PrimitiveKey, Spec> = {
     ],
     differentiable: true,
   },
+  qr: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(4, [3, 3], dt)] },
+      { name: 'tall batch [2,4,2]', inputs: (dt) => [randn(5, [2, 4, 2], dt)] },
+    ],
+    // Q R rebuilds A, QᵀQ = I; R upper triangular with a positive diagonal (linalg-breadth).
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      return [
+        ...vals(a),
+        ...vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k])),
+      ];
+    },
+    actual: ([q, r]) => [...vals(np.matmul(q, r)), ...vals(np.matmul(np.matrixTranspose(q), q))],
+    differentiable: true,
+  },
 };
 
 function rows(x: Tensor): number[][] {

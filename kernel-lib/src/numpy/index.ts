@@ -27,6 +27,7 @@ export const linalg = {
   eigh: linalgFns.eigh,
   norm,
   svd: decompositions.svd,
+  qr: decompositions.qr,
   eigvalsh: decompositions.eigvalsh,
   pinv: decompositions.pinv,
   lstsq: decompositions.lstsq,
