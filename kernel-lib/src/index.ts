@@ -18,6 +18,8 @@ export { customJvp, customVjp } from './transforms/custom';
 export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';
+export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
+export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';
 export { getBackend, setBackend } from './backends';
 export { checkGrads } from './numerics/check-grads';
