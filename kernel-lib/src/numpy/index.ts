@@ -8,6 +8,8 @@ import * as ops from './ops';
 import * as linalgFns from './linalg';
 import * as nnFns from './nn';
 import * as randomFns from './random';
+import * as activationFns from './activations';
+import * as specialFns from './special';
 import { norm } from './reductions';
 
 installTensorMethods(ops);
@@ -35,6 +37,9 @@ const INTERNAL = [
   'scatterAddIndices',
   'sizeOf',
   'shapesEqual',
+  'putAlongAxis',
+  'knownValues',
+  'polygamma',
 ] as const;
 
 const publicOps = Object.fromEntries(
@@ -50,7 +55,10 @@ export const np = {
 };
 
 /** Neural-network functions after jax.nn. */
-export const nn = { ...nnFns };
+export const nn = { ...nnFns, ...activationFns };
+
+/** Special functions after jax.scipy.special. @example special.erf(x); special.gammaln(x) */
+export const special = { ...specialFns };
 
 /** Random numbers from explicit keys, after jax.random. */
 export const random = { ...randomFns };
