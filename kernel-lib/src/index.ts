@@ -23,6 +23,7 @@ export { grad, valueAndGrad } from './transforms/grad';
 export type { GradOptions } from './transforms/grad';
 export { jacfwd, jacrev, hessian, hvp, linearize } from './transforms/jacobian';
 export { customJvp, customVjp } from './transforms/custom';
+export { checkpoint } from './transforms/checkpoint';
 export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';

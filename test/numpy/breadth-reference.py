@@ -59,3 +59,13 @@ def attn(Q,K,V,causal=False):
     return np.einsum('bnts,bsnh->btnh',w,V)
 print('Q', json.dumps(Q.tolist())); print('K', json.dumps(K.tolist())); print('V', json.dumps(V.tolist()))
 p('attn', attn(Q,K,V)); p('attnc', attn(Q,K,V,True))
+# linalg
+M=np.array([[1.,2,3],[4,5,6],[7,8,10],[1,0,1]])
+p('svd_s', np.linalg.svd(M, compute_uv=False)); p('pinv', np.linalg.pinv(M))
+bb=np.array([1.,2,3,4]); x,res,rank,sv=np.linalg.lstsq(M,bb,rcond=None); p('lstsq_x',x); p('lstsq_res',res); print('lstsq_rank', rank)
+S=np.array([[1.,2],[3,4]]); p('cond', np.linalg.cond(S)); p('mpow3', np.linalg.matrix_power(S,3)); p('mpowm2', np.linalg.matrix_power(S,-2))
+p('eigvalsh', np.linalg.eigvalsh(np.array([[2.,1],[1,3]])))
+v=np.array([3.,0,-4,1])
+p('vnorms', [np.linalg.norm(v,o) for o in [2,1,np.inf,-np.inf,0,3,0.5]])
+p('mnorms', [np.linalg.norm(S,o) for o in ['fro','nuc',2,-2,1,-1,np.inf,-np.inf]])
+Sing=np.array([[1.,2],[2,4]]); p('pinv_sing', np.linalg.pinv(Sing))

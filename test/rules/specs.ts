@@ -467,6 +467,25 @@ export const specs: Record<PrimitiveKey, Spec> = {
       ),
     differentiable: false,
   },
+  svd: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(1, [3, 3], dt)] },
+      { name: 'tall [4,2]', inputs: (dt) => [randn(2, [4, 2], dt)] },
+      { name: 'wide batch [2,2,3]', inputs: (dt) => [randn(3, [2, 2, 3], dt)] },
+    ],
+    // U diag(s) Vᵀ rebuilds A; UᵀU = I and VᵀV = I; s descending is checked in linalg-breadth.
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      const eye = vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k]));
+      return [...vals(a), ...eye, ...eye];
+    },
+    actual: ([u, s, vt]) => [
+      ...vals(np.matmul(np.mul(u, np.expandDims(s, -2)), vt)),
+      ...vals(np.matmul(np.matrixTranspose(u), u)),
+      ...vals(np.matmul(vt, np.matrixTranspose(vt))),
+    ],
+    differentiable: true,
+  },
 };
 
 function rows(x: Tensor): number[][] {

@@ -11,6 +11,8 @@ import * as randomFns from './random';
 import * as activationFns from './activations';
 import * as specialFns from './special';
 import { norm } from './reductions';
+import * as decompositions from './decompositions';
+import { matrixNorm, vectorNorm } from './norms';
 
 installTensorMethods(ops);
 installNumberToTensor((x) => ops.array(x));
@@ -24,6 +26,14 @@ export const linalg = {
   cholesky: linalgFns.cholesky,
   eigh: linalgFns.eigh,
   norm,
+  svd: decompositions.svd,
+  eigvalsh: decompositions.eigvalsh,
+  pinv: decompositions.pinv,
+  lstsq: decompositions.lstsq,
+  cond: decompositions.cond,
+  matrixPower: decompositions.matrixPower,
+  vectorNorm,
+  matrixNorm,
 };
 
 /** Building blocks the rules use that users reach through `adlab/extend` instead. */

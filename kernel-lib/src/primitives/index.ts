@@ -13,6 +13,7 @@ import { specialFunctionPrimitives } from './special-functions';
 import { roundingPrimitives } from './rounding';
 import { scanPrimitives } from './scan';
 import { sortPrimitives } from './sort';
+import { decompositionPrimitives } from './decompositions';
 
 /** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
@@ -27,6 +28,7 @@ export const primitives = {
   ...roundingPrimitives,
   ...scanPrimitives,
   ...sortPrimitives,
+  ...decompositionPrimitives,
 };
 
 /** The name of a registry entry. */
