@@ -27,6 +27,8 @@ export { checkpoint } from './transforms/checkpoint';
 export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';
+export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
+export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';
 export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
