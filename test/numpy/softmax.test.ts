@@ -97,8 +97,20 @@ describe('softmaxCrossEntropy', () => {
     checkGrads((a: Tensor, b: Tensor) => nn.softmaxCrossEntropy(a, b), [z, y], { order: 2 });
   });
   it("reduction 'none' gives per-row losses, 'sum' their sum, 'mean' (the default) their mean", () => {
-    const zz = np.array([[1, 2, 3], [0, 0, 0]], 'float64');
-    const yy = np.array([[0, 0, 1], [0.5, 0.5, 0]], 'float64');
+    const zz = np.array(
+      [
+        [1, 2, 3],
+        [0, 0, 0],
+      ],
+      'float64',
+    );
+    const yy = np.array(
+      [
+        [0, 0, 1],
+        [0.5, 0.5, 0],
+      ],
+      'float64',
+    );
     const rows = nn.softmaxCrossEntropy(zz, yy, { reduction: 'none' });
     expect(rows.shape).toEqual([2]);
     const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
@@ -116,13 +128,19 @@ describe('softmaxCrossEntropy', () => {
     for (const dtype of DTYPES) {
       const big = np.array([[1e4, 1e4 - 2]], dtype);
       const onehot = np.array([[0, 1]], dtype);
-      expect(nn.softmaxCrossEntropy(big, onehot).item()).toBeCloseTo(2 + Math.log1p(Math.exp(-2)), 5);
+      expect(nn.softmaxCrossEntropy(big, onehot).item()).toBeCloseTo(
+        2 + Math.log1p(Math.exp(-2)),
+        5,
+      );
     }
   });
   it('masked -inf logits with zero labels contribute 0 to the loss and to both gradients', () => {
     const zm = np.array([[-Infinity, 1, 2]], 'float64');
     const ym = np.array([[0, 0.25, 0.75]], 'float64');
-    const want = -(0.25 * (1 - Math.log(Math.E + Math.E ** 2)) + 0.75 * (2 - Math.log(Math.E + Math.E ** 2)));
+    const want = -(
+      0.25 * (1 - Math.log(Math.E + Math.E ** 2)) +
+      0.75 * (2 - Math.log(Math.E + Math.E ** 2))
+    );
     expect(nn.softmaxCrossEntropy(zm, ym).item()).toBeCloseTo(want, 14);
     const gz = grad((l: Tensor) => nn.softmaxCrossEntropy(l, ym))(zm);
     expect(Array.from(gz.dataSync()).every(Number.isFinite)).toBe(true);

@@ -8,7 +8,7 @@ import * as ops from './ops';
 import * as linalgFns from './linalg';
 import * as nnFns from './nn';
 import * as randomFns from './random';
-import { norm } from './reductions';
+import { norm, vectorNorm } from './reductions';
 
 installTensorMethods(ops);
 installNumberToTensor((x) => ops.array(x));
@@ -22,6 +22,8 @@ export const linalg = {
   cholesky: linalgFns.cholesky,
   eigh: linalgFns.eigh,
   norm,
+  vectorNorm,
+  matrixNorm: linalgFns.matrixNorm,
 };
 
 /** Building blocks the rules use that users reach through `adlab/extend` instead. */
@@ -35,6 +37,8 @@ const INTERNAL = [
   'scatterAddIndices',
   'sizeOf',
   'shapesEqual',
+  'installMatrixNorm',
+  'adjugate',
 ] as const;
 
 const publicOps = Object.fromEntries(

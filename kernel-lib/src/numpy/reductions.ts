@@ -13,6 +13,7 @@ import {
   isfinite,
   log,
   mul,
+  notEqual,
   pow,
   sqrt,
   stopGradient,
@@ -80,7 +81,7 @@ export function mean(x: TensorLike, axis?: Axis, options?: ReduceOptions): Tenso
   return div(sum(t, axes, options), sizeOf(axes.map((a) => t.shape[a])));
 }
 
-/** Variance over `axis` (two-pass, numerically stable); `ddof` as in NumPy. */
+/** Variance over `axis` (two-pass, numerically stable); `ddof` as in NumPy (NaN when ddof >= n, as JAX). */
 export function variance(
   x: TensorLike,
   axis?: Axis,
@@ -90,7 +91,9 @@ export function variance(
   const axes = normalizeAxes('var', axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const centered = sub(t, mean(t, axes, { keepdims: true }));
-  return div(sum(mul(centered, centered), axes, options), n - (options.ddof ?? 0));
+  // No degrees of freedom left (ddof >= n): NaN, as JAX (n - ddof would give inf or a negative).
+  const dof = n - (options.ddof ?? 0);
+  return div(sum(mul(centered, centered), axes, options), dof > 0 ? dof : NaN);
 }
 
 /** Standard deviation over `axis`. */
@@ -211,22 +214,63 @@ function argReduce(
 }
 
 /**
- * Vector p-norm over `axis` (2 by default; also 1, Infinity) or, with two axes and `ord` 'fro',
- * the Frobenius norm. The 2-norm's derivative at 0 is NaN (0/0), as in JAX.
- * @example np.norm(x); np.linalg.norm(A, 'fro')
+ * Vector p-norm over `axis` (all axes, flattened, when undefined), as jax.numpy.linalg.vector_norm:
+ * `ord` 2 (default), 1, Infinity, -Infinity (min |x|), 0 (the count of non-zeros), or any other
+ * number p (Σ|x|^p)^(1/p). The 2-norm's derivative at 0 is NaN (0/0), as in JAX.
+ * @example np.linalg.vectorNorm(x, 1)
  */
-export function norm(
+export function vectorNorm(
   x: TensorLike,
-  ord: number | 'fro' = 2,
+  ord: number = 2,
   axis?: Axis,
   options?: ReduceOptions,
 ): Tensor {
   const t = toFloat(x);
-  if (ord === 2 || ord === 'fro') return sqrt(sum(mul(t, t), axis, options));
+  if (typeof ord !== 'number' || Number.isNaN(ord))
+    throw new RangeError(`vectorNorm: ord must be a number, got ${JSON.stringify(ord)}`);
+  if (ord === 2) return sqrt(sum(mul(t, t), axis, options));
   if (ord === 1) return sum(abs(t), axis, options);
   if (ord === Infinity) return max(abs(t), axis, options);
-  if (typeof ord === 'number' && ord > 0) return pow(sum(pow(abs(t), ord), axis, options), 1 / ord);
+  if (ord === -Infinity) return min(abs(t), axis, options);
+  if (ord === 0) return astype(sum(notEqual(t, 0), axis, options), t.dtype);
+  return pow(sum(pow(abs(t), ord), axis, options), 1 / ord);
+}
+
+/**
+ * The norm of a vector or matrix, as jax.numpy.linalg.norm: with no `ord` the 2-norm of the
+ * flattened tensor (Frobenius for a matrix); otherwise a vector norm (1-D input or one `axis`, see
+ * {@link vectorNorm}) or a matrix norm (2-D input or a pair of axes: 'fro', 'nuc', 1, -1, 2, -2,
+ * Infinity, -Infinity, see `np.linalg.matrixNorm`).
+ * @example np.linalg.norm(x); np.linalg.norm(A, 2) // the spectral norm
+ */
+export function norm(
+  x: TensorLike,
+  ord?: number | 'fro' | 'nuc',
+  axis?: Axis,
+  options: ReduceOptions = {},
+): Tensor {
+  const t = toFloat(x);
+  if (ord === undefined && axis === undefined) return vectorNorm(t, 2, undefined, options);
+  const axes = axis === undefined ? undefined : normalizeAxes('norm', axis, t.ndim);
+  const count = axes === undefined ? t.ndim : axes.length;
+  if (count === 1 && typeof ord !== 'string') return vectorNorm(t, ord ?? 2, axes, options);
+  if (count === 2) return matrixNormOf(t, ord ?? 'fro', axes ?? [0, 1], options);
   throw new RangeError(
-    `norm: unsupported ord ${String(ord)}; use 1, 2, Infinity, a positive number or 'fro'`,
+    `norm: ord ${JSON.stringify(ord)} needs one axis (a vector) or two (a matrix); got ${count === 1 ? 'a vector' : `${count} axes`} of shape [${t.shape}]`,
   );
+}
+
+/** The matrix norm over two axes; installed by linalg.ts, which has the eigen-decomposition. */
+let matrixNormOf: (
+  x: Tensor,
+  ord: number | 'fro' | 'nuc',
+  axes: readonly number[],
+  options: ReduceOptions,
+) => Tensor = () => {
+  throw new Error('norm: matrix norms need numpy/linalg.ts loaded');
+};
+
+/** Called once by linalg.ts. */
+export function installMatrixNorm(impl: typeof matrixNormOf): void {
+  matrixNormOf = impl;
 }
