@@ -4,11 +4,11 @@ import { bind, bind1 } from '../core/trace';
 import type { Tensor, TensorLike } from '../core/tensor';
 import * as D from '../primitives/determinant';
 import * as L from '../primitives/linalg';
-import { asTensor, astype, promote, toFloat } from './convert';
+import { asTensor, astype, promote } from './convert';
 import { eye } from './creation';
-import { abs, maximum, mul, sqrt } from './math';
-import { installMatrixNorm, max, min, sum, type ReduceOptions } from './reductions';
-import { broadcastTo, expandDims, matrixTranspose, reshape, squeeze, transpose } from './shape';
+import { mul } from './math';
+import { sum } from './reductions';
+import { broadcastTo, expandDims, reshape, squeeze, transpose } from './shape';
 import { isFloat } from '../core/dtype';
 
 function floats(...xs: TensorLike[]): Tensor[] {
@@ -277,61 +277,3 @@ function takeDiagonals(t: Tensor, sub: string): [Tensor, string] {
   }
   return [t, sub];
 }
-
-/**
- * A matrix norm over the last two axes (or `axes`), as jax.numpy.linalg.matrix_norm: 'fro'
- * (default), 'nuc' (Σσ), 2 and -2 (largest and smallest singular value), 1 and -1 (max and min
- * column sum of |a|), Infinity and -Infinity (max and min row sum). Singular values come from the
- * eigenvalues of the Gram matrix AᵀA (the smaller one), so a σ below √ε·σ_max loses precision.
- * @example np.linalg.matrixNorm(A, 2)
- */
-export function matrixNorm(
-  x: TensorLike,
-  ord: number | 'fro' | 'nuc' = 'fro',
-  options: ReduceOptions = {},
-): Tensor {
-  const t = toFloat(x);
-  if (t.ndim < 2) throw new Error(`matrixNorm: expected at least 2 axes, got ${fmt(t.shape)}`);
-  return matrixNormOver(t, ord, [t.ndim - 2, t.ndim - 1], options);
-}
-
-function matrixNormOver(
-  t: Tensor,
-  ord: number | 'fro' | 'nuc',
-  axes: readonly number[],
-  options: ReduceOptions,
-): Tensor {
-  const [r, c] = axes;
-  if (ord === 'fro') return sqrt(sum(mul(t, t), axes, options));
-  if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
-    // 1: sum down each column (over rows), then the max over columns; Infinity: the other way.
-    const [inner, outer] = Math.abs(ord) === 1 ? [r, c] : [c, r];
-    const sums = sum(abs(t), inner, { keepdims: true });
-    const v = ord > 0 ? max(sums, outer, { keepdims: true }) : min(sums, outer, { keepdims: true });
-    return options.keepdims
-      ? v
-      : reshape(
-          v,
-          t.shape.filter((_, i) => i !== r && i !== c),
-        );
-  }
-  if (ord === 2 || ord === -2 || ord === 'nuc') {
-    const rest = t.shape.map((_, i) => i).filter((i) => i !== r && i !== c);
-    const m = transpose(t, [...rest, r, c]);
-    const [rows, cols] = [t.shape[r], t.shape[c]];
-    const gram = rows >= cols ? matmul(matrixTranspose(m), m) : matmul(m, matrixTranspose(m));
-    // Roundoff can make an eigenvalue of the Gram matrix slightly negative: σ = √max(λ, 0).
-    const sigma = sqrt(maximum(eigh(gram)[0], 0));
-    const value = ord === 'nuc' ? sum(sigma, -1) : ord === 2 ? max(sigma, -1) : min(sigma, -1);
-    if (!options.keepdims) return value;
-    return reshape(
-      value,
-      t.shape.map((d, i) => (i === r || i === c ? 1 : d)),
-    );
-  }
-  throw new RangeError(
-    `norm: unsupported ord ${JSON.stringify(ord)} for a matrix; use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`,
-  );
-}
-
-installMatrixNorm(matrixNormOver);

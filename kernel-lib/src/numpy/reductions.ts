@@ -5,21 +5,7 @@ import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as R from '../primitives/reduce';
 import type { AnyPrimitive } from '../core/primitive';
 import { asTensor, astype, toFloat } from './convert';
-import {
-  abs,
-  add,
-  div,
-  exp,
-  isfinite,
-  log,
-  mul,
-  notEqual,
-  pow,
-  sqrt,
-  stopGradient,
-  sub,
-  where,
-} from './math';
+import { add, div, exp, isfinite, log, mul, sqrt, stopGradient, sub, where } from './math';
 import { reshape, sliceStatic, padStatic } from './shape';
 import { full } from './creation';
 
@@ -211,66 +197,4 @@ function argReduce(
   if (t.shape[a] === 0)
     throw new Error(`${op}: attempt to get ${op} of an empty axis ${a} of shape [${t.shape}]`);
   return bind1(prim, [t], { axis: a });
-}
-
-/**
- * Vector p-norm over `axis` (all axes, flattened, when undefined), as jax.numpy.linalg.vector_norm:
- * `ord` 2 (default), 1, Infinity, -Infinity (min |x|), 0 (the count of non-zeros), or any other
- * number p (Σ|x|^p)^(1/p). The 2-norm's derivative at 0 is NaN (0/0), as in JAX.
- * @example np.linalg.vectorNorm(x, 1)
- */
-export function vectorNorm(
-  x: TensorLike,
-  ord: number = 2,
-  axis?: Axis,
-  options?: ReduceOptions,
-): Tensor {
-  const t = toFloat(x);
-  if (typeof ord !== 'number' || Number.isNaN(ord))
-    throw new RangeError(`vectorNorm: ord must be a number, got ${JSON.stringify(ord)}`);
-  if (ord === 2) return sqrt(sum(mul(t, t), axis, options));
-  if (ord === 1) return sum(abs(t), axis, options);
-  if (ord === Infinity) return max(abs(t), axis, options);
-  if (ord === -Infinity) return min(abs(t), axis, options);
-  if (ord === 0) return astype(sum(notEqual(t, 0), axis, options), t.dtype);
-  return pow(sum(pow(abs(t), ord), axis, options), 1 / ord);
-}
-
-/**
- * The norm of a vector or matrix, as jax.numpy.linalg.norm: with no `ord` the 2-norm of the
- * flattened tensor (Frobenius for a matrix); otherwise a vector norm (1-D input or one `axis`, see
- * {@link vectorNorm}) or a matrix norm (2-D input or a pair of axes: 'fro', 'nuc', 1, -1, 2, -2,
- * Infinity, -Infinity, see `np.linalg.matrixNorm`).
- * @example np.linalg.norm(x); np.linalg.norm(A, 2) // the spectral norm
- */
-export function norm(
-  x: TensorLike,
-  ord?: number | 'fro' | 'nuc',
-  axis?: Axis,
-  options: ReduceOptions = {},
-): Tensor {
-  const t = toFloat(x);
-  if (ord === undefined && axis === undefined) return vectorNorm(t, 2, undefined, options);
-  const axes = axis === undefined ? undefined : normalizeAxes('norm', axis, t.ndim);
-  const count = axes === undefined ? t.ndim : axes.length;
-  if (count === 1 && typeof ord !== 'string') return vectorNorm(t, ord ?? 2, axes, options);
-  if (count === 2) return matrixNormOf(t, ord ?? 'fro', axes ?? [0, 1], options);
-  throw new RangeError(
-    `norm: ord ${JSON.stringify(ord)} needs one axis (a vector) or two (a matrix); got ${count === 1 ? 'a vector' : `${count} axes`} of shape [${t.shape}]`,
-  );
-}
-
-/** The matrix norm over two axes; installed by linalg.ts, which has the eigen-decomposition. */
-let matrixNormOf: (
-  x: Tensor,
-  ord: number | 'fro' | 'nuc',
-  axes: readonly number[],
-  options: ReduceOptions,
-) => Tensor = () => {
-  throw new Error('norm: matrix norms need numpy/linalg.ts loaded');
-};
-
-/** Called once by linalg.ts. */
-export function installMatrixNorm(impl: typeof matrixNormOf): void {
-  matrixNormOf = impl;
 }

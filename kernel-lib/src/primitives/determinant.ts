@@ -7,6 +7,7 @@ import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
 import { adjugate as adjugateKernel, luFactor } from '../backends/cpu/linalg';
+import { batchLeading } from './batching';
 import { linear } from './helpers';
 import { perMatrix, squareSize } from './linalg';
 
@@ -33,6 +34,7 @@ export const det: Primitive<NoParams> = {
   jvp: ([da], [a]) => [linear(da, (t) => ops.sum(ops.mul(mT(ops.adjugate(a)), t), [-2, -1]))],
   vjp: ([ct], [a]) => [ops.mul(asMatrices(ct), mT(ops.adjugate(a)))],
   flops: ([a]) => luFlops(a.shape),
+  batch: batchLeading,
 };
 
 // adj(A) = det(A) A⁻¹ where A is invertible: d adj = tr(X) adj - X adj with X = A⁻¹ dA;
@@ -56,6 +58,7 @@ export const adjugate: Primitive<NoParams> = {
     return [ops.solve(mT(a), ops.sub(ops.mul(s, ops.eye(n, a.dtype)), ops.matmul(ct, mT(adj))))];
   },
   flops: ([a]) => 2 * luFlops(a.shape),
+  batch: batchLeading,
 };
 
 /** The determinant family, for the registry. */
