@@ -10,6 +10,7 @@ import * as nnFns from './nn';
 import * as randomFns from './random';
 import * as activationFns from './activations';
 import * as specialFns from './special';
+import { conv } from './convolution';
 import * as decompositions from './decompositions';
 import { matrixNorm, norm, vectorNorm } from './norms';
 
@@ -66,7 +67,7 @@ export const np = {
 };
 
 /** Neural-network functions after jax.nn. */
-export const nn = { ...nnFns, ...activationFns };
+export const nn = { ...nnFns, ...activationFns, conv };
 
 /** Special functions after jax.scipy.special. @example special.erf(x); special.gammaln(x) */
 export const special = { ...specialFns };

@@ -15,6 +15,7 @@ import { roundingPrimitives } from './rounding';
 import { scanPrimitives } from './scan';
 import { sortPrimitives } from './sort';
 import { decompositionPrimitives } from './decompositions';
+import { convolutionPrimitives } from './convolution';
 
 /** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
@@ -31,6 +32,7 @@ export const primitives = {
   ...scanPrimitives,
   ...sortPrimitives,
   ...decompositionPrimitives,
+  ...convolutionPrimitives,
 };
 
 /** The name of a registry entry. */
