@@ -44,6 +44,7 @@ function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'
     ],
     flops: (_i, [out]) => sizeOf(out.shape),
     batch: batchBroadcasting,
+    scalar,
     ...rules,
   };
 }
