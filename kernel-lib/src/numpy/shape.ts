@@ -228,7 +228,7 @@ export function take(x: TensorLike, indices: TensorLike, axis?: number): Tensor 
 }
 
 /** The values of `t` where they are known here, else undefined (a traced value under jit or vmap). */
-function knownValues(t: Tensor): Iterable<number> | undefined {
+export function knownValues(t: Tensor): Iterable<number> | undefined {
   try {
     return t.concrete().readSync();
   } catch (err) {

@@ -34,7 +34,7 @@ const tags: Record<string, ScalarOp> = {
   not_equal: 'ne',
 };
 
-function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
+export function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
   const scalar = name in tags ? scalarOp(tags[name], formula) : formula;
   return {
     name,
@@ -50,7 +50,9 @@ function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'
 }
 
 /** Reverse rule from the partial derivatives: ct_a = ct ∂y/∂a, ct_b = ct ∂y/∂b, unbroadcast. */
-function fromPartials(partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]): Rules {
+export function fromPartials(
+  partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor],
+): Rules {
   return {
     jvp: ([da, db], [a, b], [y]) => {
       const [pa, pb] = partials(a, b, y);

@@ -8,6 +8,13 @@ import { reducePrimitives } from './reduce';
 import { shapePrimitives } from './shape';
 import { specialPrimitives } from './special';
 import { unaryPrimitives } from './unary';
+import { transcendentalPrimitives } from './transcendental';
+import { specialFunctionPrimitives } from './special-functions';
+import { roundingPrimitives } from './rounding';
+import { scanPrimitives } from './scan';
+import { sortPrimitives } from './sort';
+import { decompositionPrimitives } from './decompositions';
+import { convolutionPrimitives } from './convolution';
 
 /** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
@@ -17,6 +24,13 @@ export const primitives = {
   ...shapePrimitives,
   ...linalgPrimitives,
   ...specialPrimitives,
+  ...transcendentalPrimitives,
+  ...specialFunctionPrimitives,
+  ...roundingPrimitives,
+  ...scanPrimitives,
+  ...sortPrimitives,
+  ...decompositionPrimitives,
+  ...convolutionPrimitives,
 };
 
 /** The name of a registry entry. */

@@ -161,6 +161,18 @@ let evalShape: (fn: (...xs: Tensor[]) => unknown, avals: readonly Aval[]) => Ava
   throw new Error('custom rules used before the transforms were loaded');
 };
 
+/**
+ * The transpose of a linear map `f` (its VJP at zero inputs `likes`) applied to `cts`: the reverse
+ * rule of a primitive whose forward rule is the one written out (svd).
+ */
+export function transposeLinear(
+  f: (...xs: Tensor[]) => Tensor[],
+  likes: Tensor[],
+  cts: readonly Tensor[],
+): Tangent[] {
+  return vjpOf(f, likes, cts);
+}
+
 /** Called once by transforms/jit.ts. */
 export function installEvalShape(impl: typeof evalShape): void {
   evalShape = impl;

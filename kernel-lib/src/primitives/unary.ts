@@ -18,7 +18,7 @@ const tag = (name: string, scalar: ScalarFn): ScalarFn =>
   tagged.has(name) ? scalarOp(name as ScalarOp, (a) => scalar(a)) : scalar;
 
 /** A differentiable float unary primitive from its scalar formula and derivative. */
-function elementwiseUnary(
+export function elementwiseUnary(
   name: string,
   scalar: ScalarFn,
   derivative: (x: Tensor, y: Tensor) => Tensor,
@@ -40,7 +40,7 @@ function elementwiseUnary(
 }
 
 /** A unary primitive with a bool or otherwise non-differentiable result. */
-function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): Unary {
+export function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): Unary {
   return {
     name,
     abstractEval: ([x]) => [{ shape: x.shape, dtype: outDType === 'bool' ? 'bool' : x.dtype }],
