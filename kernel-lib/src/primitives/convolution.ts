@@ -16,6 +16,8 @@ import type { ConcreteTensor, Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import * as ops from '../numpy/ops';
 import { addTangents, linear, requireFloat } from './helpers';
+import { batchFirst, batchSize } from './batching';
+import type { BatchDim } from '../core/primitive';
 import { bind1 } from '../core/trace';
 
 /** Static parameters, one entry per spatial axis (two). */
@@ -142,6 +144,34 @@ function rhsCotangent(ct: Tensor, x: Tensor, w: Tensor, p: ConvParams): Tensor {
   return swap01(g);
 }
 
+/**
+ * vmap: shared kernels fold the batch into N. Batched kernels become one block-diagonal kernel
+ * over B·C input and B·O output channels (example b's channels only meet example b's kernel),
+ * so the whole batch is still a single convolution (B times the multiply-adds of a loop).
+ */
+function batchConv(
+  [x, w]: readonly Tensor[],
+  [xDim, wDim]: readonly BatchDim[],
+  p: ConvParams,
+): [Tensor[], BatchDim[]] {
+  const b = batchSize([x, w], [xDim, wDim]);
+  const xs = batchFirst(x, xDim, b); // [B, N, C, H, W]
+  const [, n, c, h, wd] = xs.shape;
+  if (wDim === null) {
+    const y = conv2(ops.reshape(xs, [b * n, c, h, wd]), w, p);
+    return [[ops.reshape(y, [b, n, ...y.shape.slice(1)])], [0]];
+  }
+  const ws = batchFirst(w, wDim); // [B, O, C, KH, KW]
+  const [, o, , kh, kw] = ws.shape;
+  const blocks = ops.mul(
+    ops.reshape(ws, [b, o, 1, c, kh, kw]),
+    ops.reshape(ops.eye(b, ws.dtype), [b, 1, b, 1, 1, 1]),
+  );
+  const channels = ops.reshape(ops.transpose(xs, [1, 0, 2, 3, 4]), [n, b * c, h, wd]);
+  const y = conv2(channels, ops.reshape(blocks, [b * o, b * c, kh, kw]), p);
+  return [[ops.reshape(y, [n, b, o, ...y.shape.slice(2)])], [1]];
+}
+
 // y = x ⋆ w is bilinear: dy = dx ⋆ w + x ⋆ dw; ct_x = ct ⋆ᵀ flip(w)ᵀ (a transposed convolution),
 // ct_w = x ⋆ ct with batch and channel axes exchanged.
 export const conv: Primitive<ConvParams> = {
@@ -155,6 +185,7 @@ export const conv: Primitive<ConvParams> = {
     ),
   ],
   vjp: ([ct], [x, w], _y, p) => [() => lhsCotangent(ct, x, w, p), () => rhsCotangent(ct, x, w, p)],
+  batch: (xs, bdims, p) => batchConv(xs, bdims, p),
   flops: ([, w], [out]) => 2 * sizeOf(out.shape) * sizeOf(w.shape.slice(1)),
 };
 
