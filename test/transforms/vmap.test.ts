@@ -129,9 +129,7 @@ describe('vmap runs every primitive as a loop over examples would', () => {
     const named = warn.mock.calls.map((call) => String(call[0]));
     // The carriers of user rules loop (their functions are opaque to batching), and so do gathers
     // and scatters whose operand and indices are both batched.
-    // Convolutions loop too (a batching rule that folds the batch into N is future work).
     expect(named.map((m) => m.split(' ')[1]).sort()).toEqual([
-      'conv_general_dilated',
       'custom_jvp_call',
       'custom_vjp_call',
       'scatter_add',
