@@ -14,6 +14,7 @@ import { add } from '../numpy/math';
 import { grad, selectArgs } from './grad';
 import { jvp } from './jvp';
 import { vjp } from './vjp';
+import { nameTransformed } from './naming';
 
 /** Options of jacfwd, jacrev and hessian. */
 export interface JacobianOptions {
@@ -96,7 +97,7 @@ const direction = (leaves: Tensor[], j: number, e: number) =>
  */
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): TreeResult => {
+  const jacfwdOfF = (...args: unknown[]): TreeResult => {
     const { xs, inDef, fOfLeaves } = overLeaves('jacfwd', f, args, argnums);
     const [outs, outDef] = tensorLeaves(fOfLeaves(...xs));
     // columns[j][e]: the output leaves of J·(element e of input leaf j)
@@ -116,6 +117,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
       ),
     );
   };
+  return nameTransformed(jacfwdOfF, 'jacfwd', f);
 }
 
 /**
@@ -124,7 +126,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
  */
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): TreeResult => {
+  const jacrevOfF = (...args: unknown[]): TreeResult => {
     const { xs, inDef, fOfLeaves } = overLeaves('jacrev', f, args, argnums);
     const [out, pullback] = vjp(fOfLeaves, xs);
     const [outs, outDef] = tensorLeaves(out);
@@ -145,6 +147,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
       ),
     );
   };
+  return nameTransformed(jacrevOfF, 'jacrev', f);
 }
 
 /**
@@ -152,7 +155,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
  * @example hessian((x) => np.sum(np.pow(x, 3)))(x) // diag(6x)
  */
 export function hessian(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
-  return jacfwd(jacrev(f, options) as never, options);
+  return nameTransformed(jacfwd(jacrev(f, options) as never, options), 'hessian', f);
 }
 
 /** Options of hvp. */
