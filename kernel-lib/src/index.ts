@@ -19,6 +19,8 @@ export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';
 export { MIME } from './jupyter/protocol';
+export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
+export type { LiveOps } from './jupyter/live';
 export { getBackend, setBackend } from './backends';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';

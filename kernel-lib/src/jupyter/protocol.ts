@@ -215,6 +215,37 @@ export interface OptimizerRunPayload {
   fStar?: JsonNumber;
 }
 
+// ---- Live widget channel (jupyter/live.ts in the kernel, kernel/live-channel.ts in the extension) ----
+
+/** The comm target the kernel registers for live widget requests. */
+export const LIVE_TARGET = 'adlab.live';
+
+/** What a payload carries when its widget can ask the kernel that made it for more. */
+export interface LiveRef {
+  /** The id returned by `liveHandle` in the kernel. */
+  handle: string;
+}
+
+/** A request from a widget: run operation `op` of handle `handle` with `args`. */
+export interface LiveRequest {
+  id: string;
+  handle: string;
+  op: string;
+  args?: unknown;
+}
+
+/**
+ * Why a live request failed: the handle belongs to another kernel process (restarted, or a saved
+ * notebook reopened), was released to bound memory, names no such operation, was malformed, or
+ * its handler threw.
+ */
+export type LiveErrorCode = 'unknown-handle' | 'released' | 'unknown-op' | 'bad-request' | 'failed';
+
+/** The kernel's answer to a {@link LiveRequest}, with the handler's time in milliseconds. */
+export type LiveReply =
+  | { id: string; ok: true; result: unknown; ms: number }
+  | { id: string; ok: false; error: string; code: LiveErrorCode };
+
 /** Maps each MIME type to its payload type. */
 export interface PayloadByMime {
   [MIME.tensor]: TensorPayload;
