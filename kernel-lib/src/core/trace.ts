@@ -50,11 +50,16 @@ export function reportDerivative(
   value: Tensor,
   derivative: Tensor,
 ): void {
-  for (let x: Tensor = value; x instanceof Tracer; x = x.primal) {
-    if (x.trace.noteDerivative) {
-      x.trace.noteDerivative(kind, x, derivative);
-      return;
+  if (!stack.some((t) => t.noteDerivative)) return;
+  try {
+    for (let x: Tensor = value; x instanceof Tracer; x = x.primal) {
+      if (x.trace.noteDerivative) {
+        x.trace.noteDerivative(kind, x, derivative);
+        return;
+      }
     }
+  } catch {
+    // An abstract tracer (jit) has no value underneath: there is nothing to summarize.
   }
 }
 
