@@ -103,6 +103,20 @@ describe('random samplers', () => {
     expect(mean(np.equal(draws, 1))).toBeCloseTo(0.5, 1);
     expect(draws.dtype).toBe('int32');
   });
+  it('name what they reject', () => {
+    expect(() => random.randint(key, [2], 3, 3)).toThrow(
+      'random.randint: need integers minval < maxval, got [3, 3)',
+    );
+    expect(() => random.bernoulli(key, np.ones([3]), [2])).toThrow(
+      'random.bernoulli: parameter of shape [3] does not match shape [2]',
+    );
+    expect(() => random.foldIn(key, 1.5)).toThrow(
+      'random.foldIn: data must be an integer, got 1.5',
+    );
+    expect(() => random.categorical(key, np.array(1))).toThrow(
+      'random.categorical: logits must have at least one axis, got shape []',
+    );
+  });
   it('permutation and choice', () => {
     const p = random.permutation(key, 10);
     expect(np.sort(p).toArray()).toEqual(np.arange(10).toArray());

@@ -103,6 +103,11 @@ export class ConcretizationError extends Error {
 
 const stack: Trace[] = [];
 
+/** True while any transform is running (some trace is on the stack). */
+export function isTracing(): boolean {
+  return stack.length > 0;
+}
+
 /** Runs `fn` with a new trace of the next level on the stack. */
 export function withTrace<T extends Trace, R>(make: (level: number) => T, fn: (trace: T) => R): R {
   const trace = make(stack.length + 1);
@@ -170,6 +175,11 @@ export type EvalObserver = (
 ) => void;
 
 let observer: EvalObserver | undefined;
+
+/** True when an observer of kernel runs is installed (such tools want every primitive run). */
+export function hasEvalObserver(): boolean {
+  return observer !== undefined;
+}
 
 /** Installs (or with `undefined` removes) the observer of kernel runs; returns the previous one. */
 export function setEvalObserver(next: EvalObserver | undefined): EvalObserver | undefined {
