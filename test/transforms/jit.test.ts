@@ -12,6 +12,7 @@ import {
   evalShape,
   fori,
   grad,
+  hessian,
   hvp,
   jit,
   jvp,
@@ -168,6 +169,25 @@ describe('jit API', () => {
     );
     expectClose(hvJit(p, v).w1, hv.w1, 1e-12);
     expect(outer.lastCompileMs).toBeGreaterThan(0);
+  });
+
+  it('maps a jitted function and jits a dense Hessian', () => {
+    const f = jit((x: Tensor) => np.sum(np.sin(x)));
+    const xs = np.array(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'float64',
+    );
+    expect(Array.from((vmap(f)(xs) as Tensor).dataSync())).toEqual([
+      Math.sin(1) + Math.sin(2),
+      Math.sin(3) + Math.sin(4),
+    ]);
+    const h = jit(hessian((x: Tensor) => np.sum(np.pow(x, 3))));
+    expect(Array.from((h(np.array([1, 2], 'float64')) as Tensor).dataSync())).toEqual([
+      6, 0, 0, 12,
+    ]);
   });
 
   it('gives custom rules real shape rules: customJvp under jit', () => {
