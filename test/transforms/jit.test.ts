@@ -298,6 +298,9 @@ describe('jit API', () => {
         )[1],
     );
     expectClose(cumsum(np.array([1, 2, 3, 4], 'float64')), [1, 3, 6, 10]);
+    expect(() => scan((c: Tensor) => [c, c], np.array(0), null)).toThrow(
+      'scan: xs is null, so pass the number of steps as { length }',
+    );
     const halvings = whileLoop(
       (s: { n: number; x: Tensor }) => np.greater(s.x, 1),
       (s) => ({ n: s.n + 1, x: np.div(s.x, 2) }),
