@@ -60,6 +60,21 @@ describe('svd', () => {
   });
 });
 
+describe('qr', () => {
+  it('matches NumPy up to the sign convention (R with a non-negative diagonal)', () => {
+    const [q, r] = np.linalg.qr(M);
+    expectClose(q, ref.qr_q, 1e-14);
+    expectClose(r, ref.qr_r, 1e-14);
+    expect(np.linalg.qr(M.T)[1].shape).toEqual([3, 4]);
+  });
+  it('is differentiable for tall matrices and says why not for wide ones', () => {
+    checkGrads((a: Tensor) => np.linalg.qr(a)[0], [randn(9, [4, 3])]);
+    expect(() => grad((a: Tensor) => np.sum(np.linalg.qr(a)[1]))(M.T)).toThrow(
+      'qr: the derivative needs rows >= columns (as in JAX), got [3,4]',
+    );
+  });
+});
+
 describe('pinv, lstsq, cond, matrixPower, eigvalsh', () => {
   it('match NumPy', () => {
     expectClose(np.linalg.pinv(M), ref.pinv, 1e-13);

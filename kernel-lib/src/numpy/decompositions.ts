@@ -45,6 +45,16 @@ export function svd(
   return options.computeUv === false ? s : [u, s, vt];
 }
 
+/**
+ * The thin QR decomposition A = Q R of the last two axes: Q [..., m, k] with orthonormal columns,
+ * R [..., k, n] upper triangular with a non-negative diagonal (k = min(m, n); JAX's 'reduced'
+ * mode). Differentiable for m >= n. @example const [Q, R] = np.linalg.qr(A)
+ */
+export function qr(a: TensorLike): [Tensor, Tensor] {
+  const [q, r] = bind(D.qr, [matrices('qr', a)]);
+  return [q, r];
+}
+
 /** Eigenvalues (ascending) of the symmetric part of A; derivatives stay finite at ties. */
 export function eigvalsh(a: TensorLike): Tensor {
   return eigh(a)[0];
