@@ -367,6 +367,25 @@ export const specs: Record<PrimitiveKey, Spec> = {
     },
     differentiable: true,
   },
+  det: {
+    cases: [
+      { name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(1, 3), dt)] },
+      { name: 'batch [2,2,2]', inputs: (dt) => [np.astype(wellConditioned(2, 2, [2]), dt)] },
+    ],
+    reference: ([a]) => {
+      if (a.ndim === 2) return [det3(rows(a))];
+      const r = rows(a);
+      return [0, 2].map((k) => r[k][0] * r[k + 1][1] - r[k][1] * r[k + 1][0]);
+    },
+    differentiable: true,
+  },
+  adjugate: {
+    cases: [{ name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(3, 3), dt)] }],
+    // A adj(A) = det(A) I.
+    reference: ([a]) => vals(np.mul(np.eye(3, 'float64'), det3(rows(a)))),
+    actual: ([adj], [a]) => vals(np.matmul(a, adj)),
+    differentiable: true,
+  },
   cholesky: {
     cases: [{ name: 'SPD [3,3]', inputs: (dt) => [np.astype(spd(1, 3), dt)] }],
     reference: ([a]) => vals(a),

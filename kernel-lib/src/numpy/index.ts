@@ -11,9 +11,8 @@ import * as randomFns from './random';
 import * as activationFns from './activations';
 import * as specialFns from './special';
 import { conv } from './convolution';
-import { norm } from './reductions';
 import * as decompositions from './decompositions';
-import { matrixNorm, vectorNorm } from './norms';
+import { matrixNorm, norm, vectorNorm } from './norms';
 
 installTensorMethods(ops);
 installNumberToTensor((x) => ops.array(x));
@@ -52,6 +51,7 @@ const INTERNAL = [
   'putAlongAxis',
   'knownValues',
   'polygamma',
+  'adjugate',
 ] as const;
 
 const publicOps = Object.fromEntries(

@@ -3,6 +3,7 @@
  * does not compile; the test harness requires a spec row for every key of `primitives`.
  */
 import { binaryPrimitives } from './binary';
+import { determinantPrimitives } from './determinant';
 import { linalgPrimitives } from './linalg';
 import { reducePrimitives } from './reduce';
 import { shapePrimitives } from './shape';
@@ -23,6 +24,7 @@ export const primitives = {
   ...reducePrimitives,
   ...shapePrimitives,
   ...linalgPrimitives,
+  ...determinantPrimitives,
   ...specialPrimitives,
   ...transcendentalPrimitives,
   ...specialFunctionPrimitives,
