@@ -25,6 +25,7 @@ const tslabJupyter = require('tslab/dist/jupyter');
 const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
 const { KernelServer } = require('./server');
 const { serveRequests } = require('./requests');
+const { serveComms } = require('./comms');
 
 /**
  * tslab's request handler, typed loosely: the launcher overrides members that tslab declares private.
@@ -311,8 +312,10 @@ async function main() {
   } catch {
     // Only used in the banner.
   }
+  /** @type {Record<string, any> | undefined} */
+  let lib;
   try {
-    const lib = loadLibrary();
+    lib = loadLibrary();
     const setDisplayHook = lib.setDisplayHook;
     if (typeof setDisplayHook === 'function') setDisplayHook(displayHook);
     else globalThis[Symbol.for('adlab.displayHook')] = displayHook;
@@ -331,6 +334,7 @@ async function main() {
   const server = new KernelServer(connectionFile);
   serveRequests(server, /** @type {any} */ (handler)); // the rest of its methods come from tslab
   serveExecute(server, handler);
+  serveComms(server, lib);
   await server.start();
 }
 

@@ -7,6 +7,7 @@ import { np, Tensor } from '../../kernel-lib/src';
 import type { DType } from '../../kernel-lib/src';
 import type { PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { rand, randn, spd, wellConditioned } from '../helpers/tensors';
+import * as scalarSpecial from '../../kernel-lib/src/primitives/scalar-special';
 
 export interface SpecCase {
   name: string;
@@ -70,6 +71,14 @@ const predicate = (scalar: (...x: number[]) => number, arity = 1): Spec => ({
 });
 const boolInputs = (arity: number) => (dtype: DType) =>
   Array.from({ length: arity }, (_, i) => np.greater(randn(10 + i, [3, 4], dtype), 0));
+
+const within = (seed: number, shape: number[], lo: number, hi: number) => (dtype: DType) => [
+  rand(seed, shape, lo, hi, dtype),
+];
+/** Magnitudes in [0.5, 2] with random signs: away from 0, where cbrt's derivatives blow up. */
+const awayFromZero = (seed: number, shape: number[]) => (dtype: DType) => [
+  np.astype(np.mul(rand(seed, shape, 0.5, 2), np.sign(randn(seed + 7, shape))), dtype),
+];
 
 /** Values of a float64 function of tensors, for references written with other primitives. */
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -368,6 +377,129 @@ export const specs: Record<PrimitiveKey, Spec> = {
     cases: [{ name: 'symmetric [3,3]', inputs: (dt) => [np.astype(spd(2, 3), dt)] }],
     reference: ([a]) => vals(a),
     actual: ([w, v]) => vals(np.matmul(np.mul(v, w), v.T)),
+    differentiable: true,
+  },
+  sinh: unary(Math.sinh),
+  cosh: unary(Math.cosh),
+  arcsinh: unary(Math.asinh),
+  arccosh: unary(Math.acosh, (seed, shape) => within(seed, shape, 1.2, 3)),
+  arctanh: unary(Math.atanh, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arcsin: unary(Math.asin, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arccos: unary(Math.acos, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arctan: unary(Math.atan),
+  log2: unary(Math.log2, pos),
+  log10: unary(Math.log10, pos),
+  cbrt: unary(Math.cbrt, awayFromZero),
+  arctan2: binary(Math.atan2),
+  erf: unary(scalarSpecial.erf),
+  erfc: unary(scalarSpecial.erfc),
+  gammaln: unary(scalarSpecial.gammaln, (seed, shape) => within(seed, shape, 0.3, 4)),
+  polygamma: {
+    cases: [
+      { name: 'digamma [3,4]', inputs: within(1, [3, 4], 0.3, 4), params: { n: 0 } },
+      { name: 'trigamma [5]', inputs: within(2, [5], 0.3, 4), params: { n: 1 } },
+    ],
+    reference: ([x], p) => vals(x).map((v) => scalarSpecial.polygamma(p.n as number, v)),
+    differentiable: true,
+  },
+  ceil: predicate(Math.ceil),
+  round: predicate((x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))),
+  trunc: predicate(Math.trunc),
+  rem: {
+    cases: [
+      {
+        name: '[3,4] % [3,4]',
+        inputs: (dt) => [np.mul(randn(1, [3, 4], dt), 3), rand(2, [3, 4], 0.5, 2, dt)],
+      },
+      {
+        name: 'broadcast [3,1] % [4]',
+        inputs: (dt) => [np.mul(randn(3, [3, 1], dt), 3), rand(4, [4], 0.5, 2, dt)],
+      },
+    ],
+    scalar: (a, b) => a % b,
+    differentiable: true,
+  },
+  cumsum: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, reverse: false } },
+      { name: 'axis 0 reversed', inputs: f(2, [3, 2]), params: { axis: 0, reverse: true } },
+      { name: 'zero-size', inputs: f(3, [0, 2]), params: { axis: 0, reverse: false } },
+    ],
+    reference: ([x], p) => {
+      if (x.size === 0) return [];
+      const r = rows(x);
+      if (p.axis === 1)
+        return r.flatMap((row) =>
+          row.map((_, j) => row.slice(0, j + 1).reduce((s, v) => s + v, 0)),
+        );
+      return r.flatMap((_, i) => r[0].map((__, j) => r.slice(i).reduce((s, row) => s + row[j], 0)));
+    },
+    differentiable: true,
+  },
+  sort: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, descending: false } },
+      { name: 'axis 0 descending', inputs: f(2, [3, 2]), params: { axis: 0, descending: true } },
+    ],
+    reference: ([x], p) => {
+      const r = rows(x);
+      if (p.axis === 1) return r.flatMap((row) => [...row].sort((a, b) => a - b));
+      const cols = r[0].map((_, j) => r.map((row) => row[j]).sort((a, b) => b - a));
+      return r.flatMap((_, i) => cols.map((c) => c[i]));
+    },
+    differentiable: true,
+  },
+  argsort: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, descending: false } },
+      {
+        name: 'ties stay in order',
+        inputs: () => [np.array([[2, 1, 2, 1]], 'float64')],
+        params: { axis: 1, descending: true },
+      },
+    ],
+    reference: ([x], p) =>
+      rows(x).flatMap((row) =>
+        row
+          .map((v, i) => [v, i])
+          .sort((a, b) => (p.descending ? b[0] - a[0] : a[0] - b[0]) || a[1] - b[1])
+          .map(([, i]) => i),
+      ),
+    differentiable: false,
+  },
+  svd: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(1, [3, 3], dt)] },
+      { name: 'tall [4,2]', inputs: (dt) => [randn(2, [4, 2], dt)] },
+      { name: 'wide batch [2,2,3]', inputs: (dt) => [randn(3, [2, 2, 3], dt)] },
+    ],
+    // U diag(s) Vᵀ rebuilds A; UᵀU = I and VᵀV = I; s descending is checked in linalg-breadth.
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      const eye = vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k]));
+      return [...vals(a), ...eye, ...eye];
+    },
+    actual: ([u, s, vt]) => [
+      ...vals(np.matmul(np.mul(u, np.expandDims(s, -2)), vt)),
+      ...vals(np.matmul(np.matrixTranspose(u), u)),
+      ...vals(np.matmul(vt, np.matrixTranspose(vt))),
+    ],
+    differentiable: true,
+  },
+  qr: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(4, [3, 3], dt)] },
+      { name: 'tall batch [2,4,2]', inputs: (dt) => [randn(5, [2, 4, 2], dt)] },
+    ],
+    // Q R rebuilds A, QᵀQ = I; R upper triangular with a positive diagonal (linalg-breadth).
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      return [
+        ...vals(a),
+        ...vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k])),
+      ];
+    },
+    actual: ([q, r]) => [...vals(np.matmul(q, r)), ...vals(np.matmul(np.matrixTranspose(q), q))],
     differentiable: true,
   },
 };

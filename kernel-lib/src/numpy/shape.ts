@@ -1,6 +1,6 @@
 /** Shape manipulation and indexing, after jax.numpy. */
 import { fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../core/shape';
-import { bind1 } from '../core/trace';
+import { bind1, ConcretizationError } from '../core/trace';
 import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as P from '../primitives/shape';
 import { asTensor, astype, promote } from './convert';
@@ -218,12 +218,23 @@ export function take(x: TensorLike, indices: TensorLike, axis?: number): Tensor 
   const a = normalizeAxis('take', axis, t.ndim);
   let idx = astype(asTensor(indices, 'int32'), 'int32');
   const n = t.shape[a];
-  for (const i of idx.concrete().readSync()) {
+  // Indices known here are checked; traced ones (under jit) are not known until the program runs.
+  for (const i of knownValues(idx) ?? []) {
     if (i < -n || i >= n)
       throw new RangeError(`take: index ${i} is out of bounds for axis ${a} with size ${n}`);
   }
   idx = where(less(idx, 0), add(idx, n), idx);
   return takeIndices(t, idx, a);
+}
+
+/** The values of `t` where they are known here, else undefined (a traced value under jit or vmap). */
+export function knownValues(t: Tensor): Iterable<number> | undefined {
+  try {
+    return t.concrete().readSync();
+  } catch (err) {
+    if (err instanceof ConcretizationError) return undefined;
+    throw err;
+  }
 }
 
 /** `take` with int32 indices already in range (the primitive). */

@@ -8,6 +8,12 @@ import { reducePrimitives } from './reduce';
 import { shapePrimitives } from './shape';
 import { specialPrimitives } from './special';
 import { unaryPrimitives } from './unary';
+import { transcendentalPrimitives } from './transcendental';
+import { specialFunctionPrimitives } from './special-functions';
+import { roundingPrimitives } from './rounding';
+import { scanPrimitives } from './scan';
+import { sortPrimitives } from './sort';
+import { decompositionPrimitives } from './decompositions';
 
 /** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
@@ -17,6 +23,12 @@ export const primitives = {
   ...shapePrimitives,
   ...linalgPrimitives,
   ...specialPrimitives,
+  ...transcendentalPrimitives,
+  ...specialFunctionPrimitives,
+  ...roundingPrimitives,
+  ...scanPrimitives,
+  ...sortPrimitives,
+  ...decompositionPrimitives,
 };
 
 /** The name of a registry entry. */

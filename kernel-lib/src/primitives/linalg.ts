@@ -9,6 +9,7 @@ import type { Aval, Primitive } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting, batchLeading } from './batching';
 import { addTangents, isSymbolicZero, linear, requireFloat, unbroadcast, wrap } from './helpers';
 import {
   cholesky as choleskyKernel,
@@ -83,11 +84,13 @@ export const matmul: Primitive<NoParams> = {
     () => unbroadcast(ops.matmul(mT(a), ct), b.shape),
   ],
   flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
+  batch: batchBroadcasting,
 };
 
 // Y = A⁻¹B: dY = A⁻¹(dB - dA Y); ct_B = A⁻ᵀ ct, ct_A = -ct_B Yᵀ.
 export const solve: Primitive<NoParams> = {
   name: 'solve',
+  batch: batchLeading,
   abstractEval: ([a, b]) => {
     const n = squareSize('solve', a);
     if (b.shape.length < 2 || b.shape[b.shape.length - 2] !== n || b.dtype !== a.dtype) {
@@ -136,6 +139,7 @@ export const solve: Primitive<NoParams> = {
 // [sign, log|det A|]: d log|det A| = tr(A⁻¹ dA); ct_A = ct A⁻ᵀ. The sign is piecewise constant.
 export const slogdet: Primitive<NoParams> = {
   name: 'slogdet',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('slogdet', a);
     const batch = { shape: a.shape.slice(0, -2), dtype: a.dtype };
@@ -167,6 +171,7 @@ function phiMask(n: number, like: Tensor): Tensor {
 // A = L Lᵀ: dL = L Φ(L⁻¹ dA L⁻ᵀ); ct_A = sym(L⁻ᵀ Φ(Lᵀ ct) L⁻¹), Φ = lower triangle, half diagonal.
 export const cholesky: Primitive<NoParams> = {
   name: 'cholesky',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('cholesky', a);
     return [a];
@@ -200,6 +205,7 @@ function eigenGapInverse(w: Tensor): Tensor {
 // sym(A) = V diag(w) Vᵀ: dw = diag(Vᵀ dA V), dV = V (F ∘ Vᵀ dA V); ct_A = sym(V (diag(ct_w) + F ∘ Vᵀ ct_V) Vᵀ).
 export const eigh: Primitive<NoParams> = {
   name: 'eigh',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('eigh', a);
     return [{ shape: a.shape.slice(0, -1), dtype: a.dtype }, a];
