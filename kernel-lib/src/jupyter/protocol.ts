@@ -21,6 +21,8 @@ export const MIME = {
   hvpProbe: 'application/vnd.adlab.hvp-probe.v1+json',
   /** One or several optimizer runs with their histories. */
   optimizerRun: 'application/vnd.adlab.optimizer-run.v1+json',
+  /** A pytree (nested plain objects and arrays) of tensors, as a collapsible tree. */
+  pytree: 'application/vnd.adlab.pytree.v1+json',
 } as const;
 
 export type AdlabMimeType = (typeof MIME)[keyof typeof MIME];
@@ -288,6 +290,26 @@ export type LiveReply =
   | { id: string; ok: true; result: unknown; ms: number }
   | { id: string; ok: false; error: string; code: LiveErrorCode };
 
+// ---- Pytree view (jupyter/pytree-display.ts) ----
+
+/** One node of a pytree: a dict, a list, a tensor leaf, a number leaf, or anything else as text. */
+export type PytreeNodePayload =
+  | { kind: 'dict'; entries: { key: string; node: PytreeNodePayload }[] }
+  | { kind: 'list'; items: PytreeNodePayload[] }
+  | { kind: 'tensor'; tensor: TensorPayload }
+  | { kind: 'number'; value: JsonNumber }
+  | { kind: 'other'; text: string };
+
+/** A pytree of tensors, as `application/vnd.adlab.pytree.v1+json`. */
+export interface PytreePayload {
+  root: PytreeNodePayload;
+  /** Tensor leaves in the whole tree, and their total number of entries. */
+  leaves: number;
+  size: number;
+  /** True when leaves beyond the display limit were summarized as text. */
+  truncated: boolean;
+}
+
 /** Maps each MIME type to its payload type. */
 export interface PayloadByMime {
   [MIME.tensor]: TensorPayload;
@@ -295,6 +317,7 @@ export interface PayloadByMime {
   [MIME.jacobianProbe]: JacobianProbePayload;
   [MIME.hvpProbe]: HvpProbePayload;
   [MIME.optimizerRun]: OptimizerRunPayload;
+  [MIME.pytree]: PytreePayload;
 }
 
 /** Encodes a number for JSON. */
