@@ -58,3 +58,12 @@ export { minimize } from './optim/minimize';
 export { compareRuns } from './jupyter/optimizer-display';
 export { jacobianProbe, hvpProbe, JacobianProbe, HvpProbe } from './jupyter/probes';
 export type { JacobianProbeOptions, HvpProbeOptions } from './jupyter/probes';
+export { plot, Figure } from './plot';
+export type {
+  SaveOptions,
+  PlotOptions,
+  LineOptions,
+  GridOptions,
+  HistOptions,
+  SeriesInput,
+} from './plot';

@@ -45,6 +45,7 @@ p('elu', np.where(z>0,z,np.expm1(z)))
 p('selu', 1.0507009873554805*np.where(z>0,z,1.6732632423543772*np.expm1(z)))
 p('logsig', -np.logaddexp(0,-z)); p('mish', z*np.tanh(np.logaddexp(0,z)))
 p('leaky', np.where(z>=0, z, 0.01*z))
+p('celu2', np.where(z>0, z, 2*np.expm1(z/2)))
 p('erf', sp.erf(z)); p('erfc', sp.erfc([-1,0,1,5,10,26])); p('gammaln', sp.gammaln([0.5,1,2.5,10,100,-0.5,-2.5]))
 p('digamma', sp.digamma([0.5,1,2.5,10,-0.5])); p('trigamma', sp.polygamma(1,[0.5,1,2.5,10]))
 p('xlogy', sp.xlogy([0,0,2,3],[0,2,3,0.5])); p('xlog1py', sp.xlog1py([0,2],[-1,3])); p('logit', sp.logit([0.1,0.5,0.9]))
@@ -70,3 +71,10 @@ p('vnorms', [np.linalg.norm(v,o) for o in [2,1,np.inf,-np.inf,0,3,0.5]])
 p('mnorms', [np.linalg.norm(S,o) for o in ['fro','nuc',2,-2,1,-1,np.inf,-np.inf]])
 Sing=np.array([[1.,2],[2,4]]); p('pinv_sing', np.linalg.pinv(Sing))
 Qn,Rn=np.linalg.qr(M); sg=np.sign(np.diag(Rn)); p('qr_r', sg[:,None]*Rn); p('qr_q', Qn*sg[None,:])
+# convolution (cross-correlation, NCH / NCHW with OIH / OIHW kernels)
+from scipy.signal import correlate
+x1=np.arange(10.).reshape(1,2,5); w1=np.array([[[1.,0,-1],[2,1,0]]])  # O=1,C=2,K=3
+xp=np.pad(x1,((0,0),(0,0),(1,1)))  # SAME for in 5, k 3, stride 2: pads [1, 1]
+full=sum(correlate(xp[0,c], w1[0,c], mode='valid') for c in range(2)); p('conv1d_same_s2', full[::2])
+x2=np.arange(32.).reshape(1,2,4,4); w2=np.arange(8.).reshape(1,2,2,2)-3
+p('conv2d_valid', sum(correlate(x2[0,c], w2[0,c], mode='valid') for c in range(2)))

@@ -367,6 +367,25 @@ export const specs: Record<PrimitiveKey, Spec> = {
     },
     differentiable: true,
   },
+  det: {
+    cases: [
+      { name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(1, 3), dt)] },
+      { name: 'batch [2,2,2]', inputs: (dt) => [np.astype(wellConditioned(2, 2, [2]), dt)] },
+    ],
+    reference: ([a]) => {
+      if (a.ndim === 2) return [det3(rows(a))];
+      const r = rows(a);
+      return [0, 2].map((k) => r[k][0] * r[k + 1][1] - r[k][1] * r[k + 1][0]);
+    },
+    differentiable: true,
+  },
+  adjugate: {
+    cases: [{ name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(3, 3), dt)] }],
+    // A adj(A) = det(A) I.
+    reference: ([a]) => vals(np.mul(np.eye(3, 'float64'), det3(rows(a)))),
+    actual: ([adj], [a]) => vals(np.matmul(a, adj)),
+    differentiable: true,
+  },
   cholesky: {
     cases: [{ name: 'SPD [3,3]', inputs: (dt) => [np.astype(spd(1, 3), dt)] }],
     reference: ([a]) => vals(a),
@@ -502,6 +521,51 @@ export const specs: Record<PrimitiveKey, Spec> = {
     actual: ([q, r]) => [...vals(np.matmul(q, r)), ...vals(np.matmul(np.matrixTranspose(q), q))],
     differentiable: true,
   },
+  conv: {
+    cases: [
+      {
+        name: 'NCHW [2,2,5,4] * [3,2,2,3], stride 2, padding',
+        inputs: (dt) => [randn(1, [2, 2, 5, 4], dt), randn(2, [3, 2, 2, 3], dt)],
+        params: {
+          strides: [2, 1],
+          padding: [
+            [1, 0],
+            [0, 2],
+          ],
+          lhsDilation: [1, 1],
+          rhsDilation: [1, 1],
+        },
+      },
+      {
+        name: 'dilations, negative padding',
+        inputs: (dt) => [randn(3, [1, 2, 4, 5], dt), randn(4, [2, 2, 2, 2], dt)],
+        params: {
+          strides: [1, 2],
+          padding: [
+            [0, -1],
+            [1, 1],
+          ],
+          lhsDilation: [2, 1],
+          rhsDilation: [1, 2],
+        },
+      },
+      {
+        name: '1-D as height 1',
+        inputs: (dt) => [randn(5, [2, 1, 1, 6], dt), randn(6, [2, 1, 1, 3], dt)],
+        params: {
+          strides: [1, 1],
+          padding: [
+            [0, 0],
+            [1, 1],
+          ],
+          lhsDilation: [1, 1],
+          rhsDilation: [1, 1],
+        },
+      },
+    ],
+    reference: ([x, w], p) => convReference(x, w, p as unknown as ConvCase),
+    differentiable: true,
+  },
 };
 
 function rows(x: Tensor): number[][] {
@@ -555,4 +619,55 @@ function det3(m: number[][]): number {
     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
   );
+}
+
+interface ConvCase {
+  strides: number[];
+  padding: [number, number][];
+  lhsDilation: number[];
+  rhsDilation: number[];
+}
+
+/**
+ * Convolution by its definition: materialize the dilated, padded input (negative padding crops),
+ * then slide the dilated kernel over it.
+ */
+function convReference(x: Tensor, w: Tensor, p: ConvCase): number[] {
+  const [N, C, H, W] = x.shape;
+  const [O, , KH, KW] = w.shape;
+  const xs = vals(x);
+  const ws = vals(w);
+  const size = (d: number, i: number) =>
+    (d - 1) * p.lhsDilation[i] + 1 + p.padding[i][0] + p.padding[i][1];
+  const [PH, PW] = [size(H, 0), size(W, 1)];
+  const padded = (n: number, c: number, a: number, b: number) => {
+    const h = a - p.padding[0][0];
+    const v = b - p.padding[1][0];
+    if (h < 0 || v < 0 || h % p.lhsDilation[0] || v % p.lhsDilation[1]) return 0;
+    const [hi, vi] = [h / p.lhsDilation[0], v / p.lhsDilation[1]];
+    return hi < H && vi < W ? xs[((n * C + c) * H + hi) * W + vi] : 0;
+  };
+  const spanH = (KH - 1) * p.rhsDilation[0] + 1;
+  const spanW = (KW - 1) * p.rhsDilation[1] + 1;
+  const OH = Math.floor((PH - spanH) / p.strides[0]) + 1;
+  const OW = Math.floor((PW - spanW) / p.strides[1]) + 1;
+  const out: number[] = [];
+  for (let n = 0; n < N; n++)
+    for (let o = 0; o < O; o++)
+      for (let i = 0; i < OH; i++)
+        for (let j = 0; j < OW; j++) {
+          let s = 0;
+          for (let c = 0; c < C; c++)
+            for (let a = 0; a < KH; a++)
+              for (let b = 0; b < KW; b++)
+                s +=
+                  padded(
+                    n,
+                    c,
+                    i * p.strides[0] + a * p.rhsDilation[0],
+                    j * p.strides[1] + b * p.rhsDilation[1],
+                  ) * ws[((o * C + c) * KH + a) * KW + b];
+          out.push(s);
+        }
+  return out;
 }

@@ -23,6 +23,8 @@ export const MIME = {
   optimizerRun: 'application/vnd.adlab.optimizer-run.v1+json',
   /** A pytree (nested plain objects and arrays) of tensors, as a collapsible tree. */
   pytree: 'application/vnd.adlab.pytree.v1+json',
+  /** A figure from the plotting API (`plot.line`, `plot.contour`, ...): panels of series. */
+  figure: 'application/vnd.adlab.figure.v1+json',
 } as const;
 
 export type AdlabMimeType = (typeof MIME)[keyof typeof MIME];
@@ -85,8 +87,12 @@ export interface GraphNodePayload {
   dtype: PayloadDType;
   flops: number;
   bytes: number;
-  /** Optional value summary (min, max, mean, count of non-finite values). */
-  summary?: { min: JsonNumber; max: JsonNumber; mean: JsonNumber; nonFinite: number };
+  /** Summary of the node's value (min, max, mean, count of non-finite values, histogram). */
+  summary?: GraphValueSummary;
+  /** Summary of the value's tangent, when a `jvp` inside the captured function pushed one. */
+  tangent?: GraphValueSummary;
+  /** Summary of the value's cotangent, when a pullback (grad, vjp) inside the function reached it. */
+  cotangent?: GraphValueSummary;
   /** Optional human label (for example an input's argument path). */
   label?: string;
   /** 'backward' for nodes recorded while a pullback ran (grad, vjp); absent or 'forward' otherwise. */
@@ -103,7 +109,34 @@ export interface GraphPayload {
   /** Ids of the output nodes, in output order. */
   outputs: number[];
   totals: { nodes: number; flops: number; bytes: number };
+  /** The first primitive that made a non-finite value (makeGraph with `nanOrigin`), and why. */
+  nanOrigin?: GraphNanOrigin;
 }
+
+// --- graph view additions (value summaries, NaN origin) ---
+
+/** A value's summary in a graph node: finite range and mean, non-finite count, histogram. */
+export interface GraphValueSummary {
+  min: JsonNumber;
+  max: JsonNumber;
+  mean: JsonNumber;
+  nonFinite: number;
+  /** Counts of the finite values in equal bins over [min, max] (absent when there are none). */
+  histogram?: number[];
+}
+
+/** Where non-finite values started, as `debugNans` finds it, tied to a graph node. */
+export interface GraphNanOrigin {
+  /** Id of the node whose primitive produced the first non-finite value. */
+  node: number;
+  primitive: string;
+  phase: 'forward' | 'backward';
+  /** `debugNans`'s cause code (log-domain, division-by-zero, ...) and its explanation. */
+  cause: string;
+  explanation: string;
+}
+
+// --- end of graph view additions ---
 
 /** A Jacobian probe, as `application/vnd.adlab.jacobian-probe.v1+json`. */
 export interface JacobianProbePayload {
@@ -259,6 +292,92 @@ export interface OptimizerRunPayload {
   fStar?: JsonNumber;
 }
 
+// ---- Figures (the plotting API, `kernel-lib/src/plot/`) ----------------------------------------
+
+/**
+ * One axis of a panel. `ticks` (computed in the kernel) are what both renderers draw, so a log
+ * axis reads `10⁻³` on screen, in the PNG fallback and in every export alike.
+ */
+export interface FigureAxisPayload {
+  label: string;
+  scale: 'linear' | 'log';
+  /** [lo, hi] in data units (a log axis: both positive). */
+  range: [number, number];
+  ticks?: { values: number[]; labels: string[] };
+  /** Drawn from high to low (a heatmap's row axis: row 0 on top). */
+  reversed?: boolean;
+}
+
+/** A polyline (or, with `markers` only, a point cloud) in one colour. `null` breaks the line. */
+export interface FigureLinePayload {
+  kind: 'line';
+  name: string;
+  color: string;
+  x: (number | null)[];
+  y: (number | null)[];
+  lines: boolean;
+  markers: boolean;
+  /** Marker size in points. */
+  size?: number;
+}
+
+/** Filled cells of a grid: z row-major, `z[j * xs.length + i]` at (xs[i], ys[j]). */
+export interface FigureGridPayload {
+  kind: 'heatmap' | 'contour';
+  name: string;
+  xs: number[];
+  ys: number[];
+  z: (number | null)[];
+  /** Contour levels (ascending; log-spaced when `logLevels`); the heatmap's colour bar ticks otherwise. */
+  levels: number[];
+  logLevels: boolean;
+  /** The colour-bar title. */
+  zLabel: string;
+  colorbar?: { values: number[]; labels: string[] };
+}
+
+/** Bars from `lo[i]` to `hi[i]` of height `height[i]` (histograms). */
+export interface FigureBarsPayload {
+  kind: 'bars';
+  name: string;
+  color: string;
+  lo: number[];
+  hi: number[];
+  height: number[];
+}
+
+/** Vertical stems from 0 to y[i] at x[i], with a marker on top (spectra). */
+export interface FigureStemsPayload {
+  kind: 'stems';
+  name: string;
+  color: string;
+  x: number[];
+  y: number[];
+}
+
+/** Anything drawn in a panel. */
+export type FigureSeriesPayload =
+  FigureLinePayload | FigureGridPayload | FigureBarsPayload | FigureStemsPayload;
+
+/** One panel (a subplot) of a figure. */
+export interface FigurePanelPayload {
+  title: string;
+  x: FigureAxisPayload;
+  y: FigureAxisPayload;
+  series: FigureSeriesPayload[];
+  /** Lines said under the panel (for example that zeros were clipped on a log axis). */
+  notes: string[];
+  /** Whether x and y share units (contours): the renderers keep the aspect ratio. */
+  equalAspect?: boolean;
+}
+
+/** A figure, as `application/vnd.adlab.figure.v1+json`: panels laid out in `columns` columns. */
+export interface FigurePayload {
+  title: string;
+  columns: number;
+  panels: FigurePanelPayload[];
+}
+
 // ---- Live widget channel (jupyter/live.ts in the kernel, kernel/live-channel.ts in the extension) ----
 
 /** The comm target the kernel registers for live widget requests. */
@@ -318,6 +437,7 @@ export interface PayloadByMime {
   [MIME.hvpProbe]: HvpProbePayload;
   [MIME.optimizerRun]: OptimizerRunPayload;
   [MIME.pytree]: PytreePayload;
+  [MIME.figure]: FigurePayload;
 }
 
 /** Encodes a number for JSON. */

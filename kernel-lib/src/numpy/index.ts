@@ -10,9 +10,9 @@ import * as nnFns from './nn';
 import * as randomFns from './random';
 import * as activationFns from './activations';
 import * as specialFns from './special';
-import { norm } from './reductions';
+import { conv } from './convolution';
 import * as decompositions from './decompositions';
-import { matrixNorm, vectorNorm } from './norms';
+import { matrixNorm, norm, vectorNorm } from './norms';
 
 installTensorMethods(ops);
 installNumberToTensor((x) => ops.array(x));
@@ -51,6 +51,7 @@ const INTERNAL = [
   'putAlongAxis',
   'knownValues',
   'polygamma',
+  'adjugate',
 ] as const;
 
 const publicOps = Object.fromEntries(
@@ -66,7 +67,7 @@ export const np = {
 };
 
 /** Neural-network functions after jax.nn. */
-export const nn = { ...nnFns, ...activationFns };
+export const nn = { ...nnFns, ...activationFns, conv };
 
 /** Special functions after jax.scipy.special. @example special.erf(x); special.gammaln(x) */
 export const special = { ...specialFns };

@@ -8,7 +8,7 @@ import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import { astype, toFloat } from './convert';
 import { abs, mul, notEqual, pow, sqrt } from './math';
 import { max, min, sum, type ReduceOptions } from './reductions';
-import { reshape } from './shape';
+import { reshape, transpose } from './shape';
 import { svd } from './decompositions';
 
 /**
@@ -74,4 +74,39 @@ export function matrixNorm(
         `matrixNorm: unsupported ord ${String(ord)} for ${fmt(t.shape)}; use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`,
       );
   }
+}
+
+/**
+ * The norm of a vector or matrix, as jax.numpy.linalg.norm: with no `ord` and no `axis` the
+ * 2-norm of the flattened tensor (Frobenius for a matrix); otherwise a vector norm (1-D input or
+ * one `axis`, see {@link vectorNorm}) or a matrix norm (2-D input or a pair of axes, see
+ * {@link matrixNorm}: `norm(A, 2)` is the spectral norm, not the Frobenius one).
+ * @example np.linalg.norm(x); np.linalg.norm(A, 2)
+ */
+export function norm(
+  x: TensorLike,
+  ord?: MatrixOrd,
+  axis?: Axis,
+  options: ReduceOptions = {},
+): Tensor {
+  const t = toFloat(x);
+  if (ord === undefined && axis === undefined) return vectorNorm(t, 2, undefined, options);
+  const axes = normalizeAxes('norm', axis, t.ndim);
+  if (axes.length === 1 && typeof ord !== 'string') return vectorNorm(t, ord ?? 2, axes, options);
+  if (axes.length !== 2)
+    throw new RangeError(
+      `norm: ord ${JSON.stringify(ord)} needs one axis (a vector) or two (a matrix), got axes ${fmt(axes)} of ${fmt(t.shape)}`,
+    );
+  // Bring the two matrix axes to the end, in the order given (rows, columns).
+  const pair = (typeof axis === 'number' || axis === undefined ? axes : [...axis]).map((a) =>
+    a < 0 ? a + t.ndim : a,
+  );
+  const rest = t.shape.map((_, i) => i).filter((i) => !pair.includes(i));
+  const value = matrixNorm(transpose(t, [...rest, ...pair]), ord ?? 'fro');
+  return options.keepdims
+    ? reshape(
+        value,
+        t.shape.map((d, i) => (pair.includes(i) ? 1 : d)),
+      )
+    : value;
 }

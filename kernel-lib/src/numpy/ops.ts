@@ -5,6 +5,7 @@ export * from './math';
 export * from './reductions';
 export * from './shape';
 export * from './linalg';
+export { norm } from './norms';
 export * from './transcendental';
 export * from './rounding';
 export * from './logic';

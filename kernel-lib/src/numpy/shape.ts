@@ -104,7 +104,8 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
 }
 
 /**
- * Splits into `sections` equal parts, or at the given indices, along `axis`.
+ * Splits into `sections` equal parts, or at the given indices, along `axis`. Indices are
+ * increasing positions in [0, size] (negative or past-the-end ones raise, as in JAX).
  * @example np.split(x, 2); np.split(x, [1, 3], 1)
  */
 export function split(x: TensorLike, sections: number | readonly number[], axis = 0): Tensor[] {
@@ -119,11 +120,18 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
       );
     }
     cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
-  } else cuts = sections.map((c) => (c < 0 ? c + n : c)); // negative cuts count from the end
+  } else cuts = [...sections];
   const bounds = [0, ...cuts, n];
+  // As JAX: cut points are positions in [0, n], non-decreasing (NumPy would wrap negative ones
+  // and clamp the rest, silently giving other pieces than asked for).
+  if (bounds.some((c, i) => !Number.isInteger(c) || (i > 0 && c < bounds[i - 1]))) {
+    throw new RangeError(
+      `split: cut points must be increasing within [0, ${n}] (the size of axis ${a}), got ${fmt(cuts)}`,
+    );
+  }
   return bounds.slice(1).map((end, i) => {
-    const starts = t.shape.map((_, k) => (k === a ? Math.min(bounds[i], n) : 0));
-    const limits = t.shape.map((d, k) => (k === a ? Math.max(Math.min(end, n), starts[k]) : d));
+    const starts = t.shape.map((_, k) => (k === a ? bounds[i] : 0));
+    const limits = t.shape.map((d, k) => (k === a ? end : d));
     return sliceStatic(t, { starts, limits, steps: t.shape.map(() => 1) });
   });
 }

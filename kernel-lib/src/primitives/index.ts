@@ -3,6 +3,7 @@
  * does not compile; the test harness requires a spec row for every key of `primitives`.
  */
 import { binaryPrimitives } from './binary';
+import { determinantPrimitives } from './determinant';
 import { linalgPrimitives } from './linalg';
 import { reducePrimitives } from './reduce';
 import { shapePrimitives } from './shape';
@@ -14,6 +15,7 @@ import { roundingPrimitives } from './rounding';
 import { scanPrimitives } from './scan';
 import { sortPrimitives } from './sort';
 import { decompositionPrimitives } from './decompositions';
+import { convolutionPrimitives } from './convolution';
 
 /** Every primitive by key; `test/rules/specs.ts` must give each key a spec row. */
 export const primitives = {
@@ -22,6 +24,7 @@ export const primitives = {
   ...reducePrimitives,
   ...shapePrimitives,
   ...linalgPrimitives,
+  ...determinantPrimitives,
   ...specialPrimitives,
   ...transcendentalPrimitives,
   ...specialFunctionPrimitives,
@@ -29,6 +32,7 @@ export const primitives = {
   ...scanPrimitives,
   ...sortPrimitives,
   ...decompositionPrimitives,
+  ...convolutionPrimitives,
 };
 
 /** The name of a registry entry. */

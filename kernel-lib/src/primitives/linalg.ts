@@ -6,7 +6,7 @@
  */
 import { allocate } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
-import { broadcastShapes, fmt, sizeOf } from '../core/shape';
+import { fmt, sizeOf, tryBroadcast } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting, batchLeading } from './batching';
@@ -25,7 +25,7 @@ const mT = (x: Tensor) => ops.matrixTranspose(x);
 const sym = (x: Tensor) => ops.mul(ops.add(x, mT(x)), 0.5);
 
 /** Checks that `a` is a (batch of) square matrices and returns n. */
-function squareSize(op: string, a: Aval): number {
+export function squareSize(op: string, a: Aval): number {
   requireFloat(op, a);
   const r = a.shape.length;
   if (r < 2 || a.shape[r - 1] !== a.shape[r - 2]) {
@@ -35,7 +35,7 @@ function squareSize(op: string, a: Aval): number {
 }
 
 /** Runs `kernel` on each n x n matrix of a batch, in float64, and stores outputs of `outs`' dtypes. */
-function perMatrix(
+export function perMatrix(
   a: ConcreteTensor,
   outs: readonly Aval[],
   kernel: (m: Float64Array, n: number, batchIndex: number) => Float64Array[],
@@ -59,17 +59,35 @@ function symmetrize(m: Float64Array, n: number): Float64Array {
   return s;
 }
 
+/** A hint for the common slip of a missing transpose, when one would make the inner sizes agree. */
+function transposeHint(a: readonly number[], b: readonly number[]): string {
+  const [am, ak] = a.slice(-2);
+  const [bk, bn] = b.slice(-2);
+  if (ak === bn) return '; did you mean a @ bᵀ (np.matrixTranspose(b))?';
+  if (am === bk) return '; did you mean aᵀ @ b (np.matrixTranspose(a))?';
+  return '';
+}
+
 // d(A B) = dA B + A dB; ct_A = ct Bᵀ, ct_B = Aᵀ ct (summed over broadcast batch axes).
 export const matmul: Primitive<NoParams> = {
   name: 'matmul',
   abstractEval: ([a, b]) => {
     const ra = a.shape.length;
     const rb = b.shape.length;
-    if (ra < 2 || rb < 2 || a.shape[ra - 1] !== b.shape[rb - 2]) {
-      throw new Error(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+    if (ra < 2 || rb < 2)
+      throw new Error(`matmul: operands need 2 axes here, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+    const [k, kb] = [a.shape[ra - 1], b.shape[rb - 2]];
+    if (k !== kb) {
+      throw new Error(
+        `matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${kb}: the last axis of a, the second-to-last of b)${transposeHint(a.shape, b.shape)}`,
+      );
     }
     if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ: ${a.dtype} @ ${b.dtype}`);
-    const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batch = tryBroadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]);
+    if (typeof batch === 'string')
+      throw new Error(
+        `matmul: batch axes of ${fmt(a.shape)} @ ${fmt(b.shape)} cannot be broadcast: ${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))} (batch ${batch})`,
+      );
     return [{ shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]], dtype: a.dtype }];
   },
   impl: ([a, b], _p, [out]) => [wrap(a.backend.matmul(a, b, out.shape), out)],

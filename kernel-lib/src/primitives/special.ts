@@ -45,8 +45,13 @@ export const where: Primitive<Record<string, never>> = {
     ];
   },
   batch: batchBroadcasting,
+  scalar: select,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
+
+/** Float to int32 as JAX on CPU: truncate toward 0, saturate at the int32 range, NaN to 0. */
+const toInt32 = (a: number): number =>
+  Number.isNaN(a) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(a)));
 
 /** Converts element types. Its derivative converts tangents (float to float) or is zero. */
 export const convert: Primitive<{ dtype: DType }> = {
@@ -57,7 +62,7 @@ export const convert: Primitive<{ dtype: DType }> = {
       dtype === 'bool'
         ? (a: number) => (a !== 0 ? 1 : 0)
         : dtype === 'int32'
-          ? Math.trunc
+          ? toInt32
           : (a: number) => a;
     return [wrap(x.backend.elementwise(f, [x], x.shape, dtype), out)];
   },
