@@ -36,7 +36,8 @@ describe('activations', () => {
     expectClose(grad((x: Tensor) => nn.elu(x).sum())(big), [0, 1]);
   });
   it('are differentiable', () => {
-    for (const fn of [nn.silu, nn.elu, nn.selu, nn.logSigmoid, nn.mish, nn.leakyRelu])
+    expectClose(nn.celu(z, 2), ref.celu2, 1e-15);
+    for (const fn of [nn.silu, nn.elu, nn.celu, nn.selu, nn.logSigmoid, nn.mish, nn.leakyRelu])
       checkGrads((x: Tensor) => fn(x), [np.array([-2.1, -0.4, 0.3, 1.7], 'float64')]);
   });
   it('glu halves the axis; standardize centres and scales', () => {
