@@ -110,7 +110,17 @@ function bundleOf(value) {
       process.stderr.write(`toMimeBundle failed: ${messageOf(err)}\n`);
     }
   }
-  return { 'text/plain': util.format(value) };
+  const tree = value !== null && typeof value === 'object' ? pytreeBundleOf(value) : undefined;
+  return tree ?? { 'text/plain': util.format(value) };
+}
+
+/** A pytree of tensors as the library's collapsible tree bundle (undefined for anything else). */
+function pytreeBundleOf(value) {
+  try {
+    return loadLibrary().pytreeMimeBundle?.(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
