@@ -247,6 +247,10 @@ describe('jit API', () => {
     );
     expectClose(withCond(np.array([1, Math.E], 'float64')), [0, 1], 1e-15);
     expectClose(withCond(np.array([-1, -2], 'float64')), [-1, -2]);
+    // A numeric predicate means `pred != 0`, traced as eagerly (not where's bool-only error).
+    const numeric = (x: Tensor) => cond(np.sum(x), (v: Tensor) => np.mul(v, 2), np.neg, x);
+    expectClose(jit(numeric)(np.array([1, 2], 'float64')), numeric(np.array([1, 2], 'float64')));
+    expectClose(jit(numeric)(np.array([1, -1], 'float64')), [-1, 1]);
     // Eagerly, only the chosen branch runs (so its gradient is the branch's).
     expectClose(
       grad((x: Tensor) => np.sum(cond(np.greater(x.sum(), 0), np.exp, np.sin, x)))(

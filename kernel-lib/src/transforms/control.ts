@@ -9,7 +9,7 @@ import { fmt, shapesEqual } from '../core/shape';
 import { ConcretizationError } from '../core/trace';
 import type { Tensor, TensorLike } from '../core/tensor';
 import { asTensor } from '../numpy/convert';
-import { where } from '../numpy/math';
+import { notEqual, where } from '../numpy/math';
 import { broadcastTo, reshape, stack, take } from '../numpy/shape';
 
 /** The truth of a one-element predicate, or undefined where its value is not known here. */
@@ -47,7 +47,9 @@ export function cond<Args extends unknown[], Out>(
     const types = (ts: Tensor[]) => ts.map((t) => `${t.dtype}${fmt(t.shape)}`).join(', ');
     throw new Error(`cond: the branches return different types: (${types(as)}) and (${types(bs)})`);
   }
-  const p = reshape(asTensor(pred), []);
+  // Eagerly any nonzero predicate holds; traced, the same test is `pred != 0` (where wants bool).
+  const given = reshape(asTensor(pred), []);
+  const p = given.dtype === 'bool' ? given : notEqual(given, 0);
   return unflatten<Out>(
     def,
     as.map((a, i) => where(broadcastTo(p, a.shape), a, bs[i])),
