@@ -202,7 +202,12 @@ export interface OptimizerRunTracePayload {
   label?: string;
   /** Why the run stopped, as a code: converged, maxIter, nonFinite, lineSearchFailed, noProgress, callback. */
   status?: string;
+  /** The settings of the method (step sizes, memory, line search). */
   hyperparameters: Record<string, number | string | boolean>;
+  /** What the method counted while it ran (CG iterations, skipped L-BFGS pairs), apart from the settings. */
+  results?: Record<string, number | string | boolean>;
+  /** The palette index of this run (the same colour on every tab and export). */
+  colorIndex?: number;
   history: OptimizerStepPayload[];
   termination: string;
 }
