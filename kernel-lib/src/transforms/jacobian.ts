@@ -1,7 +1,8 @@
 /**
  * Dense derivatives assembled from actions: jacfwd (a JVP for every input element), jacrev (a VJP
- * for every output element), each run as one batched pass with vmap; hessian (jacfwd of jacrev), plus hvp and linearize, which never form a
- * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
+ * for every output element), each run as one batched pass with vmap; hessian (jacfwd of jacrev);
+ * plus hvp and linearize, which never form a matrix. The Jacobian of an output of shape S with
+ * respect to an input of shape T has shape S ++ T.
  */
 import { allocate } from '../core/dtype';
 import { tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
