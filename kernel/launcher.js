@@ -21,6 +21,7 @@ const { createConverter } = require('tslab/dist/converter');
 const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
 const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
+const { useKernelPackages } = require('./resolve');
 
 /**
  * tslab's classes, typed loosely: the launcher overrides members that tslab declares private.
@@ -308,6 +309,8 @@ async function main() {
   }
   watchParent();
 
+  // `adlab` and its types come from the kernel's own packages, whatever the notebook's folder.
+  useKernelPackages(process.cwd());
   // Created now so that the type checker is warm before the first cell.
   const node = createConverter({ isJS: false, isBrowser: false });
   const convs = {
