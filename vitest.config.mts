@@ -9,6 +9,7 @@ export default defineConfig({
       'adlab/protocol': fileURLToPath(
         new URL('./kernel-lib/src/jupyter/protocol.ts', import.meta.url),
       ),
+      'adlab/plot-style': fileURLToPath(new URL('./kernel-lib/src/plot/style.ts', import.meta.url)),
     },
   },
   test: {
@@ -18,7 +19,7 @@ export default defineConfig({
           name: 'kernel-lib',
           environment: 'node',
           include: [
-            'test/{core,rules,transforms,numpy,backends,jupyter,optim,numerics}/**/*.test.ts',
+            'test/{core,rules,transforms,numpy,backends,jupyter,optim,numerics,plot}/**/*.test.ts',
           ],
         },
       },

@@ -8,7 +8,9 @@
  *  - runs a prelude that imports every public name of `adlab` (kernel/prelude.js, built at launch),
  *  - sends a cell's last expression as a rich `execute_result` (the object's `toMimeBundle()` if any),
  *  - turns thrown errors and type errors into `error` messages (ename, evalue, traceback),
- *  - answers `kernel_info_request` with `status: 'ok'` and `comm_info_request` correctly,
+ *  - answers `kernel_info_request` with `status: 'ok'`,
+ *  - serves the protocol itself (kernel/server.js) instead of tslab's ZmqServer: sends are queued
+ *    and awaited per socket, so a flood of output can neither drop messages nor kill the kernel,
  *  - interrupts a running cell on SIGINT,
  *  - exits when the process that started it dies (no orphaned kernels),
  *  - installs adlab's display hook so `display(x)` sends `display_data` with the full MIME bundle.
@@ -22,14 +24,17 @@ const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
 const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
 const { useKernelPackages } = require('./resolve');
+const { KernelServer } = require('./server');
+const { serveRequests } = require('./requests');
+const { serveComms } = require('./comms');
 
 /**
- * tslab's classes, typed loosely: the launcher overrides members that tslab declares private.
- * @type {{ JupyterHandlerImpl: new (...args: any[]) => any, ZmqServer: new (...args: any[]) => any }}
+ * tslab's request handler, typed loosely: the launcher overrides members that tslab declares private.
+ * @type {{ JupyterHandlerImpl: new (...args: any[]) => any }}
  */
-const { JupyterHandlerImpl, ZmqServer } = tslabJupyter;
+const { JupyterHandlerImpl } = tslabJupyter;
 
-/** Key under which a request carries its iopub sender and its error record (see AdlabServer). */
+/** Key under which a request carries its iopub sender and its error record (see serveExecute). */
 const IOPUB = Symbol('adlab.iopub');
 const ERROR = Symbol('adlab.error');
 const SENT = Symbol('adlab.sent');
@@ -227,45 +232,20 @@ class AdlabHandler extends JupyterHandlerImpl {
   }
 }
 
-/** tslab's ZeroMQ server with an iopub sender per execute request and fixed replies. */
-class AdlabServer extends ZmqServer {
-  async handleExecute(sock, msg) {
-    /** @type {IopubSender} */
-    const send = (msgType, content) => {
-      const out = msg.createReply();
-      out.header.msg_type = msgType;
-      out.content = content;
-      out.signAndSend(this.connInfo.key, this.iopub);
-    };
-    const writeStream = (name, text) => send('stream', { name, text });
-    const writeDisplayData = (data, update) =>
-      send(update ? 'update_display_data' : 'display_data', data);
+/**
+ * Answers execute requests: the cell's results, errors and output go to iopub with the request as
+ * parent; the reply follows them.
+ * @param {KernelServer} server
+ * @param {AdlabHandler} handler
+ */
+function serveExecute(server, handler) {
+  server.on('execute_request', async (msg, channel) => {
+    const { publish, writeStream, writeDisplayData } = server.outputOf(msg);
     const sent = Date.parse(msg.header.date);
-    const req = { ...msg.content, [IOPUB]: send, [SENT]: Number.isNaN(sent) ? undefined : sent };
-    const reply = msg.createReply();
-    reply.header.msg_type = 'execute_reply';
-    reply.content = await this.handler.handleExecute(req, writeStream, writeDisplayData);
-    reply.signAndSend(this.connInfo.key, sock);
-  }
-
-  handleCommInfoRequest(sock, msg) {
-    const reply = msg.createReply();
-    reply.header.msg_type = 'comm_info_reply';
-    reply.content = { status: 'ok', comms: {} };
-    reply.signAndSend(this.connInfo.key, sock);
-  }
-
-  handleShutdown(sock, msg) {
-    const reply = msg.createReply();
-    reply.header.msg_type = 'shutdown_reply';
-    reply.content = { status: 'ok', restart: Boolean(msg.content.restart) };
-    reply.signAndSend(this.connInfo.key, sock);
-  }
-
-  close() {
-    super.close();
-    setTimeout(() => process.exit(0), 200);
-  }
+    const req = { ...msg.content, [IOPUB]: publish, [SENT]: Number.isNaN(sent) ? undefined : sent };
+    const content = await handler.handleExecute(req, writeStream, writeDisplayData);
+    server.reply(channel, msg, 'execute_reply', content);
+  });
 }
 
 /** Sends a bundle from adlab's `display()` as display_data (or update_display_data). */
@@ -335,8 +315,10 @@ async function main() {
   } catch {
     // Only used in the banner.
   }
+  /** @type {Record<string, any> | undefined} */
+  let lib;
   try {
-    const lib = loadLibrary();
+    lib = loadLibrary();
     const setDisplayHook = lib.setDisplayHook;
     if (typeof setDisplayHook === 'function') setDisplayHook(displayHook);
     else globalThis[Symbol.for('adlab.displayHook')] = displayHook;
@@ -351,8 +333,12 @@ async function main() {
   }
   current.diagnostics = [];
 
-  const server = new AdlabServer(new AdlabHandler(executor, info), connectionFile);
-  await server.init();
+  const handler = new AdlabHandler(executor, info);
+  const server = new KernelServer(connectionFile);
+  serveRequests(server, /** @type {any} */ (handler)); // the rest of its methods come from tslab
+  serveExecute(server, handler);
+  serveComms(server, lib);
+  await server.start();
 }
 
 main().catch((err) => {

@@ -18,7 +18,6 @@ import { fileURLToPath, URL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'python', 'adlab', 'kernel');
-const KERNEL_FILES = ['launcher.js', 'prelude.js', 'resolve.js'];
 
 /** The packages the launcher requires, and their dependencies (except those listed as unused). */
 const ENTRY_PACKAGES = ['tslab', 'adlab', '@types/node'];
@@ -137,7 +136,10 @@ function sizeOf(dir) {
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
-for (const file of KERNEL_FILES) cpSync(join(ROOT, 'kernel', file), join(OUT, file));
+// Every module of the launcher (kernel/*.js); kernel.json is the checkout's kernelspec template.
+for (const file of readdirSync(join(ROOT, 'kernel')).filter((f) => f.endsWith('.js'))) {
+  cpSync(join(ROOT, 'kernel', file), join(OUT, file));
+}
 const packages = runtimePackages();
 for (const [name, dir] of packages) copyPackage(name, dir);
 if (!existsSync(join(OUT, 'node_modules', 'adlab', 'dist', 'index.js'))) {

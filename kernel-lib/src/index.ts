@@ -3,22 +3,35 @@
  * "TypeScript (adlab)" kernel.
  * @example const f = (x: Tensor) => np.sum(np.tanh(x)); grad(f)(np.array([0.5, -1]))
  */
-export { np, nn, random, linalg } from './numpy';
+export { np, nn, random, linalg, special } from './numpy';
 export { Tensor } from './core/tensor';
 export type { TensorLike, NestedArray, Axis } from './core/tensor';
 export type { DType } from './core/dtype';
 export type { PyTree } from './core/pytree';
-export { treeMap } from './core/pytree';
+export { treeMap, treeFlatten, treeUnflatten, treeLeaves } from './core/pytree';
+export type { TreeDef } from './core/pytree';
 export { jvp } from './transforms/jvp';
+export { vmap } from './transforms/vmap';
+export type { AxisSpec, VmapOptions } from './transforms/vmap';
+export { jit, evalShape } from './transforms/jit';
+export type { JitOptions, Jitted } from './transforms/jit';
+export type { Program } from './transforms/program';
+export { cond, whileLoop, fori, scan } from './transforms/control';
+export { ConcretizationError } from './core/trace';
 export { vjp } from './transforms/vjp';
 export { grad, valueAndGrad } from './transforms/grad';
 export type { GradOptions } from './transforms/grad';
 export { jacfwd, jacrev, hessian, hvp, linearize } from './transforms/jacobian';
 export { customJvp, customVjp } from './transforms/custom';
+export { checkpoint } from './transforms/checkpoint';
 export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
 export { display, setDisplayHook } from './jupyter/display';
+export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
+export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';
+export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
+export type { LiveOps } from './jupyter/live';
 export { getBackend, setBackend } from './backends';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';
@@ -44,3 +57,12 @@ export { minimize } from './optim/minimize';
 export { compareRuns } from './jupyter/optimizer-display';
 export { jacobianProbe, hvpProbe, JacobianProbe, HvpProbe } from './jupyter/probes';
 export type { JacobianProbeOptions, HvpProbeOptions } from './jupyter/probes';
+export { plot, Figure } from './plot';
+export type {
+  SaveOptions,
+  PlotOptions,
+  LineOptions,
+  GridOptions,
+  HistOptions,
+  SeriesInput,
+} from './plot';

@@ -69,19 +69,26 @@ def collect(kc: KernelClient, msg_id: str, timeout: float = 30) -> Execution:
         msg = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
         if msg["parent_header"].get("msg_id") == msg_id:
             reply = msg["content"]
-    execution = Execution(reply)
+    return Execution(reply, iopub_until_idle(kc, msg_id, deadline - time.monotonic()))
+
+
+def iopub_until_idle(kc: KernelClient, msg_id: str, timeout: float = 30) -> list[dict[str, Any]]:
+    """The iopub messages whose parent is msg_id, up to its idle status (statuses left out)."""
+    deadline = time.monotonic() + timeout
+    messages: list[dict[str, Any]] = []
     while True:
         try:
             msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
         except queue.Empty:
-            raise AssertionError(f"no idle status before timeout: {execution.summary()}") from None
+            summary = [(m["header"]["msg_type"], m["content"]) for m in messages]
+            raise AssertionError(f"no idle status before timeout: {summary}") from None
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
         if msg["header"]["msg_type"] == "status":
             if msg["content"]["execution_state"] == "idle":
-                return execution
+                return messages
             continue
-        execution.messages.append(msg)
+        messages.append(msg)
 
 
 def run(kc: KernelClient, code: str, timeout: float = 30) -> Execution:

@@ -1,12 +1,38 @@
 /** Every error names the operation and the offending shapes, dtypes or axes. */
 import { describe, expect, it } from 'vitest';
-import { grad, jvp, np, Tensor, vjp } from '../../kernel-lib/src';
+import { grad, jvp, np, numerics, Tensor, vjp } from '../../kernel-lib/src';
 
 describe('error messages', () => {
   it('matmul names the inner dimensions', () => {
     expect(() => np.matmul(np.ones([2, 3]), np.ones([4, 5]))).toThrow(
       'matmul: inner dimensions differ: [2,3] @ [4,5]',
     );
+  });
+  it('matmul names both full shapes, the clashing sizes and suggests a transpose', () => {
+    expect(() => np.matmul(np.ones([32, 20]), np.ones([32, 20]))).toThrow(
+      'matmul: inner dimensions differ: [32,20] @ [32,20] (20 vs 32: the last axis of a, the second-to-last of b); did you mean a @ bᵀ (np.matrixTranspose(b))?',
+    );
+    expect(() => np.matmul(np.ones([3, 2]), np.ones([3, 4]))).toThrow(/did you mean aᵀ @ b/);
+    expect(() => np.matmul(np.ones([4, 2, 3]), np.ones([5, 3, 2]))).toThrow(
+      'matmul: batch axes of [4,2,3] @ [5,3,2] cannot be broadcast: [4] vs [5] (batch axis -1: 4 vs 5)',
+    );
+  });
+  it('layerNorm and batchNorm validate scale and shift against the normalized axes', () => {
+    const x = np.ones([4, 3]);
+    const good = { scale: np.ones([3]), shift: np.zeros([3]) };
+    expect(() => numerics.layerNorm(x, { ...good, scale: np.ones([4]) })).toThrow(
+      'layerNorm: scale has shape [4] but the normalized axes [1] of input [4,3] have shape [3]',
+    );
+    expect(() => numerics.layerNorm(x, { ...good, shift: np.ones([3, 1]) })).toThrow(
+      'layerNorm: shift has shape [3,1] but the normalized axes [1] of input [4,3] have shape [3]',
+    );
+    const state = { mean: np.zeros([3]), var: np.ones([3]) };
+    expect(() => numerics.batchNorm(x, { ...good, shift: np.zeros([2]) }, state)).toThrow(
+      'batchNorm: shift has shape [2] but feature axis 1 of input [4,3] has size 3',
+    );
+    expect(() =>
+      numerics.batchNorm(x, good, { ...state, var: np.ones([4]) }, { training: false }),
+    ).toThrow('batchNorm: state.var has shape [4] but feature axis 1 of input [4,3] has size 3');
   });
   it('grad of a non-scalar output points to vjp and jacrev', () => {
     expect(() => grad((x: Tensor) => np.sin(x))(np.ones([3]))).toThrow(
@@ -21,9 +47,9 @@ describe('error messages', () => {
       /astype: unknown dtype "complex64"/,
     );
   });
-  it('broadcasting names the shapes', () => {
+  it('broadcasting names the shapes and the clashing axis', () => {
     expect(() => np.add(np.ones([2, 3]), np.ones([4]))).toThrow(
-      'add: shapes [2,3] and [4] cannot be broadcast',
+      'add: shapes [2,3] and [4] cannot be broadcast (axis -1: 3 vs 4)',
     );
   });
   it('reshape names the shapes and sizes', () => {

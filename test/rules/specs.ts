@@ -7,6 +7,7 @@ import { np, Tensor } from '../../kernel-lib/src';
 import type { DType } from '../../kernel-lib/src';
 import type { PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { rand, randn, spd, wellConditioned } from '../helpers/tensors';
+import * as scalarSpecial from '../../kernel-lib/src/primitives/scalar-special';
 
 export interface SpecCase {
   name: string;
@@ -70,6 +71,14 @@ const predicate = (scalar: (...x: number[]) => number, arity = 1): Spec => ({
 });
 const boolInputs = (arity: number) => (dtype: DType) =>
   Array.from({ length: arity }, (_, i) => np.greater(randn(10 + i, [3, 4], dtype), 0));
+
+const within = (seed: number, shape: number[], lo: number, hi: number) => (dtype: DType) => [
+  rand(seed, shape, lo, hi, dtype),
+];
+/** Magnitudes in [0.5, 2] with random signs: away from 0, where cbrt's derivatives blow up. */
+const awayFromZero = (seed: number, shape: number[]) => (dtype: DType) => [
+  np.astype(np.mul(rand(seed, shape, 0.5, 2), np.sign(randn(seed + 7, shape))), dtype),
+];
 
 /** Values of a float64 function of tensors, for references written with other primitives. */
 const vals = (t: Tensor) => Array.from(t.dataSync());
@@ -358,6 +367,25 @@ export const specs: Record<PrimitiveKey, Spec> = {
     },
     differentiable: true,
   },
+  det: {
+    cases: [
+      { name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(1, 3), dt)] },
+      { name: 'batch [2,2,2]', inputs: (dt) => [np.astype(wellConditioned(2, 2, [2]), dt)] },
+    ],
+    reference: ([a]) => {
+      if (a.ndim === 2) return [det3(rows(a))];
+      const r = rows(a);
+      return [0, 2].map((k) => r[k][0] * r[k + 1][1] - r[k][1] * r[k + 1][0]);
+    },
+    differentiable: true,
+  },
+  adjugate: {
+    cases: [{ name: '[3,3]', inputs: (dt) => [np.astype(wellConditioned(3, 3), dt)] }],
+    // A adj(A) = det(A) I.
+    reference: ([a]) => vals(np.mul(np.eye(3, 'float64'), det3(rows(a)))),
+    actual: ([adj], [a]) => vals(np.matmul(a, adj)),
+    differentiable: true,
+  },
   cholesky: {
     cases: [{ name: 'SPD [3,3]', inputs: (dt) => [np.astype(spd(1, 3), dt)] }],
     reference: ([a]) => vals(a),
@@ -368,6 +396,174 @@ export const specs: Record<PrimitiveKey, Spec> = {
     cases: [{ name: 'symmetric [3,3]', inputs: (dt) => [np.astype(spd(2, 3), dt)] }],
     reference: ([a]) => vals(a),
     actual: ([w, v]) => vals(np.matmul(np.mul(v, w), v.T)),
+    differentiable: true,
+  },
+  sinh: unary(Math.sinh),
+  cosh: unary(Math.cosh),
+  arcsinh: unary(Math.asinh),
+  arccosh: unary(Math.acosh, (seed, shape) => within(seed, shape, 1.2, 3)),
+  arctanh: unary(Math.atanh, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arcsin: unary(Math.asin, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arccos: unary(Math.acos, (seed, shape) => within(seed, shape, -0.9, 0.9)),
+  arctan: unary(Math.atan),
+  log2: unary(Math.log2, pos),
+  log10: unary(Math.log10, pos),
+  cbrt: unary(Math.cbrt, awayFromZero),
+  arctan2: binary(Math.atan2),
+  erf: unary(scalarSpecial.erf),
+  erfc: unary(scalarSpecial.erfc),
+  gammaln: unary(scalarSpecial.gammaln, (seed, shape) => within(seed, shape, 0.3, 4)),
+  polygamma: {
+    cases: [
+      { name: 'digamma [3,4]', inputs: within(1, [3, 4], 0.3, 4), params: { n: 0 } },
+      { name: 'trigamma [5]', inputs: within(2, [5], 0.3, 4), params: { n: 1 } },
+    ],
+    reference: ([x], p) => vals(x).map((v) => scalarSpecial.polygamma(p.n as number, v)),
+    differentiable: true,
+  },
+  ceil: predicate(Math.ceil),
+  round: predicate((x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))),
+  trunc: predicate(Math.trunc),
+  rem: {
+    cases: [
+      {
+        name: '[3,4] % [3,4]',
+        inputs: (dt) => [np.mul(randn(1, [3, 4], dt), 3), rand(2, [3, 4], 0.5, 2, dt)],
+      },
+      {
+        name: 'broadcast [3,1] % [4]',
+        inputs: (dt) => [np.mul(randn(3, [3, 1], dt), 3), rand(4, [4], 0.5, 2, dt)],
+      },
+    ],
+    scalar: (a, b) => a % b,
+    differentiable: true,
+  },
+  cumsum: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, reverse: false } },
+      { name: 'axis 0 reversed', inputs: f(2, [3, 2]), params: { axis: 0, reverse: true } },
+      { name: 'zero-size', inputs: f(3, [0, 2]), params: { axis: 0, reverse: false } },
+    ],
+    reference: ([x], p) => {
+      if (x.size === 0) return [];
+      const r = rows(x);
+      if (p.axis === 1)
+        return r.flatMap((row) =>
+          row.map((_, j) => row.slice(0, j + 1).reduce((s, v) => s + v, 0)),
+        );
+      return r.flatMap((_, i) => r[0].map((__, j) => r.slice(i).reduce((s, row) => s + row[j], 0)));
+    },
+    differentiable: true,
+  },
+  sort: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, descending: false } },
+      { name: 'axis 0 descending', inputs: f(2, [3, 2]), params: { axis: 0, descending: true } },
+    ],
+    reference: ([x], p) => {
+      const r = rows(x);
+      if (p.axis === 1) return r.flatMap((row) => [...row].sort((a, b) => a - b));
+      const cols = r[0].map((_, j) => r.map((row) => row[j]).sort((a, b) => b - a));
+      return r.flatMap((_, i) => cols.map((c) => c[i]));
+    },
+    differentiable: true,
+  },
+  argsort: {
+    cases: [
+      { name: 'axis 1', inputs: f(1, [3, 4]), params: { axis: 1, descending: false } },
+      {
+        name: 'ties stay in order',
+        inputs: () => [np.array([[2, 1, 2, 1]], 'float64')],
+        params: { axis: 1, descending: true },
+      },
+    ],
+    reference: ([x], p) =>
+      rows(x).flatMap((row) =>
+        row
+          .map((v, i) => [v, i])
+          .sort((a, b) => (p.descending ? b[0] - a[0] : a[0] - b[0]) || a[1] - b[1])
+          .map(([, i]) => i),
+      ),
+    differentiable: false,
+  },
+  svd: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(1, [3, 3], dt)] },
+      { name: 'tall [4,2]', inputs: (dt) => [randn(2, [4, 2], dt)] },
+      { name: 'wide batch [2,2,3]', inputs: (dt) => [randn(3, [2, 2, 3], dt)] },
+    ],
+    // U diag(s) Vᵀ rebuilds A; UᵀU = I and VᵀV = I; s descending is checked in linalg-breadth.
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      const eye = vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k]));
+      return [...vals(a), ...eye, ...eye];
+    },
+    actual: ([u, s, vt]) => [
+      ...vals(np.matmul(np.mul(u, np.expandDims(s, -2)), vt)),
+      ...vals(np.matmul(np.matrixTranspose(u), u)),
+      ...vals(np.matmul(vt, np.matrixTranspose(vt))),
+    ],
+    differentiable: true,
+  },
+  qr: {
+    cases: [
+      { name: 'square [3,3]', inputs: (dt) => [randn(4, [3, 3], dt)] },
+      { name: 'tall batch [2,4,2]', inputs: (dt) => [randn(5, [2, 4, 2], dt)] },
+    ],
+    // Q R rebuilds A, QᵀQ = I; R upper triangular with a positive diagonal (linalg-breadth).
+    reference: ([a]) => {
+      const k = Math.min(...a.shape.slice(-2));
+      return [
+        ...vals(a),
+        ...vals(np.broadcastTo(np.eye(k, 'float64'), [...a.shape.slice(0, -2), k, k])),
+      ];
+    },
+    actual: ([q, r]) => [...vals(np.matmul(q, r)), ...vals(np.matmul(np.matrixTranspose(q), q))],
+    differentiable: true,
+  },
+  conv: {
+    cases: [
+      {
+        name: 'NCHW [2,2,5,4] * [3,2,2,3], stride 2, padding',
+        inputs: (dt) => [randn(1, [2, 2, 5, 4], dt), randn(2, [3, 2, 2, 3], dt)],
+        params: {
+          strides: [2, 1],
+          padding: [
+            [1, 0],
+            [0, 2],
+          ],
+          lhsDilation: [1, 1],
+          rhsDilation: [1, 1],
+        },
+      },
+      {
+        name: 'dilations, negative padding',
+        inputs: (dt) => [randn(3, [1, 2, 4, 5], dt), randn(4, [2, 2, 2, 2], dt)],
+        params: {
+          strides: [1, 2],
+          padding: [
+            [0, -1],
+            [1, 1],
+          ],
+          lhsDilation: [2, 1],
+          rhsDilation: [1, 2],
+        },
+      },
+      {
+        name: '1-D as height 1',
+        inputs: (dt) => [randn(5, [2, 1, 1, 6], dt), randn(6, [2, 1, 1, 3], dt)],
+        params: {
+          strides: [1, 1],
+          padding: [
+            [0, 0],
+            [1, 1],
+          ],
+          lhsDilation: [1, 1],
+          rhsDilation: [1, 1],
+        },
+      },
+    ],
+    reference: ([x, w], p) => convReference(x, w, p as unknown as ConvCase),
     differentiable: true,
   },
 };
@@ -423,4 +619,55 @@ function det3(m: number[][]): number {
     m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
     m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
   );
+}
+
+interface ConvCase {
+  strides: number[];
+  padding: [number, number][];
+  lhsDilation: number[];
+  rhsDilation: number[];
+}
+
+/**
+ * Convolution by its definition: materialize the dilated, padded input (negative padding crops),
+ * then slide the dilated kernel over it.
+ */
+function convReference(x: Tensor, w: Tensor, p: ConvCase): number[] {
+  const [N, C, H, W] = x.shape;
+  const [O, , KH, KW] = w.shape;
+  const xs = vals(x);
+  const ws = vals(w);
+  const size = (d: number, i: number) =>
+    (d - 1) * p.lhsDilation[i] + 1 + p.padding[i][0] + p.padding[i][1];
+  const [PH, PW] = [size(H, 0), size(W, 1)];
+  const padded = (n: number, c: number, a: number, b: number) => {
+    const h = a - p.padding[0][0];
+    const v = b - p.padding[1][0];
+    if (h < 0 || v < 0 || h % p.lhsDilation[0] || v % p.lhsDilation[1]) return 0;
+    const [hi, vi] = [h / p.lhsDilation[0], v / p.lhsDilation[1]];
+    return hi < H && vi < W ? xs[((n * C + c) * H + hi) * W + vi] : 0;
+  };
+  const spanH = (KH - 1) * p.rhsDilation[0] + 1;
+  const spanW = (KW - 1) * p.rhsDilation[1] + 1;
+  const OH = Math.floor((PH - spanH) / p.strides[0]) + 1;
+  const OW = Math.floor((PW - spanW) / p.strides[1]) + 1;
+  const out: number[] = [];
+  for (let n = 0; n < N; n++)
+    for (let o = 0; o < O; o++)
+      for (let i = 0; i < OH; i++)
+        for (let j = 0; j < OW; j++) {
+          let s = 0;
+          for (let c = 0; c < C; c++)
+            for (let a = 0; a < KH; a++)
+              for (let b = 0; b < KW; b++)
+                s +=
+                  padded(
+                    n,
+                    c,
+                    i * p.strides[0] + a * p.rhsDilation[0],
+                    j * p.strides[1] + b * p.rhsDilation[1],
+                  ) * ws[((o * C + c) * KH + a) * KW + b];
+          out.push(s);
+        }
+  return out;
 }

@@ -24,6 +24,20 @@ export type Tangent = Tensor | null;
  */
 export type Cotangent = Tangent | (() => Tangent);
 
+/** Where a value's batch axis lies under vmap; `null`: the same value for every example. */
+export type BatchDim = number | null;
+
+/**
+ * A batching rule (vmap): the primitive applied to inputs whose batch axes lie at `bdims`, giving
+ * the outputs and their batch axes. `prim` is the primitive itself, so one rule serves a family.
+ */
+export type BatchRule<P> = (
+  xs: readonly Tensor[],
+  bdims: readonly BatchDim[],
+  params: P,
+  prim: AnyPrimitive,
+) => [Tensor[], BatchDim[]];
+
 /** One primitive: its shape/dtype rule, kernel, forward rule and reverse rule. */
 export interface Primitive<P = Record<string, never>> {
   readonly name: string;
@@ -35,6 +49,11 @@ export interface Primitive<P = Record<string, never>> {
   jvp(dxs: readonly Tangent[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Tangent[];
   /** Input cotangents from output cotangents (`null` where the input gets none). */
   vjp(cts: readonly Tensor[], xs: readonly Tensor[], ys: readonly Tensor[], params: P): Cotangent[];
+  /**
+   * Batching rule for vmap. Without one, vmap runs the primitive once per example (correct, slow,
+   * and reported once).
+   */
+  batch?: BatchRule<P>;
   /** Floating-point operations performed (graph capture's cost model); defaults to 0. */
   flops?(inputs: readonly Aval[], outs: readonly Aval[], params: P): number;
   /**

@@ -90,3 +90,21 @@ export function tensorLeaves(tree: unknown): [Tensor[], TreeDef] {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type TreeResult = any;
+
+/**
+ * The leaves of a pytree (depth first, object keys in insertion order) and its structure, as
+ * jax.tree_util.tree_flatten. @example const [leaves, def] = treeFlatten({ w, b })
+ */
+export function treeFlatten(tree: unknown): [leaves: (Tensor | number)[], def: TreeDef] {
+  return flatten(tree);
+}
+
+/** Rebuilds a pytree from its structure and leaves (the inverse of treeFlatten). @example treeUnflatten(def, leaves.map(f)) */
+export function treeUnflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[]): T {
+  return unflatten<T>(def, leaves);
+}
+
+/** The leaves of a pytree, in treeFlatten's order. @example treeLeaves(params).length */
+export function treeLeaves(tree: unknown): (Tensor | number)[] {
+  return flatten(tree)[0];
+}

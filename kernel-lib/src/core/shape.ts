@@ -40,8 +40,19 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** The NumPy broadcast of several shapes, or an error naming `op` and the shapes. */
+/**
+ * The NumPy broadcast of several shapes, or an error naming `op`, the shapes and the first axis
+ * (counted from the end, as broadcasting aligns them) whose sizes clash.
+ */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const out = tryBroadcast(shapes);
+  if (typeof out === 'string')
+    throw new Error(`${op}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast (${out})`);
+  return out;
+}
+
+/** The broadcast shape, or a description of the clash such as "axis -1: 3 vs 4". */
+export function tryBroadcast(shapes: readonly Shape[]): number[] | string {
   const rank = Math.max(...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
@@ -49,9 +60,7 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       const j = rank - s.length + i;
       const d = s[i];
       if (out[j] === 1) out[j] = d;
-      else if (d !== 1 && d !== out[j]) {
-        throw new Error(`${op}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast`);
-      }
+      else if (d !== 1 && d !== out[j]) return `axis ${j - rank}: ${out[j]} vs ${d}`;
     }
   }
   return out;

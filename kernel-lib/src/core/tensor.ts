@@ -232,6 +232,13 @@ export abstract class Tensor {
   get(...index: (number | string | null)[]): Tensor {
     return m().index(this, index);
   }
+  /**
+   * Functional indexed updates, as JAX's `x.at[idx]`: slices at `indices` along `axis` (0).
+   * @example x.at([0, 2]).set(0); x.at(1).add(v)
+   */
+  at(indices: TensorLike, axis?: number): ReturnType<typeof Methods.at> {
+    return m().at(this, indices, axis);
+  }
 }
 
 /** A tensor whose data lives in a backend. */

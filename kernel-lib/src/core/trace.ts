@@ -46,9 +46,25 @@ export abstract class Tracer extends Tensor {
   concrete(): ConcreteTensor {
     // Iterative, so that deeply nested transforms cannot overflow the stack.
     let x: Tensor = this;
-    while (x instanceof Tracer) x = x.primal;
+    while (x instanceof Tracer) x = x.readable();
     return x as ConcreteTensor;
   }
+
+  /**
+   * The value one level down that holds this tracer's data: the primal, except under vmap, where a
+   * batched value holds every example at once and refuses (see `BatchTracer`).
+   */
+  protected readable(): Tensor {
+    return this.primal;
+  }
+}
+
+/**
+ * Reading the values of a tensor whose values are not known here: an abstract value under `jit`,
+ * or a batch of values under `vmap` (JAX's ConcretizationTypeError).
+ */
+export class ConcretizationError extends Error {
+  override name = 'ConcretizationError';
 }
 
 const stack: Trace[] = [];

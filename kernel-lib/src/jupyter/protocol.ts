@@ -21,6 +21,8 @@ export const MIME = {
   hvpProbe: 'application/vnd.adlab.hvp-probe.v1+json',
   /** One or several optimizer runs with their histories. */
   optimizerRun: 'application/vnd.adlab.optimizer-run.v1+json',
+  /** A figure from the plotting API (`plot.line`, `plot.contour`, ...): panels of series. */
+  figure: 'application/vnd.adlab.figure.v1+json',
 } as const;
 
 export type AdlabMimeType = (typeof MIME)[keyof typeof MIME];
@@ -184,6 +186,123 @@ export interface OptimizerRunPayload {
   fStar?: JsonNumber;
 }
 
+// ---- Figures (the plotting API, `kernel-lib/src/plot/`) ----------------------------------------
+
+/**
+ * One axis of a panel. `ticks` (computed in the kernel) are what both renderers draw, so a log
+ * axis reads `10⁻³` on screen, in the PNG fallback and in every export alike.
+ */
+export interface FigureAxisPayload {
+  label: string;
+  scale: 'linear' | 'log';
+  /** [lo, hi] in data units (a log axis: both positive). */
+  range: [number, number];
+  ticks?: { values: number[]; labels: string[] };
+  /** Drawn from high to low (a heatmap's row axis: row 0 on top). */
+  reversed?: boolean;
+}
+
+/** A polyline (or, with `markers` only, a point cloud) in one colour. `null` breaks the line. */
+export interface FigureLinePayload {
+  kind: 'line';
+  name: string;
+  color: string;
+  x: (number | null)[];
+  y: (number | null)[];
+  lines: boolean;
+  markers: boolean;
+  /** Marker size in points. */
+  size?: number;
+}
+
+/** Filled cells of a grid: z row-major, `z[j * xs.length + i]` at (xs[i], ys[j]). */
+export interface FigureGridPayload {
+  kind: 'heatmap' | 'contour';
+  name: string;
+  xs: number[];
+  ys: number[];
+  z: (number | null)[];
+  /** Contour levels (ascending; log-spaced when `logLevels`); the heatmap's colour bar ticks otherwise. */
+  levels: number[];
+  logLevels: boolean;
+  /** The colour-bar title. */
+  zLabel: string;
+  colorbar?: { values: number[]; labels: string[] };
+}
+
+/** Bars from `lo[i]` to `hi[i]` of height `height[i]` (histograms). */
+export interface FigureBarsPayload {
+  kind: 'bars';
+  name: string;
+  color: string;
+  lo: number[];
+  hi: number[];
+  height: number[];
+}
+
+/** Vertical stems from 0 to y[i] at x[i], with a marker on top (spectra). */
+export interface FigureStemsPayload {
+  kind: 'stems';
+  name: string;
+  color: string;
+  x: number[];
+  y: number[];
+}
+
+/** Anything drawn in a panel. */
+export type FigureSeriesPayload =
+  FigureLinePayload | FigureGridPayload | FigureBarsPayload | FigureStemsPayload;
+
+/** One panel (a subplot) of a figure. */
+export interface FigurePanelPayload {
+  title: string;
+  x: FigureAxisPayload;
+  y: FigureAxisPayload;
+  series: FigureSeriesPayload[];
+  /** Lines said under the panel (for example that zeros were clipped on a log axis). */
+  notes: string[];
+  /** Whether x and y share units (contours): the renderers keep the aspect ratio. */
+  equalAspect?: boolean;
+}
+
+/** A figure, as `application/vnd.adlab.figure.v1+json`: panels laid out in `columns` columns. */
+export interface FigurePayload {
+  title: string;
+  columns: number;
+  panels: FigurePanelPayload[];
+}
+
+// ---- Live widget channel (jupyter/live.ts in the kernel, kernel/live-channel.ts in the extension) ----
+
+/** The comm target the kernel registers for live widget requests. */
+export const LIVE_TARGET = 'adlab.live';
+
+/** What a payload carries when its widget can ask the kernel that made it for more. */
+export interface LiveRef {
+  /** The id returned by `liveHandle` in the kernel. */
+  handle: string;
+}
+
+/** A request from a widget: run operation `op` of handle `handle` with `args`. */
+export interface LiveRequest {
+  id: string;
+  handle: string;
+  op: string;
+  args?: unknown;
+}
+
+/**
+ * Why a live request failed: the handle belongs to another kernel process (restarted, or a saved
+ * notebook reopened), was released to bound memory, names no such operation, was malformed, or
+ * its handler threw.
+ */
+export type LiveErrorCode = 'unknown-handle' | 'released' | 'unknown-op' | 'bad-request' | 'failed';
+
+/** The kernel's answer to a {@link LiveRequest}, with the handler's time in milliseconds. */
+export type LiveReply =
+  | { id: string; ok: true; result: unknown; ms: number }
+  | { id: string; ok: false; error: string; code: LiveErrorCode };
+
 /** Maps each MIME type to its payload type. */
 export interface PayloadByMime {
   [MIME.tensor]: TensorPayload;
@@ -191,6 +310,7 @@ export interface PayloadByMime {
   [MIME.jacobianProbe]: JacobianProbePayload;
   [MIME.hvpProbe]: HvpProbePayload;
   [MIME.optimizerRun]: OptimizerRunPayload;
+  [MIME.figure]: FigurePayload;
 }
 
 /** Encodes a number for JSON. */

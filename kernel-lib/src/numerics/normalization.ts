@@ -3,7 +3,7 @@
  * plain trees passed in and returned, never hidden state. Both are written with np ops only, so
  * gradients through the batch statistics come from AD.
  */
-import { normalizeAxes, normalizeAxis } from '../core/shape';
+import { fmt, normalizeAxes, normalizeAxis, shapesEqual } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { ones, zeros } from '../numpy/creation';
 import { add, div, mul, sqrt, stopGradient, sub } from '../numpy/math';
@@ -32,6 +32,19 @@ export interface BatchNormOptions {
   eps?: number;
   /** The feature axis (default -1); statistics reduce over all other axes. */
   axis?: number;
+}
+
+/** Throws unless each named parameter has `want` shape, naming the normalized axes (`where`). */
+function checkParams(
+  op: string,
+  params: Record<string, Tensor>,
+  want: readonly number[],
+  where: string,
+): void {
+  for (const [name, p] of Object.entries(params)) {
+    if (!shapesEqual(p.shape, want))
+      throw new Error(`${op}: ${name} has shape ${fmt(p.shape)} but ${where}`);
+  }
 }
 
 /** A per-feature vector reshaped to broadcast along `axis` of an `ndim`-d input. */
@@ -68,6 +81,15 @@ export function batchNorm(
   const { training = true, momentum = 0.9, eps = 1e-5 } = options;
   const axis = normalizeAxis('batchNorm', options.axis ?? -1, x.ndim);
   const reduce = Array.from({ length: x.ndim }, (_, i) => i).filter((i) => i !== axis);
+  const features = x.shape[axis];
+  const where = `feature axis ${axis} of input ${fmt(x.shape)} has size ${features}`;
+  const given = {
+    scale: params.scale,
+    shift: params.shift,
+    'state.mean': state.mean,
+    'state.var': state.var,
+  };
+  checkParams('batchNorm', given, [features], where);
   let mu: Tensor;
   let sigma2: Tensor;
   let next = state;
@@ -103,6 +125,13 @@ export interface LayerNormOptions {
 export function layerNorm(x: Tensor, params: NormParams, options: LayerNormOptions = {}): Tensor {
   const { eps = 1e-5 } = options;
   const axes = normalizeAxes('layerNorm', options.axis ?? -1, x.ndim);
+  const normalized = axes.map((a) => x.shape[a]);
+  checkParams(
+    'layerNorm',
+    { scale: params.scale, shift: params.shift },
+    normalized,
+    `the normalized axes ${fmt(axes)} of input ${fmt(x.shape)} have shape ${fmt(normalized)}`,
+  );
   const mu = mean(x, axes, { keepdims: true });
   const sigma2 = variance(x, axes, { keepdims: true });
   const xhat = div(sub(x, mu), sqrt(add(sigma2, eps)));

@@ -79,3 +79,20 @@ export function eye(n: number, mOrDType?: number | DType, dtype?: DType): Tensor
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return tensorFromHost(data, [n, m], dt);
 }
+
+/**
+ * `num` values from base^start to base^stop inclusive, evenly spaced on a log scale.
+ * @example np.logspace(0, 3, 4)  // [1, 10, 100, 1000]
+ */
+export function logspace(
+  start: number,
+  stop: number,
+  num = 50,
+  options: { base?: number; dtype?: DType } = {},
+): Tensor {
+  const { base = 10, dtype = 'float32' } = options;
+  const exponents = linspace(start, stop, num, 'float64').concrete().readSync();
+  const data = allocate(dtype, num);
+  for (let i = 0; i < num; i++) data[i] = base ** exponents[i];
+  return tensorFromHost(data, [num], dtype);
+}

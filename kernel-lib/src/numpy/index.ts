@@ -8,7 +8,11 @@ import * as ops from './ops';
 import * as linalgFns from './linalg';
 import * as nnFns from './nn';
 import * as randomFns from './random';
-import { norm } from './reductions';
+import * as activationFns from './activations';
+import * as specialFns from './special';
+import { conv } from './convolution';
+import * as decompositions from './decompositions';
+import { matrixNorm, norm, vectorNorm } from './norms';
 
 installTensorMethods(ops);
 installNumberToTensor((x) => ops.array(x));
@@ -22,6 +26,15 @@ export const linalg = {
   cholesky: linalgFns.cholesky,
   eigh: linalgFns.eigh,
   norm,
+  svd: decompositions.svd,
+  qr: decompositions.qr,
+  eigvalsh: decompositions.eigvalsh,
+  pinv: decompositions.pinv,
+  lstsq: decompositions.lstsq,
+  cond: decompositions.cond,
+  matrixPower: decompositions.matrixPower,
+  vectorNorm,
+  matrixNorm,
 };
 
 /** Building blocks the rules use that users reach through `adlab/extend` instead. */
@@ -35,6 +48,10 @@ const INTERNAL = [
   'scatterAddIndices',
   'sizeOf',
   'shapesEqual',
+  'putAlongAxis',
+  'knownValues',
+  'polygamma',
+  'adjugate',
 ] as const;
 
 const publicOps = Object.fromEntries(
@@ -50,7 +67,10 @@ export const np = {
 };
 
 /** Neural-network functions after jax.nn. */
-export const nn = { ...nnFns };
+export const nn = { ...nnFns, ...activationFns, conv };
+
+/** Special functions after jax.scipy.special. @example special.erf(x); special.gammaln(x) */
+export const special = { ...specialFns };
 
 /** Random numbers from explicit keys, after jax.random. */
 export const random = { ...randomFns };

@@ -1,11 +1,12 @@
 /** Linear algebra after jax.numpy and jax.numpy.linalg. */
-import { fmt } from '../core/shape';
+import { fmt, tryBroadcast } from '../core/shape';
 import { bind, bind1 } from '../core/trace';
 import type { Tensor, TensorLike } from '../core/tensor';
+import * as D from '../primitives/determinant';
 import * as L from '../primitives/linalg';
 import { asTensor, astype, promote } from './convert';
 import { eye } from './creation';
-import { exp, mul } from './math';
+import { mul } from './math';
 import { sum } from './reductions';
 import { broadcastTo, expandDims, reshape, squeeze, transpose } from './shape';
 import { isFloat } from '../core/dtype';
@@ -17,10 +18,18 @@ function floats(...xs: TensorLike[]): Tensor[] {
 
 /**
  * Matrix product with NumPy's rules: 1-D operands are promoted to matrices and the added axis is
- * removed; leading axes broadcast. @example np.matmul(X, W)
+ * removed; leading axes broadcast. int32 operands give int32 (bools give bool), as JAX.
+ * @example np.matmul(X, W)
  */
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
-  let [x, y] = floats(a, b);
+  const [x, y] = promote(a, b);
+  // A bool product is "any pair of trues", as JAX: count in int32, then compare with 0.
+  if (x.dtype === 'bool') return astype(matmulOf(astype(x, 'int32'), astype(y, 'int32')), 'bool');
+  return matmulOf(x, y);
+}
+
+function matmulOf(a: Tensor, b: Tensor): Tensor {
+  let [x, y] = [a, b];
   if (x.ndim === 0 || y.ndim === 0)
     throw new Error(
       `matmul: operands must have at least 1 axis, got ${fmt(x.shape)} @ ${fmt(y.shape)}`,
@@ -35,11 +44,27 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   return out;
 }
 
-/** Dot product of vectors, matrix-vector or matrix-matrix product (like NumPy for rank <= 2). */
+/**
+ * NumPy's dot: a product with a scalar, the inner product of vectors, and otherwise a sum over the
+ * last axis of a and the second-to-last of b (the last when b is 1-D), so [2,3,4]·[2,4,5] has
+ * shape [2,3,2,5] (matmul would broadcast the batch instead). @example np.dot(A, x)
+ */
 export function dot(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = floats(a, b);
+  const [x, y] = promote(a, b);
   if (x.ndim === 0 || y.ndim === 0) return mul(x, y);
-  return matmul(x, y);
+  const k = x.shape[x.ndim - 1];
+  const kb = y.shape[Math.max(0, y.ndim - 2)];
+  if (kb !== k)
+    throw new Error(
+      `dot: the last axis of ${fmt(x.shape)} (size ${k}) does not match the ${y.ndim === 1 ? 'only axis' : 'second-to-last'} of ${fmt(y.shape)} (size ${kb})`,
+    );
+  if (y.ndim <= 2) return matmul(x, y);
+  // Bring b's contracted axis to the front, flatten the rest: one matrix product, then reshape.
+  const yAxes = y.shape.map((_, i) => i);
+  const front = [y.ndim - 2, ...yAxes.filter((i) => i !== y.ndim - 2)];
+  const yMat = reshape(transpose(y, front), [k, -1]);
+  const out = matmul(reshape(x, [-1, k]), yMat);
+  return reshape(out, [...x.shape.slice(0, -1), ...y.shape.slice(0, -2), y.shape[y.ndim - 1]]);
 }
 
 /** Sum of elementwise products of two tensors of the same size, flattened. */
@@ -71,13 +96,26 @@ export function trace(x: TensorLike): Tensor {
 }
 
 /**
- * Solves A x = b for x (b a vector or a matrix of right-hand sides), by LU with partial pivoting.
+ * Solves A x = b for x by LU with partial pivoting. As JAX: b is a vector only when it is 1-D,
+ * otherwise its last two axes are a matrix of right-hand sides; batch axes of A and b broadcast.
  * @example np.linalg.solve(A, b)
  */
 export function solve(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = floats(a, b);
-  const vector = y.ndim === x.ndim - 1;
+  const vector = y.ndim === 1;
   const rhs = vector ? expandDims(y, -1) : y;
+  if (x.ndim >= 2 && rhs.ndim >= 2) {
+    const batch = tryBroadcast([x.shape.slice(0, -2), rhs.shape.slice(0, -2)]);
+    if (typeof batch === 'string')
+      throw new Error(
+        `solve: batch axes of ${fmt(x.shape)} and ${fmt(y.shape)} cannot be broadcast (${batch})`,
+      );
+    const out = bind1(L.solve, [
+      broadcastTo(x, [...batch, ...x.shape.slice(-2)]),
+      broadcastTo(rhs, [...batch, ...rhs.shape.slice(-2)]),
+    ]);
+    return vector ? squeeze(out, -1) : out;
+  }
   const out = bind1(L.solve, [x, rhs]);
   return vector ? squeeze(out, -1) : out;
 }
@@ -98,13 +136,22 @@ export function slogdet(a: TensorLike): [Tensor, Tensor] {
   return [sign, logAbsDet];
 }
 
-/** The determinant, as sign * exp(log|det|). Its gradient at a singular matrix is not finite. */
+/**
+ * The determinant (LU with partial pivoting). Its gradient is the adjugate adj(A)ᵀ, finite and
+ * exact at singular matrices too. @example np.linalg.det(A)
+ */
 export function det(a: TensorLike): Tensor {
-  const [sign, logAbsDet] = slogdet(a);
-  return mul(sign, exp(logAbsDet));
+  const [x] = floats(a);
+  return bind1(D.det, [x]);
 }
 
-/** The lower Cholesky factor L with A = L Lᵀ (of the symmetric part of A); NaN if not positive definite. */
+/** The adjugate adj(A), with A adj(A) = det(A) I (det(A) A⁻¹ where A is invertible). */
+export function adjugate(a: TensorLike): Tensor {
+  const [x] = floats(a);
+  return bind1(D.adjugate, [x]);
+}
+
+/** The lower Cholesky factor L with A = L Lᵀ (of the symmetric part of A); all NaN (per matrix) if not positive definite, as JAX. */
 export function cholesky(a: TensorLike): Tensor {
   const [x] = floats(a);
   return bind1(L.cholesky, [x]);
@@ -122,37 +169,40 @@ export function eigh(a: TensorLike): [Tensor, Tensor] {
 
 /**
  * Einstein summation over explicit subscripts, e.g. 'ij,jk->ik' (the '->' part may be omitted:
- * then the output has the indices that occur once, sorted). Each operand is aligned to a shared
- * index order by transposes and size-1 axes, multiplied with broadcasting, and summed.
- * @example np.einsum('bij,bjk->bik', A, B)
+ * then the output has the ellipsis axes and the indices that occur once, sorted). A letter repeated
+ * within one operand takes its diagonal ('ii' is the trace, 'ii->i' the diagonal); '...' stands for
+ * broadcast leading axes. Each operand is aligned to a shared index order by transposes and size-1
+ * axes, multiplied with broadcasting, and summed.
+ * @example np.einsum('bij,bjk->bik', A, B); np.einsum('...ij,...jk->...ik', A, B)
  */
 export function einsum(subscripts: string, ...operands: TensorLike[]): Tensor {
   const ts = floats(...operands);
   const spec = subscripts.replace(/\s+/g, '');
   const [lhs, rhsGiven] = spec.split('->');
-  const inputs = lhs.split(',');
-  if (inputs.length !== ts.length) {
+  const given = lhs.split(',');
+  if (given.length !== ts.length) {
     throw new Error(
-      `einsum: ${inputs.length} input subscripts for ${ts.length} operands in '${subscripts}'`,
+      `einsum: ${given.length} input subscripts for ${ts.length} operands in '${subscripts}'`,
     );
   }
+  const { inputs, output: ellipsisOut } = expandEllipsis(spec, given, rhsGiven, ts);
   const counts = new Map<string, number>();
-  for (const s of inputs) for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const sub of inputs) for (const c of sub) counts.set(c, (counts.get(c) ?? 0) + 1);
   const output =
-    rhsGiven ??
+    ellipsisOut ??
     [...counts.keys()]
       .filter((c) => counts.get(c) === 1)
       .sort()
       .join('');
   const letters = [...output, ...[...counts.keys()].filter((c) => !output.includes(c))];
   const sizes = new Map<string, number>();
-  const aligned = ts.map((t, k) => {
-    const sub = inputs[k];
-    if (sub.length !== t.ndim || new Set(sub).size !== sub.length || !/^[a-zA-Z]*$/.test(sub)) {
+  const aligned = ts.map((operand, k) => {
+    if (inputs[k].length !== operand.ndim || !/^[a-zA-Z]*$/.test(inputs[k])) {
       throw new Error(
-        `einsum: subscripts '${sub}' do not match operand ${k} of shape ${fmt(t.shape)} (repeated or invalid letters are not supported)`,
+        `einsum: subscripts '${given[k]}' do not match operand ${k} of shape ${fmt(operand.shape)}`,
       );
     }
+    const [t, sub] = takeDiagonals(operand, inputs[k]);
     [...sub].forEach((c, i) => {
       const d = t.shape[i];
       const seen = sizes.get(c);
@@ -182,4 +232,48 @@ export function einsum(subscripts: string, ...operands: TensorLike[]): Tensor {
     summed,
     [...output].map((c) => sizes.get(c)!),
   );
+}
+
+/**
+ * Replaces each '...' by letters unused in `spec`, one per broadcast axis, right-aligned across
+ * operands (as NumPy). Returns the output subscripts when '->' was given or ellipsis was used.
+ */
+function expandEllipsis(
+  spec: string,
+  given: readonly string[],
+  rhs: string | undefined,
+  ts: readonly Tensor[],
+): { inputs: string[]; output: string | undefined } {
+  if (!spec.includes('...')) return { inputs: [...given], output: rhs };
+  const ranks = given.map((sub, k) => (sub.includes('...') ? ts[k].ndim - (sub.length - 3) : 0));
+  if (ranks.some((r) => r < 0))
+    throw new Error(`einsum: subscripts '${spec}' have more indices than an operand has axes`);
+  const free = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'].filter(
+    (c) => !spec.includes(c),
+  );
+  const rank = Math.max(...ranks);
+  const broadcast = free.slice(0, rank).join('');
+  const inputs = given.map((sub, k) => sub.replace('...', broadcast.slice(rank - ranks[k])));
+  if (rhs !== undefined) return { inputs, output: rhs.replace('...', broadcast) };
+  const counts = new Map<string, number>();
+  for (const sub of inputs) for (const c of sub) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const singles = [...counts.keys()].filter((c) => counts.get(c) === 1 && !broadcast.includes(c));
+  return { inputs, output: broadcast + singles.sort().join('') };
+}
+
+/** For each letter repeated in `sub`, keeps the diagonal of those axes (one axis per letter). */
+function takeDiagonals(t: Tensor, sub: string): [Tensor, string] {
+  for (let q = 0; q < sub.length; q++) {
+    const p = sub.indexOf(sub[q]);
+    if (p === q) continue;
+    const [n, m] = [t.shape[p], t.shape[q]];
+    if (n !== m) throw new Error(`einsum: index '${sub[q]}' has sizes ${n} and ${m}`);
+    // Multiply by the identity placed on axes p and q, then sum axis q away.
+    const mask = reshape(
+      eye(n, t.dtype),
+      t.shape.map((d, i) => (i === p || i === q ? d : 1)),
+    );
+    return takeDiagonals(sum(mul(t, mask), q), sub.slice(0, q) + sub.slice(q + 1));
+  }
+  return [t, sub];
 }

@@ -3,6 +3,7 @@
  * composites (square, relu, softplus, clip, ...) that carry no rules of their own.
  */
 import { isFloat } from '../core/dtype';
+import { fmt } from '../core/shape';
 import { bind1 } from '../core/trace';
 import type { Tensor, TensorLike } from '../core/tensor';
 import type { AnyPrimitive } from '../core/primitive';
@@ -20,15 +21,39 @@ const binary =
   (a: TensorLike, b: TensorLike): Tensor =>
     bind1(prim, promote(a, b));
 
-/** Elementwise a + b. @example np.add(x, 1) */
-export const add = binary(B.add);
-/** Elementwise a - b. */
-export const sub = binary(B.sub);
-/** Elementwise a * b. */
-export const mul = binary(B.mul);
-/** Elementwise a ** b. */
-export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  bind1(B.pow, promote(toFloatIfInt(a), b));
+/**
+ * Bool operands of arithmetic, as JAX: add is logical or and mul logical and (a bool tensor never
+ * stores 2), sub and neg are rejected; other dtypes go to `prim`.
+ */
+const boolAware =
+  (prim: AnyPrimitive, name: string, onBool?: AnyPrimitive) =>
+  (a: TensorLike, b: TensorLike): Tensor => {
+    const xs = promote(a, b);
+    if (xs[0].dtype !== 'bool') return bind1(prim, xs);
+    if (onBool) return bind1(onBool, xs);
+    throw new TypeError(
+      `${name}: not defined for bool tensors ${fmt(xs[0].shape)} and ${fmt(xs[1].shape)} (as JAX); use logicalXor, or astype('int32') first`,
+    );
+  };
+
+/** Elementwise a + b (logical or for two bool tensors, as JAX). @example np.add(x, 1) */
+export const add = boolAware(B.add, 'add', B.logicalOr);
+/** Elementwise a - b (bool tensors are rejected, as JAX). */
+export const sub = boolAware(B.sub, 'sub');
+/** Elementwise a * b (logical and for two bool tensors, as JAX). */
+export const mul = boolAware(B.mul, 'mul', B.logicalAnd);
+/**
+ * Elementwise a ** b. Integer bases with an integer exponent stay int32 (as JAX; a negative
+ * exponent then truncates), otherwise the result is float. @example np.pow(x, 2)
+ */
+export const pow = (a: TensorLike, b: TensorLike): Tensor => {
+  const [x, y] = promote(a, b);
+  if (x.dtype === 'int32' || x.dtype === 'bool') {
+    const base = astype(x, 'int32');
+    return astype(bind1(B.pow, [astype(base, 'float64'), astype(y, 'float64')]), 'int32');
+  }
+  return bind1(B.pow, [x, y]);
+};
 /** Elementwise maximum (NaN propagates; ties split the derivative in half). */
 export const maximum = binary(B.maximum);
 /** Elementwise minimum. */
@@ -42,12 +67,15 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
     : bind1(B.div, [astype(x, 'float32'), astype(y, 'float32')]);
 }
 
-function toFloatIfInt(x: TensorLike): TensorLike {
-  return typeof x === 'number' ? x : toFloat(x);
-}
-
-/** Elementwise -x. */
-export const neg = (x: TensorLike): Tensor => bind1(U.neg, [asTensor(x)]);
+/** Elementwise -x (bool tensors are rejected, as JAX). */
+export const neg = (x: TensorLike): Tensor => {
+  const t = asTensor(x);
+  if (t.dtype === 'bool')
+    throw new TypeError(
+      `neg: not defined for a bool tensor ${fmt(t.shape)} (as JAX); use logicalNot`,
+    );
+  return bind1(U.neg, [t]);
+};
 /** Elementwise e^x. */
 export const exp = unary(U.exp);
 /** Natural logarithm. */
@@ -72,21 +100,29 @@ export const sigmoid = unary(U.logistic);
 export const abs = (x: TensorLike): Tensor => bind1(U.abs, [asTensor(x)]);
 /** sign(x) in {-1, 0, 1}; zero derivative. */
 export const sign = (x: TensorLike): Tensor => bind1(U.sign, [asTensor(x)]);
-/** Rounds down; zero derivative. */
-export const floor = unary(U.floor);
+/** Rounds down; zero derivative. Integers are returned as they are (int32 stays int32, as JAX). */
+export const floor = (x: TensorLike): Tensor => {
+  const t = asTensor(x);
+  return isFloat(t.dtype) ? bind1(U.floor, [t]) : t;
+};
 /** True where x is finite. */
 export const isfinite = (x: TensorLike): Tensor => bind1(U.isFinite, [asTensor(x)]);
 /** True where x is NaN. */
 export const isnan = (x: TensorLike): Tensor => bind1(U.isNaN, [asTensor(x)]);
 
-/** x * x. */
-export const square = (x: TensorLike): Tensor => mul(x, x);
+/** x * x (bool becomes int32 first, as JAX). */
+export const square = (x: TensorLike): Tensor => {
+  const t = asTensor(x);
+  const v = t.dtype === 'bool' ? astype(t, 'int32') : t;
+  return mul(v, v);
+};
 /** 1 / x. */
 export const reciprocal = (x: TensorLike): Tensor => div(1, toFloat(x));
-/** max(x, 0); its derivative at 0 is 0 (convention, as JAX and PyTorch). */
+/** max(x, 0); NaN propagates; its derivative at 0 is 0 (convention, as JAX and PyTorch). */
 export const relu = (x: TensorLike): Tensor => {
   const t = toFloat(x);
-  return where(greater(t, 0), t, 0);
+  // NaN <= 0 is false, so a NaN takes the `t` branch and survives (debugNans can find it).
+  return where(lessEqual(t, 0), 0, t);
 };
 /**
  * log(1 + e^x), stable and smooth: x + log1p(e^-x) for x > 0, log1p(e^x) otherwise. Each branch
@@ -101,12 +137,14 @@ export const softplus = (x: TensorLike): Tensor => {
   return where(positive, add(xPos, log1p(exp(neg(xPos)))), log1p(exp(xNeg)));
 };
 /**
- * Limits x to [lo, hi]. At the bounds the derivative with respect to x is 1 (the closed interval
- * counts as inside; convention, as PyTorch's clamp). @example np.clip(x, 0, 1)
+ * min(max(x, lo), hi), as JAX (so with lo > hi every entry is hi; NaN stays NaN). At the bounds
+ * the derivative with respect to x is 1 (the closed interval counts as inside; convention, as
+ * PyTorch's clamp). @example np.clip(x, 0, 1)
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
   const t = asTensor(x);
-  return where(less(t, lo), lo, where(greater(t, hi), hi, t));
+  const atLeastLo = where(less(t, lo), lo, t);
+  return where(greater(atLeastLo, hi), hi, atLeastLo);
 }
 
 /**

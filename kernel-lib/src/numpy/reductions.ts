@@ -5,20 +5,7 @@ import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as R from '../primitives/reduce';
 import type { AnyPrimitive } from '../core/primitive';
 import { asTensor, astype, toFloat } from './convert';
-import {
-  abs,
-  add,
-  div,
-  exp,
-  isfinite,
-  log,
-  mul,
-  pow,
-  sqrt,
-  stopGradient,
-  sub,
-  where,
-} from './math';
+import { add, div, exp, isfinite, log, mul, sqrt, stopGradient, sub, where } from './math';
 import { reshape, sliceStatic, padStatic } from './shape';
 import { full } from './creation';
 
@@ -80,7 +67,7 @@ export function mean(x: TensorLike, axis?: Axis, options?: ReduceOptions): Tenso
   return div(sum(t, axes, options), sizeOf(axes.map((a) => t.shape[a])));
 }
 
-/** Variance over `axis` (two-pass, numerically stable); `ddof` as in NumPy. */
+/** Variance over `axis` (two-pass, numerically stable); `ddof` as in NumPy (NaN when ddof >= n, as JAX). */
 export function variance(
   x: TensorLike,
   axis?: Axis,
@@ -90,7 +77,9 @@ export function variance(
   const axes = normalizeAxes('var', axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const centered = sub(t, mean(t, axes, { keepdims: true }));
-  return div(sum(mul(centered, centered), axes, options), n - (options.ddof ?? 0));
+  // No degrees of freedom left (ddof >= n): NaN, as JAX (n - ddof would give inf or a negative).
+  const dof = n - (options.ddof ?? 0);
+  return div(sum(mul(centered, centered), axes, options), dof > 0 ? dof : NaN);
 }
 
 /** Standard deviation over `axis`. */
@@ -208,25 +197,4 @@ function argReduce(
   if (t.shape[a] === 0)
     throw new Error(`${op}: attempt to get ${op} of an empty axis ${a} of shape [${t.shape}]`);
   return bind1(prim, [t], { axis: a });
-}
-
-/**
- * Vector p-norm over `axis` (2 by default; also 1, Infinity) or, with two axes and `ord` 'fro',
- * the Frobenius norm. The 2-norm's derivative at 0 is NaN (0/0), as in JAX.
- * @example np.norm(x); np.linalg.norm(A, 'fro')
- */
-export function norm(
-  x: TensorLike,
-  ord: number | 'fro' = 2,
-  axis?: Axis,
-  options?: ReduceOptions,
-): Tensor {
-  const t = toFloat(x);
-  if (ord === 2 || ord === 'fro') return sqrt(sum(mul(t, t), axis, options));
-  if (ord === 1) return sum(abs(t), axis, options);
-  if (ord === Infinity) return max(abs(t), axis, options);
-  if (typeof ord === 'number' && ord > 0) return pow(sum(pow(abs(t), ord), axis, options), 1 / ord);
-  throw new RangeError(
-    `norm: unsupported ord ${String(ord)}; use 1, 2, Infinity, a positive number or 'fro'`,
-  );
 }

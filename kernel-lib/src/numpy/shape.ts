@@ -1,6 +1,6 @@
 /** Shape manipulation and indexing, after jax.numpy. */
 import { fmt, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../core/shape';
-import { bind1 } from '../core/trace';
+import { bind1, ConcretizationError } from '../core/trace';
 import type { Axis, Tensor, TensorLike } from '../core/tensor';
 import * as P from '../primitives/shape';
 import { asTensor, astype, promote } from './convert';
@@ -104,7 +104,8 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
 }
 
 /**
- * Splits into `sections` equal parts, or at the given indices, along `axis`.
+ * Splits into `sections` equal parts, or at the given indices, along `axis`. Indices are
+ * increasing positions in [0, size] (negative or past-the-end ones raise, as in JAX).
  * @example np.split(x, 2); np.split(x, [1, 3], 1)
  */
 export function split(x: TensorLike, sections: number | readonly number[], axis = 0): Tensor[] {
@@ -119,11 +120,18 @@ export function split(x: TensorLike, sections: number | readonly number[], axis 
       );
     }
     cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
-  } else cuts = sections.map((c) => (c < 0 ? c + n : c)); // negative cuts count from the end
+  } else cuts = [...sections];
   const bounds = [0, ...cuts, n];
+  // As JAX: cut points are positions in [0, n], non-decreasing (NumPy would wrap negative ones
+  // and clamp the rest, silently giving other pieces than asked for).
+  if (bounds.some((c, i) => !Number.isInteger(c) || (i > 0 && c < bounds[i - 1]))) {
+    throw new RangeError(
+      `split: cut points must be increasing within [0, ${n}] (the size of axis ${a}), got ${fmt(cuts)}`,
+    );
+  }
   return bounds.slice(1).map((end, i) => {
-    const starts = t.shape.map((_, k) => (k === a ? Math.min(bounds[i], n) : 0));
-    const limits = t.shape.map((d, k) => (k === a ? Math.max(Math.min(end, n), starts[k]) : d));
+    const starts = t.shape.map((_, k) => (k === a ? bounds[i] : 0));
+    const limits = t.shape.map((d, k) => (k === a ? end : d));
     return sliceStatic(t, { starts, limits, steps: t.shape.map(() => 1) });
   });
 }
@@ -218,12 +226,23 @@ export function take(x: TensorLike, indices: TensorLike, axis?: number): Tensor 
   const a = normalizeAxis('take', axis, t.ndim);
   let idx = astype(asTensor(indices, 'int32'), 'int32');
   const n = t.shape[a];
-  for (const i of idx.concrete().readSync()) {
+  // Indices known here are checked; traced ones (under jit) are not known until the program runs.
+  for (const i of knownValues(idx) ?? []) {
     if (i < -n || i >= n)
       throw new RangeError(`take: index ${i} is out of bounds for axis ${a} with size ${n}`);
   }
   idx = where(less(idx, 0), add(idx, n), idx);
   return takeIndices(t, idx, a);
+}
+
+/** The values of `t` where they are known here, else undefined (a traced value under jit or vmap). */
+export function knownValues(t: Tensor): Iterable<number> | undefined {
+  try {
+    return t.concrete().readSync();
+  } catch (err) {
+    if (err instanceof ConcretizationError) return undefined;
+    throw err;
+  }
 }
 
 /** `take` with int32 indices already in range (the primitive). */

@@ -7,6 +7,7 @@ import { broadcastShapes, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { addTangents, linear, sameDType, unbroadcast, wrap, zeroDerivative } from './helpers';
 
 type Binary = Primitive<Record<string, never>>;
@@ -33,7 +34,7 @@ const tags: Record<string, ScalarOp> = {
   not_equal: 'ne',
 };
 
-function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
+export function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
   const scalar = name in tags ? scalarOp(tags[name], formula) : formula;
   return {
     name,
@@ -42,12 +43,15 @@ function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'
       wrap(a.backend.elementwise(scalar, [a, b], out.shape, out.dtype), out),
     ],
     flops: (_i, [out]) => sizeOf(out.shape),
+    batch: batchBroadcasting,
     ...rules,
   };
 }
 
 /** Reverse rule from the partial derivatives: ct_a = ct ∂y/∂a, ct_b = ct ∂y/∂b, unbroadcast. */
-function fromPartials(partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor]): Rules {
+export function fromPartials(
+  partials: (a: Tensor, b: Tensor, y: Tensor) => [Tensor, Tensor],
+): Rules {
   return {
     jvp: ([da, db], [a, b], [y]) => {
       const [pa, pb] = partials(a, b, y);

@@ -6,9 +6,10 @@
  */
 import { allocate } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
-import { broadcastShapes, fmt, sizeOf } from '../core/shape';
+import { fmt, sizeOf, tryBroadcast } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting, batchLeading } from './batching';
 import { addTangents, isSymbolicZero, linear, requireFloat, unbroadcast, wrap } from './helpers';
 import {
   cholesky as choleskyKernel,
@@ -24,7 +25,7 @@ const mT = (x: Tensor) => ops.matrixTranspose(x);
 const sym = (x: Tensor) => ops.mul(ops.add(x, mT(x)), 0.5);
 
 /** Checks that `a` is a (batch of) square matrices and returns n. */
-function squareSize(op: string, a: Aval): number {
+export function squareSize(op: string, a: Aval): number {
   requireFloat(op, a);
   const r = a.shape.length;
   if (r < 2 || a.shape[r - 1] !== a.shape[r - 2]) {
@@ -34,7 +35,7 @@ function squareSize(op: string, a: Aval): number {
 }
 
 /** Runs `kernel` on each n x n matrix of a batch, in float64, and stores outputs of `outs`' dtypes. */
-function perMatrix(
+export function perMatrix(
   a: ConcreteTensor,
   outs: readonly Aval[],
   kernel: (m: Float64Array, n: number, batchIndex: number) => Float64Array[],
@@ -58,17 +59,35 @@ function symmetrize(m: Float64Array, n: number): Float64Array {
   return s;
 }
 
+/** A hint for the common slip of a missing transpose, when one would make the inner sizes agree. */
+function transposeHint(a: readonly number[], b: readonly number[]): string {
+  const [am, ak] = a.slice(-2);
+  const [bk, bn] = b.slice(-2);
+  if (ak === bn) return '; did you mean a @ bᵀ (np.matrixTranspose(b))?';
+  if (am === bk) return '; did you mean aᵀ @ b (np.matrixTranspose(a))?';
+  return '';
+}
+
 // d(A B) = dA B + A dB; ct_A = ct Bᵀ, ct_B = Aᵀ ct (summed over broadcast batch axes).
 export const matmul: Primitive<NoParams> = {
   name: 'matmul',
   abstractEval: ([a, b]) => {
     const ra = a.shape.length;
     const rb = b.shape.length;
-    if (ra < 2 || rb < 2 || a.shape[ra - 1] !== b.shape[rb - 2]) {
-      throw new Error(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+    if (ra < 2 || rb < 2)
+      throw new Error(`matmul: operands need 2 axes here, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+    const [k, kb] = [a.shape[ra - 1], b.shape[rb - 2]];
+    if (k !== kb) {
+      throw new Error(
+        `matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)} (${k} vs ${kb}: the last axis of a, the second-to-last of b)${transposeHint(a.shape, b.shape)}`,
+      );
     }
     if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ: ${a.dtype} @ ${b.dtype}`);
-    const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const batch = tryBroadcast([a.shape.slice(0, -2), b.shape.slice(0, -2)]);
+    if (typeof batch === 'string')
+      throw new Error(
+        `matmul: batch axes of ${fmt(a.shape)} @ ${fmt(b.shape)} cannot be broadcast: ${fmt(a.shape.slice(0, -2))} vs ${fmt(b.shape.slice(0, -2))} (batch ${batch})`,
+      );
     return [{ shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]], dtype: a.dtype }];
   },
   impl: ([a, b], _p, [out]) => [wrap(a.backend.matmul(a, b, out.shape), out)],
@@ -83,11 +102,13 @@ export const matmul: Primitive<NoParams> = {
     () => unbroadcast(ops.matmul(mT(a), ct), b.shape),
   ],
   flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
+  batch: batchBroadcasting,
 };
 
 // Y = A⁻¹B: dY = A⁻¹(dB - dA Y); ct_B = A⁻ᵀ ct, ct_A = -ct_B Yᵀ.
 export const solve: Primitive<NoParams> = {
   name: 'solve',
+  batch: batchLeading,
   abstractEval: ([a, b]) => {
     const n = squareSize('solve', a);
     if (b.shape.length < 2 || b.shape[b.shape.length - 2] !== n || b.dtype !== a.dtype) {
@@ -136,6 +157,7 @@ export const solve: Primitive<NoParams> = {
 // [sign, log|det A|]: d log|det A| = tr(A⁻¹ dA); ct_A = ct A⁻ᵀ. The sign is piecewise constant.
 export const slogdet: Primitive<NoParams> = {
   name: 'slogdet',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('slogdet', a);
     const batch = { shape: a.shape.slice(0, -2), dtype: a.dtype };
@@ -167,6 +189,7 @@ function phiMask(n: number, like: Tensor): Tensor {
 // A = L Lᵀ: dL = L Φ(L⁻¹ dA L⁻ᵀ); ct_A = sym(L⁻ᵀ Φ(Lᵀ ct) L⁻¹), Φ = lower triangle, half diagonal.
 export const cholesky: Primitive<NoParams> = {
   name: 'cholesky',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('cholesky', a);
     return [a];
@@ -200,6 +223,7 @@ function eigenGapInverse(w: Tensor): Tensor {
 // sym(A) = V diag(w) Vᵀ: dw = diag(Vᵀ dA V), dV = V (F ∘ Vᵀ dA V); ct_A = sym(V (diag(ct_w) + F ∘ Vᵀ ct_V) Vᵀ).
 export const eigh: Primitive<NoParams> = {
   name: 'eigh',
+  batch: batchLeading,
   abstractEval: ([a]) => {
     squareSize('eigh', a);
     return [{ shape: a.shape.slice(0, -1), dtype: a.dtype }, a];

@@ -4,6 +4,7 @@ import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import type { ReduceKind } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchShiftingAxes, shiftAxes } from './batching';
 import { linear, wrap, zeroDerivative } from './helpers';
 
 type AxesParams = { axes: readonly number[] };
@@ -31,6 +32,7 @@ function reduction(
     abstractEval: ([x], { axes }) => [reducedAval(x, axes)],
     impl: ([x], { axes }, [out]) => [wrap(x.backend.reduce(kind, x, axes, out.dtype), out)],
     flops: ([x]) => sizeOf(x.shape),
+    batch: batchShiftingAxes(({ axes }) => ({ axes: shiftAxes(axes) })),
     ...rules,
   };
 }
@@ -67,6 +69,7 @@ function argReduction(kind: 'argmax' | 'argmin'): Primitive<ArgParams> {
     name: kind,
     abstractEval: ([x], { axis }) => [reducedAval(x, [axis], 'int32')],
     impl: ([x], { axis }, [out]) => [wrap(x.backend.reduce(kind, x, [axis], 'int32'), out)],
+    batch: batchShiftingAxes(({ axis }) => ({ axis: axis + 1 })),
     ...zeroDerivative,
   };
 }

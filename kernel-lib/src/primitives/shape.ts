@@ -13,6 +13,7 @@ import {
 } from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
+import { batchFirst, batchShiftingAxes, batchSize, perExample, shiftAxes } from './batching';
 import { linear, unbroadcast, wrap } from './helpers';
 
 // d reshape(x) = reshape(dx)
@@ -30,6 +31,10 @@ export const reshape: Primitive<{ shape: readonly number[] }> = {
   impl: ([x], _p, [out]) => [new ConcreteTensor(x.storage, out.shape, out.dtype)],
   jvp: ([dx], _x, _y, { shape }) => [linear(dx, (t) => ops.reshape(t, shape))],
   vjp: ([ct], [x]) => [ops.reshape(ct, x.shape)],
+  batch: ([x], [bdim], { shape }) => {
+    const xb = batchFirst(x, bdim);
+    return [[ops.reshape(xb, [xb.shape[0], ...shape])], [0]];
+  },
 };
 
 // d broadcast(x) = broadcast(dx); its transpose sums over the broadcast axes.
@@ -53,6 +58,13 @@ export const broadcastTo: Primitive<{ shape: readonly number[] }> = {
   ],
   jvp: ([dx], _x, _y, { shape }) => [linear(dx, (t) => ops.broadcastTo(t, shape))],
   vjp: ([ct], [x]) => [unbroadcast(ct, x.shape)],
+  // Size-1 axes after the batch axis line x up with the target's trailing axes first.
+  batch: ([x], [bdim], { shape }) => {
+    const [size, ...s] = batchFirst(x, bdim).shape;
+    const ones = new Array<number>(shape.length - s.length).fill(1);
+    const aligned = ops.reshape(batchFirst(x, bdim), [size, ...ones, ...s]);
+    return [[ops.broadcastTo(aligned, [size, ...shape])], [0]];
+  },
 };
 
 // d transpose(x) = transpose(dx); the transpose rule applies the inverse permutation.
@@ -70,6 +82,7 @@ export const transpose: Primitive<{ perm: readonly number[] }> = {
   },
   jvp: ([dx], _x, _y, { perm }) => [linear(dx, (t) => ops.transpose(t, perm))],
   vjp: ([ct], _x, _y, { perm }) => [ops.transpose(ct, inversePermutation(perm))],
+  batch: batchShiftingAxes(({ perm }) => ({ perm: [0, ...shiftAxes(perm)] })),
 };
 
 function inversePermutation(perm: readonly number[]): number[] {
@@ -119,6 +132,15 @@ export const slice: Primitive<SliceParams> = {
       interior: steps.map((s) => s - 1),
     }),
   ],
+  batch: ([x], [bdim], { starts, limits, steps }) => {
+    const xb = batchFirst(x, bdim);
+    const params = {
+      starts: [0, ...starts],
+      limits: [xb.shape[0], ...limits],
+      steps: [1, ...steps],
+    };
+    return [[ops.sliceStatic(xb, params)], [0]];
+  },
 };
 
 type PadParams = { lo: readonly number[]; hi: readonly number[]; interior: readonly number[] };
@@ -148,6 +170,11 @@ export const pad: Primitive<PadParams> = {
       steps: interior.map((s) => s + 1),
     }),
   ],
+  batch: batchShiftingAxes(({ lo, hi, interior }) => ({
+    lo: [0, ...lo],
+    hi: [0, ...hi],
+    interior: [0, ...interior],
+  })),
 };
 
 // d concat(xs) = concat(dxs); its transpose slices the cotangent into pieces.
@@ -195,6 +222,18 @@ export const concatenate: Primitive<{ axis: number }> = {
       return ops.sliceStatic(ct, { starts, limits, steps: ct.shape.map(() => 1) });
     });
   },
+  batch: (xs, bdims, { axis }) => {
+    const size = batchSize(xs, bdims);
+    return [
+      [
+        ops.concatenate(
+          xs.map((x, i) => batchFirst(x, bdims[i], size)),
+          axis + 1,
+        ),
+      ],
+      [0],
+    ];
+  },
 };
 
 // d flip(x) = flip(dx); flipping is its own transpose.
@@ -213,6 +252,7 @@ export const flip: Primitive<{ axes: readonly number[] }> = {
   },
   jvp: ([dx], _x, _y, { axes }) => [linear(dx, (t) => ops.flip(t, axes))],
   vjp: ([ct], _x, _y, { axes }) => [ops.flip(ct, axes)],
+  batch: batchShiftingAxes(({ axes }) => ({ axes: shiftAxes(axes) })),
 };
 
 /** Output shape of take: the indices' shape replaces `axis`. */
@@ -239,6 +279,12 @@ export const take: Primitive<{ axis: number }> = {
   },
   jvp: ([dx], [, idx], _y, { axis }) => [linear(dx, (t) => ops.takeIndices(t, idx, axis))],
   vjp: ([ct], [x, idx], _y, { axis }) => [ops.scatterAddIndices(ct, idx, axis, x.shape), null],
+  // Batched indices into a shared x put the batch axis where the indices go; both batched: a loop.
+  batch: ([x, idx], [xDim, idxDim], params, prim) => {
+    if (idxDim === null) return [[ops.takeIndices(batchFirst(x, xDim), idx, params.axis + 1)], [0]];
+    if (xDim === null) return [[ops.takeIndices(x, idx, params.axis)], [params.axis + idxDim]];
+    return [perExample(prim, [x, idx], [xDim, idxDim], params), [0]];
+  },
 };
 
 // scatterAdd is linear in the cotangent; its transpose is take.
@@ -252,6 +298,11 @@ export const scatterAdd: Primitive<{ axis: number; shape: readonly number[] }> =
     linear(dct, (t) => ops.scatterAddIndices(t, idx, axis, shape)),
   ],
   vjp: ([ct], [, idx], _y, { axis }) => [ops.takeIndices(ct, idx, axis), null],
+  batch: ([ct, idx], [ctDim, idxDim], params, prim) => {
+    if (idxDim !== null) return [perExample(prim, [ct, idx], [ctDim, idxDim], params), [0]];
+    const cb = batchFirst(ct, ctDim);
+    return [[ops.scatterAddIndices(cb, idx, params.axis + 1, [cb.shape[0], ...params.shape])], [0]];
+  },
 };
 
 /** The shape family, for the registry. */

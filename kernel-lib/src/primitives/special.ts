@@ -3,11 +3,12 @@
  * gradients, and the carriers of user-defined derivative rules (customJvp, customVjp).
  */
 import { checkDType, isFloat, type DType } from '../core/dtype';
-import type { Primitive, Tangent } from '../core/primitive';
+import type { Aval, Primitive, Tangent } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { linear, sameDType, unbroadcast, wrap } from './helpers';
 
 const select = scalarOp('where', (s, x, y) => (s ? x : y));
@@ -43,8 +44,13 @@ export const where: Primitive<Record<string, never>> = {
       () => unbroadcast(ops.where(c, zero, ct), b.shape),
     ];
   },
+  batch: batchBroadcasting,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
+
+/** Float to int32 as JAX on CPU: truncate toward 0, saturate at the int32 range, NaN to 0. */
+const toInt32 = (a: number): number =>
+  Number.isNaN(a) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(a)));
 
 /** Converts element types. Its derivative converts tangents (float to float) or is zero. */
 export const convert: Primitive<{ dtype: DType }> = {
@@ -55,7 +61,7 @@ export const convert: Primitive<{ dtype: DType }> = {
       dtype === 'bool'
         ? (a: number) => (a !== 0 ? 1 : 0)
         : dtype === 'int32'
-          ? Math.trunc
+          ? toInt32
           : (a: number) => a;
     return [wrap(x.backend.elementwise(f, [x], x.shape, dtype), out)];
   },
@@ -66,6 +72,7 @@ export const convert: Primitive<{ dtype: DType }> = {
   vjp: ([ct], [x], _y, { dtype }) => [
     isFloat(dtype) && isFloat(x.dtype) ? ops.astype(ct, x.dtype) : null,
   ],
+  batch: batchBroadcasting,
 };
 
 /** The identity whose derivative is zero: `stopGradient`. */
@@ -75,6 +82,7 @@ export const stopGradient: Primitive<Record<string, never>> = {
   impl: ([x]) => [x],
   jvp: () => [null],
   vjp: () => [null],
+  batch: batchBroadcasting,
 };
 
 /** A user function with a user forward rule: `jvp(primals, tangents) -> [outs, tangentOuts]`. */
@@ -87,8 +95,8 @@ export interface CustomJvpParams {
 /** Runs a user function; its derivatives come from the user's JVP rule. */
 export const customJvpCall: Primitive<CustomJvpParams> = {
   name: 'custom_jvp_call',
-  // Output avals are only known by running the function, which `impl` does on concrete inputs.
-  abstractEval: () => [],
+  // Output avals come from tracing the function abstractly (so jit knows them).
+  abstractEval: (xs, { fn }) => evalShape(fn, xs),
   impl: (xs, { fn }) => fn(...xs) as never,
   // The user's rule, with symbolic zeros instantiated.
   jvp: (dxs, xs, _ys, { rule }) =>
@@ -118,7 +126,7 @@ export interface CustomVjpParams {
 /** Runs a user function; reverse mode uses the user's fwd/bwd pair. */
 export const customVjpCall: Primitive<CustomVjpParams> = {
   name: 'custom_vjp_call',
-  abstractEval: () => [],
+  abstractEval: (xs, { fn }) => evalShape(fn, xs),
   impl: (xs, { fn }) => fn(...xs) as never,
   forwardWithResiduals: (xs, { fwd }) => {
     const [ys, residuals] = fwd([...xs]);
@@ -150,6 +158,28 @@ let vjpOf: (
 ) => Tangent[] = () => {
   throw new Error('custom rules used before the transforms were loaded');
 };
+
+/** Output avals of `fn` on inputs of `avals`, by abstract tracing (installed by transforms/jit.ts). */
+let evalShape: (fn: (...xs: Tensor[]) => unknown, avals: readonly Aval[]) => Aval[] = () => {
+  throw new Error('custom rules used before the transforms were loaded');
+};
+
+/**
+ * The transpose of a linear map `f` (its VJP at zero inputs `likes`) applied to `cts`: the reverse
+ * rule of a primitive whose forward rule is the one written out (svd).
+ */
+export function transposeLinear(
+  f: (...xs: Tensor[]) => Tensor[],
+  likes: Tensor[],
+  cts: readonly Tensor[],
+): Tangent[] {
+  return vjpOf(f, likes, cts);
+}
+
+/** Called once by transforms/jit.ts. */
+export function installEvalShape(impl: typeof evalShape): void {
+  evalShape = impl;
+}
 
 /** Called once by transforms/vjp.ts. */
 export function installVjpOf(impl: typeof vjpOf): void {

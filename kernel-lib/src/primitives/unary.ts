@@ -7,6 +7,7 @@ import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
 import * as ops from '../numpy/ops';
+import { batchBroadcasting } from './batching';
 import { linear, requireFloat, wrap, zeroDerivative } from './helpers';
 
 type Unary = Primitive<Record<string, never>>;
@@ -17,7 +18,7 @@ const tag = (name: string, scalar: ScalarFn): ScalarFn =>
   tagged.has(name) ? scalarOp(name as ScalarOp, (a) => scalar(a)) : scalar;
 
 /** A differentiable float unary primitive from its scalar formula and derivative. */
-function elementwiseUnary(
+export function elementwiseUnary(
   name: string,
   scalar: ScalarFn,
   derivative: (x: Tensor, y: Tensor) => Tensor,
@@ -32,16 +33,18 @@ function elementwiseUnary(
     impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(fn, [x], x.shape, x.dtype), out)],
     jvp: ([dx], [x], [y]) => [linear(dx, (t) => ops.mul(t, derivative(x, y)))],
     vjp: ([ct], [x], [y]) => [ops.mul(ct, derivative(x, y))],
+    batch: batchBroadcasting,
     flops: (_i, [out]) => sizeOf(out.shape),
   };
 }
 
 /** A unary primitive with a bool or otherwise non-differentiable result. */
-function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): Unary {
+export function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'same'): Unary {
   return {
     name,
     abstractEval: ([x]) => [{ shape: x.shape, dtype: outDType === 'bool' ? 'bool' : x.dtype }],
     impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(scalar, [x], x.shape, out.dtype), out)],
+    batch: batchBroadcasting,
     ...zeroDerivative,
   };
 }
@@ -55,6 +58,7 @@ export const neg: Unary = {
   impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(negate, [x], x.shape, x.dtype), out)],
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
+  batch: batchBroadcasting,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 

@@ -1,51 +1,67 @@
 /**
- * Dense derivatives assembled from actions: jacfwd (one JVP per input element), jacrev (one VJP
- * per output element), hessian (jacfwd of jacrev), plus hvp and linearize, which never form a
+ * Dense derivatives assembled from actions: jacfwd (a JVP for every input element), jacrev (a VJP
+ * for every output element), each run as one batched pass with vmap; hessian (jacfwd of jacrev), plus hvp and linearize, which never form a
  * matrix. The Jacobian of an output of shape S with respect to an input of shape T has shape S ++ T.
  */
-import { allocate, type DType } from '../core/dtype';
+import { allocate } from '../core/dtype';
 import { tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
-import { stack, reshape } from '../numpy/shape';
-import { zeros, zerosLike } from '../numpy/creation';
+import { reshape, sliceStatic, transpose } from '../numpy/shape';
+import { zeros } from '../numpy/creation';
 import { vdot } from '../numpy/linalg';
 import { add } from '../numpy/math';
 import { grad, selectArgs } from './grad';
 import { jvp } from './jvp';
 import { vjp } from './vjp';
+import { vmap } from './vmap';
 
 /** Options of jacfwd, jacrev and hessian. */
 export interface JacobianOptions {
   argnums?: number | readonly number[];
 }
 
-/** A tensor like `x` that is 1 at flat position `i` and 0 elsewhere. */
-function basis(x: Tensor, i: number): Tensor {
-  const data = allocate(x.dtype, x.size);
-  data[i] = 1;
-  return tensorFromHost(data, x.shape, x.dtype);
+/**
+ * The standard basis over every element of every leaf, batched: for leaves of sizes s_1..s_k
+ * (total n), leaf j gets shape [n, ...shape_j], row r one-hot where element r falls in leaf j.
+ */
+function batchedBasis(leaves: readonly Tensor[]): Tensor[] {
+  const n = leaves.reduce((acc, x) => acc + x.size, 0);
+  let offset = 0;
+  return leaves.map((x) => {
+    const data = allocate(x.dtype, n * x.size);
+    for (let e = 0; e < x.size; e++) data[(offset + e) * x.size + e] = 1;
+    offset += x.size;
+    return tensorFromHost(data, [n, ...x.shape], x.dtype);
+  });
 }
 
 /**
- * Stacks per-element results (index k of `rows`) into blocks of shape lead ++ trail; with no rows
- * (a zero-size side) the block is zeros of `dtype`, the dtype the rows would have had.
+ * Cuts the block of rows [offset, offset + count) of a batched result `rows` ([n, ...other]) and
+ * shapes it lead ++ trail; `leadFirst` false means the rows index the trailing (input) axes.
  */
-function assemble(
-  rows: Tensor[],
+function block(
+  rows: Tensor,
+  offset: number,
+  count: number,
   lead: readonly number[],
   trail: readonly number[],
   leadFirst: boolean,
-  dtype: DType,
 ): Tensor {
-  if (rows.length === 0) return zeros([...lead, ...trail], dtype);
-  const stacked = stack(rows, 0); // [count, ...other]
-  if (leadFirst) return reshape(stacked, [...lead, ...trail]);
-  // rows are indexed by the trailing (input) element: move that axis to the end.
-  const other = rows[0].shape;
-  const moved = stacked.transpose([...other.map((_, i) => i + 1), 0]);
+  const other = rows.shape.slice(1);
+  const starts = rows.shape.map((_, i) => (i === 0 ? offset : 0));
+  const limits = rows.shape.map((d, i) => (i === 0 ? offset + count : d));
+  const part = sliceStatic(rows, { starts, limits, steps: rows.shape.map(() => 1) });
+  if (leadFirst) return reshape(part, [...lead, ...trail]);
+  const moved = transpose(part, [...other.map((_, i) => i + 1), 0]);
   return reshape(moved, [...lead, ...trail]);
 }
+
+/** Start of each leaf in the flat list of all elements. */
+const offsets = (leaves: readonly Tensor[]) => {
+  let at = 0;
+  return leaves.map((x) => (at += x.size) - x.size);
+};
 
 /**
  * The chosen arguments of `f` as a flat list of tensor leaves, and `f` as a function of those
@@ -86,12 +102,9 @@ function blockTree(
   );
 }
 
-/** One-hot directions over every element of every leaf, except leaf `j` element `e`: zeros elsewhere. */
-const direction = (leaves: Tensor[], j: number, e: number) =>
-  leaves.map((y, k) => (k === j ? basis(y, e) : zerosLike(y)));
-
 /**
- * The Jacobian by forward mode: one JVP per input element (cheap when inputs are few).
+ * The Jacobian by forward mode: J applied to every basis direction, as one batched JVP
+ * (`vmap` of `jvp`); cheap when inputs are few.
  * @example jacfwd((x) => np.sin(x))(np.array([1, 2])) // diag(cos x), shape [2, 2]
  */
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
@@ -99,27 +112,26 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
   return (...args: unknown[]): TreeResult => {
     const { xs, inDef, fOfLeaves } = overLeaves('jacfwd', f, args, argnums);
     const [outs, outDef] = tensorLeaves(fOfLeaves(...xs));
-    // columns[j][e]: the output leaves of J·(element e of input leaf j)
-    const columns = xs.map((x, j) =>
-      Array.from(
-        { length: x.size },
-        (_, e) => tensorLeaves(jvp(fOfLeaves, xs, direction(xs, j, e))[1])[0],
-      ),
-    );
+    const starts = offsets(xs);
+    const total = xs.reduce((acc, x) => acc + x.size, 0);
+    // columns[i]: output leaf i for every basis direction, [total, ...outs[i].shape]
+    const columns =
+      total === 0
+        ? []
+        : (tensorLeaves(
+            vmap((...ts: Tensor[]) => jvp(fOfLeaves, xs, ts)[1])(...batchedBasis(xs)),
+          )[0] as Tensor[]);
     return blockTree(outDef, outs, inDef, xs, (i, j) =>
-      assemble(
-        columns[j].map((c) => c[i]),
-        outs[i].shape,
-        xs[j].shape,
-        false,
-        outs[i].dtype,
-      ),
+      total === 0
+        ? zeros([...outs[i].shape, ...xs[j].shape], outs[i].dtype)
+        : block(columns[i], starts[j], xs[j].size, outs[i].shape, xs[j].shape, false),
     );
   };
 }
 
 /**
- * The Jacobian by reverse mode: one VJP per output element, sharing one forward pass.
+ * The Jacobian by reverse mode: Jᵀ applied to every output basis direction, as one batched VJP
+ * (`vmap` of the pullback) after one forward pass; cheap when outputs are few.
  * @example jacrev((x) => np.sin(x))(np.array([1, 2]))
  */
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
@@ -128,21 +140,15 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
     const { xs, inDef, fOfLeaves } = overLeaves('jacrev', f, args, argnums);
     const [out, pullback] = vjp(fOfLeaves, xs);
     const [outs, outDef] = tensorLeaves(out);
-    // rows[i][e]: the input leaves of Jᵀ·(element e of output leaf i)
-    const rows = outs.map((y, i) =>
-      Array.from(
-        { length: y.size },
-        (_, e) => pullback(unflatten(outDef, direction(outs, i, e))) as Tensor[],
-      ),
-    );
+    const starts = offsets(outs);
+    const total = outs.reduce((acc, y) => acc + y.size, 0);
+    // rows[j]: input leaf j's cotangent for every output basis direction, [total, ...xs[j].shape]
+    const pullBasis = (...cts: Tensor[]) => pullback(unflatten(outDef, cts)) as Tensor[];
+    const rows = total === 0 ? [] : (vmap(pullBasis)(...batchedBasis(outs)) as Tensor[]);
     return blockTree(outDef, outs, inDef, xs, (i, j) =>
-      assemble(
-        rows[i].map((r) => r[j]),
-        outs[i].shape,
-        xs[j].shape,
-        true,
-        xs[j].dtype,
-      ),
+      total === 0
+        ? zeros([...outs[i].shape, ...xs[j].shape], xs[j].dtype)
+        : block(rows[j], starts[i], outs[i].size, outs[i].shape, xs[j].shape, true),
     );
   };
 }

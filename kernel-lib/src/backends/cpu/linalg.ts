@@ -39,6 +39,50 @@ export function luFactor(a: Float64Array, n: number, perm: Int32Array): number {
   return sign;
 }
 
+/**
+ * The adjugate adj(A) (A adj(A) = det(A) I) of an n x n row-major matrix, from P A = L U:
+ * adj(A) = det(P) adj(U) L⁻¹ P. adj(U) is built by bordering, adj([[U₁, u], [0, d]]) =
+ * [[d adj(U₁), -adj(U₁) u], [0, det U₁]], and L is unit triangular, so nothing is divided by a
+ * pivot: the result stays finite and exact at singular matrices (where det(A) A⁻¹ is 0 · inf).
+ */
+export function adjugate(a: Float64Array, n: number): Float64Array {
+  const lu = Float64Array.from(a);
+  const perm = new Int32Array(n);
+  const sign = luFactor(lu, n, perm);
+  const adjU = new Float64Array(n * n);
+  let detU = 1;
+  for (let k = 0; k < n; k++) {
+    const d = lu[k * n + k];
+    for (let i = 0; i < k; i++) {
+      let s = 0;
+      for (let j = i; j < k; j++) s += adjU[i * n + j] * lu[j * n + k];
+      adjU[i * n + k] = -s;
+    }
+    for (let i = 0; i < k; i++) for (let j = i; j < k; j++) adjU[i * n + j] *= d;
+    adjU[k * n + k] = detU;
+    detU *= d;
+  }
+  // L⁻¹ by forward substitution (unit diagonal), column by column.
+  const lInv = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    lInv[j * n + j] = 1;
+    for (let i = j + 1; i < n; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s += lu[i * n + k] * lInv[k * n + j];
+      lInv[i * n + j] = -s;
+    }
+  }
+  // out = sign · adj(U) L⁻¹ P: column k of adj(U) L⁻¹ becomes column perm[k].
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let j = Math.max(i, k); j < n; j++) s += adjU[i * n + j] * lInv[j * n + k];
+      out[i * n + perm[k]] = sign * s;
+    }
+  return out;
+}
+
 /** Solves A X = B given A's LU factors; B is n x m row-major; returns X. */
 export function luSolve(
   lu: Float64Array,
@@ -66,13 +110,15 @@ export function luSolve(
   return x;
 }
 
-/** Cholesky factor L (lower) of a symmetric positive definite matrix; NaN where it is not. */
+/** Cholesky factor L (lower) of a symmetric positive definite matrix; all NaN when it is not. */
 export function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     let d = a[j * n + j];
     for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
-    const ljj = d > 0 ? Math.sqrt(d) : NaN;
+    // Not positive definite: NaN throughout (as JAX), never a partial factor with finite garbage.
+    if (!(d > 0)) return l.fill(NaN);
+    const ljj = Math.sqrt(d);
     l[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
       let s = a[i * n + j];

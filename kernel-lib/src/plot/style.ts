@@ -1,0 +1,139 @@
+/**
+ * The house style of every adlab figure, shared by the kernel (static images, exports) and the
+ * JupyterLab extension (plotly, imported as `adlab/plot-style`): the colour-blind-safe palette,
+ * log-axis ticks with real exponents, log-spaced contour levels and number formatting. Pure
+ * functions with no imports, so both sides compute the same ticks and colours.
+ */
+
+/**
+ * Okabe and Ito's colour-blind-safe palette (2008), reordered so the first colours keep apart on
+ * white and on a dark background; black is replaced by a mid grey, which reads on both.
+ */
+export const PALETTE = [
+  '#0072B2', // blue
+  '#D55E00', // vermillion
+  '#009E73', // bluish green
+  '#CC79A7', // reddish purple
+  '#E69F00', // orange
+  '#56B4E9', // sky blue
+  '#8C8C8C', // grey
+  '#F0E442', // yellow (last: faint on white)
+] as const;
+
+/**
+ * The colour of series `index`: the same index gets the same colour on every tab and export.
+ * @example colorAt(0) // '#0072B2'
+ */
+export function colorAt(index: number): string {
+  const n = PALETTE.length;
+  return PALETTE[((Math.trunc(index) % n) + n) % n];
+}
+
+/** Unicode superscript forms of digits and signs. */
+export const SUPERSCRIPTS: Record<string, string> = {
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+  '-': '⁻',
+  '+': '⁺',
+};
+
+/**
+ * An integer written in Unicode superscript digits.
+ * @example superscript(-12) // '⁻¹²'
+ */
+export function superscript(n: number): string {
+  return [...String(Math.trunc(n))].map((c) => SUPERSCRIPTS[c] ?? c).join('');
+}
+
+/** `10ᵏ` as text: `10⁻³`, with `1` and `10` for k = 0, 1 (as printed axes read). */
+export function powerOfTenLabel(k: number): string {
+  if (k === 0) return '1';
+  if (k === 1) return '10';
+  return `10${superscript(k)}`;
+}
+
+/**
+ * Ticks of a log axis over [lo, hi] (both positive): powers of ten, every `step`-th decade so at
+ * most `maxTicks` remain, labelled `10⁻³`. Within one decade, the ends labelled as numbers.
+ * @example logTicks(1e-9, 10).labels // ['10⁻⁸', '10⁻⁶', '10⁻⁴', '10⁻²', '1']
+ */
+export function logTicks(
+  lo: number,
+  hi: number,
+  maxTicks = 6,
+): { values: number[]; labels: string[] } {
+  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return { values: [], labels: [] };
+  const k0 = Math.ceil(Math.log10(lo) - 1e-9);
+  const k1 = Math.floor(Math.log10(hi) + 1e-9);
+  if (k1 < k0) return { values: [lo, hi], labels: [formatNumber(lo, 2), formatNumber(hi, 2)] };
+  const step = Math.max(1, Math.ceil((k1 - k0 + 1) / maxTicks));
+  // Anchor the kept decades on multiples of `step` so zooming keeps 10⁰ when it is in range.
+  const first = Math.ceil(k0 / step) * step;
+  const values: number[] = [];
+  const labels: string[] = [];
+  for (let k = first; k <= k1; k += step) {
+    values.push(Number(`1e${k}`));
+    labels.push(powerOfTenLabel(k));
+  }
+  return { values, labels };
+}
+
+/**
+ * `count` contour levels spaced evenly in log10 between `lo` and `hi` (both positive): valleys
+ * such as Rosenbrock's span decades, which linear levels crowd into the walls.
+ * @example logLevels(1e-2, 1e2, 5) // [0.01, 0.1, 1, 10, 100]
+ */
+export function logLevels(lo: number, hi: number, count: number): number[] {
+  if (!(lo > 0 && hi > lo) || count < 2) return lo > 0 ? [lo] : [];
+  const a = Math.log10(lo);
+  const b = Math.log10(hi);
+  return Array.from({ length: count }, (_, i) => 10 ** (a + ((b - a) * i) / (count - 1)));
+}
+
+/** `count` levels spaced evenly between `lo` and `hi`. */
+export function linearLevels(lo: number, hi: number, count: number): number[] {
+  if (!(hi > lo) || count < 2) return [lo];
+  return Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1));
+}
+
+/**
+ * A number for a table cell or label, never longer than it needs: `0.0312`, `2.502×10⁻¹³`,
+ * `1.2×10⁶`, `NaN`, `∞`. Uses the true minus sign.
+ * @example formatNumber(2.5021e-13) // '2.502×10⁻¹³'
+ */
+export function formatNumber(x: number, digits = 4): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  let s: string;
+  if (a < 1e-3 || a >= 1e5) {
+    const [m, e] = x.toExponential(digits - 1).split('e');
+    const mantissa = m.replace(/\.?0+$/, '');
+    s = `${mantissa === '1' ? '' : mantissa === '-1' ? '-' : `${mantissa}×`}10${superscript(Number(e))}`;
+  } else {
+    s = String(Number(x.toPrecision(digits)));
+  }
+  return s.replace(/-/g, '−');
+}
+
+/** Nice linear ticks over [lo, hi] (1, 2, 5 steps), at most about `count` of them. */
+export function linearTicks(lo: number, hi: number, count = 6): number[] {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * Structured control flow, after jax.lax: `cond`, `whileLoop`, `fori`, `scan`. Eagerly (and under
+ * grad or jvp, whose values are known) they run as plain JavaScript control flow. Where a value is
+ * not known, under jit or for a batched value under vmap, `cond` computes both branches and
+ * selects (as JAX does under vmap), and `fori`/`scan`, whose trip counts are static, unroll.
+ */
+import { tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
+import { fmt, shapesEqual } from '../core/shape';
+import { ConcretizationError } from '../core/trace';
+import type { Tensor, TensorLike } from '../core/tensor';
+import { asTensor } from '../numpy/convert';
+import { where } from '../numpy/math';
+import { broadcastTo, reshape, stack, take } from '../numpy/shape';
+
+/** The truth of a one-element predicate, or undefined where its value is not known here. */
+function knownTruth(op: string, pred: TensorLike): boolean | undefined {
+  const p = asTensor(pred);
+  if (p.size !== 1)
+    throw new Error(`${op}: the predicate must have one element, got ${fmt(p.shape)}`);
+  try {
+    return p.item() !== 0;
+  } catch (err) {
+    if (err instanceof ConcretizationError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * `trueFn(...operands)` if `pred` holds, else `falseFn(...operands)`; both must return the same
+ * structure of shapes and dtypes (checked when both run).
+ * @example cond(np.greater(x, 0), (x) => np.log(x), (x) => np.zerosLike(x), x)
+ */
+export function cond<Args extends unknown[], Out>(
+  pred: TensorLike,
+  trueFn: (...operands: Args) => Out,
+  falseFn: (...operands: Args) => Out,
+  ...operands: Args
+): Out {
+  const known = knownTruth('cond', pred);
+  if (known !== undefined) return known ? trueFn(...operands) : falseFn(...operands);
+  const [as, def] = tensorLeaves(trueFn(...operands));
+  const [bs] = tensorLeaves(falseFn(...operands));
+  const mismatch =
+    as.length !== bs.length ||
+    as.some((a, i) => !shapesEqual(a.shape, bs[i].shape) || a.dtype !== bs[i].dtype);
+  if (mismatch) {
+    const types = (ts: Tensor[]) => ts.map((t) => `${t.dtype}${fmt(t.shape)}`).join(', ');
+    throw new Error(`cond: the branches return different types: (${types(as)}) and (${types(bs)})`);
+  }
+  const p = reshape(asTensor(pred), []);
+  return unflatten<Out>(
+    def,
+    as.map((a, i) => where(broadcastTo(p, a.shape), a, bs[i])),
+  );
+}
+
+/**
+ * Repeats `body` while `condFn` holds: `while (condFn(v)) v = body(v)`. The condition must be
+ * known, so under jit it may depend only on static values; a loop with a known trip count is
+ * `fori`, which runs under every transform.
+ * @example whileLoop((s) => s.i < 10, (s) => ({ i: s.i + 1, x: np.mul(s.x, 2) }), { i: 0, x })
+ */
+export function whileLoop<T>(
+  condFn: (value: T) => TensorLike | boolean,
+  body: (value: T) => T,
+  init: T,
+): T {
+  let value = init;
+  for (;;) {
+    const c = condFn(value);
+    const holds = typeof c === 'boolean' ? c : knownTruth('whileLoop', c);
+    if (holds === undefined) {
+      throw new ConcretizationError(
+        'whileLoop: the condition depends on a value that is not known here (under jit or a ' +
+          'batched value under vmap); use fori with a static trip count, or compute the ' +
+          'condition from static values',
+      );
+    }
+    if (!holds) return value;
+    value = body(value);
+  }
+}
+
+/**
+ * `for (let i = lower; i < upper; i++) value = body(i, value)`, with static bounds (so it runs,
+ * unrolled, under jit too).
+ * @example fori(0, 5, (i, x) => np.add(x, i), np.zeros([3]))
+ */
+export function fori<T>(
+  lower: number,
+  upper: number,
+  body: (i: number, value: T) => T,
+  init: T,
+): T {
+  if (!Number.isInteger(lower) || !Number.isInteger(upper)) {
+    throw new TypeError(`fori: bounds must be integers, got ${lower} and ${upper}`);
+  }
+  let value = init;
+  for (let i = lower; i < upper; i++) value = body(i, value);
+  return value;
+}
+
+/**
+ * Scans `f` over the leading axis of `xs` (a tensor or pytree of tensors) carrying state:
+ * `[carry, y_i] = f(carry, x_i)`; returns the final carry and the stacked `y`s, like jax.lax.scan.
+ * With `xs` null, `length` steps run with `x_i` undefined.
+ * @example scan((c, x) => [np.add(c, x), c], np.array(0), np.array([1, 2, 3])) // [6, [0, 1, 3]]
+ */
+export function scan<C, X, Y>(
+  f: (carry: C, x: X) => [C, Y],
+  init: C,
+  xs: X | null,
+  options: { length?: number } = {},
+): [C, TreeResult] {
+  const [leaves, def] = xs === null ? [[], undefined] : tensorLeaves(xs);
+  const lengths = leaves.map((l) => l.shape[0]);
+  const length = options.length ?? lengths[0];
+  if (length === undefined || lengths.some((n) => n !== length)) {
+    throw new Error(
+      `scan: the leading axes of xs must agree (and with length): ${leaves.map((l) => fmt(l.shape)).join(', ')}` +
+        (options.length !== undefined ? ` vs length ${options.length}` : ''),
+    );
+  }
+  let carry = init;
+  const ys: Y[] = [];
+  for (let i = 0; i < length; i++) {
+    const x =
+      def === undefined
+        ? (undefined as X)
+        : unflatten<X>(
+            def,
+            leaves.map((l) => take(l, i, 0)),
+          );
+    const [next, y] = f(carry, x);
+    carry = next;
+    ys.push(y);
+  }
+  if (ys.length === 0) return [carry, []];
+  const [first, yDef] = tensorLeaves(ys[0]);
+  const columns = first.map((_, k) =>
+    stack(
+      ys.map((y) => tensorLeaves(y)[0][k]),
+      0,
+    ),
+  );
+  return [carry, unflatten(yDef, columns)];
+}

@@ -1,0 +1,78 @@
+/**
+ * A traced program (what `jit` records, like a jaxpr): input variables, one equation per
+ * primitive application, and outputs. Running it binds each primitive in order, so a program
+ * runs under every transform (grad of a jitted function differentiates the replayed primitives).
+ */
+import type { AnyPrimitive, Aval } from '../core/primitive';
+import { fmt } from '../core/shape';
+import { bind } from '../core/trace';
+import type { Tensor } from '../core/tensor';
+
+/** An operand: a variable of the program, or a constant captured while tracing. */
+export type Atom = { readonly variable: number } | { readonly constant: Tensor };
+
+/** One primitive application: `outputs = prim(inputs; params)`. */
+export interface Equation {
+  readonly prim: AnyPrimitive;
+  readonly inputs: readonly Atom[];
+  readonly params: unknown;
+  readonly outputs: readonly number[];
+}
+
+/** A straight-line program over variables numbered from 0; `avals[v]` is variable v's type. */
+export class Program {
+  constructor(
+    readonly inputs: readonly number[],
+    readonly equations: readonly Equation[],
+    readonly outputs: readonly Atom[],
+    readonly avals: readonly Aval[],
+  ) {}
+
+  /** Binds every equation on `args` (one tensor per input variable) and returns the outputs. */
+  run(args: readonly Tensor[]): Tensor[] {
+    const env = new Array<Tensor | undefined>(this.avals.length);
+    this.inputs.forEach((v, i) => (env[v] = args[i]));
+    const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
+    for (const eq of this.equations) {
+      const ys = bind(eq.prim, eq.inputs.map(read), eq.params);
+      eq.outputs.forEach((v, i) => (env[v] = ys[i]));
+    }
+    return this.outputs.map(read);
+  }
+
+  /** The program as text, in the style of a jaxpr: `{ lambda ; a:f32[3]. let b = exp a in (b) }`. */
+  toString(): string {
+    const name = (v: number) => `v${v}`;
+    const typed = (v: number) => `${name(v)}:${short(this.avals[v])}`;
+    const atom = (a: Atom) => ('constant' in a ? `const:${short(a.constant)}` : name(a.variable));
+    const lines = this.equations.map((eq) => {
+      const params = paramText(eq.params);
+      return `    ${eq.outputs.map(typed).join(' ')} = ${eq.prim.name}${params} ${eq.inputs.map(atom).join(' ')}`;
+    });
+    return [
+      `{ lambda ${this.inputs.map(typed).join(' ')}. let`,
+      ...lines,
+      `  in (${this.outputs.map(atom).join(', ')}) }`,
+    ].join('\n');
+  }
+}
+
+const DTYPE_SHORT: Record<string, string> = {
+  float32: 'f32',
+  float64: 'f64',
+  int32: 'i32',
+  bool: 'bool',
+};
+
+function short(a: Aval): string {
+  return `${DTYPE_SHORT[a.dtype] ?? a.dtype}${fmt(a.shape)}`;
+}
+
+/** Params other than functions and tensors, as `[k=v ...]`. */
+function paramText(params: unknown): string {
+  const entries = Object.entries((params ?? {}) as Record<string, unknown>).filter(
+    ([, v]) => typeof v !== 'function' && (typeof v !== 'object' || v === null || Array.isArray(v)),
+  );
+  if (entries.length === 0) return '';
+  return `[${entries.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}]`;
+}

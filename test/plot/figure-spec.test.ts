@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { np, optim, minimize, plot } from '../../kernel-lib/src';
+import {
+  colorAt,
+  formatNumber,
+  logLevels,
+  logTicks,
+  PALETTE,
+} from '../../kernel-lib/src/plot/style';
+import { contourSegments } from '../../kernel-lib/src/plot/contour-lines';
+import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
+
+describe('log ticks', () => {
+  it('are powers of ten labelled with superscript exponents', () => {
+    const t = logTicks(1e-9, 10);
+    expect(t.values).toEqual([1e-8, 1e-6, 1e-4, 1e-2, 1]);
+    expect(t.labels).toEqual(['10⁻⁸', '10⁻⁶', '10⁻⁴', '10⁻²', '1']);
+    expect(logTicks(1e-16, 1e2).labels).toEqual(['10⁻¹⁶', '10⁻¹²', '10⁻⁸', '10⁻⁴', '1']);
+    expect(logTicks(1e-3, 1).labels).toEqual(['10⁻³', '10⁻²', '10⁻¹', '1']);
+  });
+
+  it('of a line plot reach the payload, and zeros are clipped to the smallest positive value', () => {
+    const fig = plot.line({ a: [1, 1e-4, 1e-8], b: [1, 0, 0] }, { yScale: 'log' });
+    const panel = fig.payload.panels[0];
+    expect(panel.y.scale).toBe('log');
+    expect(panel.y.ticks!.labels).toContain('10⁻⁸');
+    const b = panel.series[1] as FigureLinePayload;
+    expect(b.y).toEqual([1, 1e-8, 1e-8]);
+    expect(panel.notes).toEqual(['2 values ≤ 0 drawn at 10⁻⁸ on the log y axis']);
+  });
+});
+
+describe('colours per run', () => {
+  it('come from the Okabe-Ito palette by index, the same on every figure', () => {
+    const p = optim.problems.rosenbrock();
+    const runs = [
+      minimize(p.f, p.x0, { method: 'lbfgs', maxIter: 30 }),
+      minimize(p.f, p.x0, { method: 'newton', maxIter: 30 }),
+    ];
+    const loss = plot.line(runs);
+    const traj = plot.contour(p.f, { xRange: [-2, 2], yRange: [-1, 3], grid: 12, paths: runs });
+    const lossColors = loss.payload.panels[0].series.map((s) => (s as FigureLinePayload).color);
+    const trajColors = traj.payload.panels[0].series
+      .filter((s) => s.kind === 'line')
+      .map((s) => (s as FigureLinePayload).color);
+    expect(lossColors).toEqual([PALETTE[0], PALETTE[1]]);
+    expect(trajColors).toEqual(lossColors);
+    expect(colorAt(PALETTE.length)).toBe(PALETTE[0]);
+  });
+});
+
+describe('contour levels', () => {
+  it('are log-spaced when values span decades: a constant ratio between neighbours', () => {
+    const levels = logLevels(1e-3, 1e3, 7);
+    const ratios = levels.slice(1).map((l, i) => l / levels[i]);
+    for (const r of ratios) expect(r).toBeCloseTo(10, 10);
+    const p = optim.problems.rosenbrock();
+    const fig = plot.contour(p.f, { xRange: [-2, 2], yRange: [-1, 3], grid: 20 });
+    const g = fig.payload.panels[0].series[0] as FigureGridPayload;
+    expect(g.logLevels).toBe(true);
+    const r = g.levels.slice(1).map((l, i) => Math.log10(l / g.levels[i]));
+    for (const d of r) expect(d).toBeCloseTo(r[0], 4);
+    expect(g.colorbar!.labels.every((l) => /^(1|10|10[⁻⁰-⁹¹²³]+)$/.test(l))).toBe(true);
+  });
+
+  it('marching squares finds the unit circle of x² + y²', () => {
+    const xs = Array.from({ length: 21 }, (_, i) => -2 + i * 0.2);
+    const z = xs.map((y) => xs.map((x) => x * x + y * y));
+    const segs = contourSegments(xs, xs, z, [1]);
+    expect(segs.length).toBeGreaterThan(20);
+    for (const s of segs) expect(Math.hypot(s.x, s.y)).toBeCloseTo(1, 1);
+  });
+});
+
+describe('inputs and errors', () => {
+  it('takes tensors directly and names the operation and shape in errors', () => {
+    const fig = plot.line(np.array([3, 2, 1]));
+    expect((fig.payload.panels[0].series[0] as FigureLinePayload).y).toEqual([3, 2, 1]);
+    expect(() => plot.line(np.zeros([2, 2, 2]))).toThrow(
+      /plot\.line: y must be 1-D, got a tensor of shape \[2,2,2\]/,
+    );
+    expect(() => plot.heatmap(np.zeros([3]))).toThrow(/plot\.heatmap: matrix must be 2-D/);
+    expect(() => plot.contour((x: number, y: number) => x + y)).toThrow(/needs xRange and yRange/);
+    expect(() => plot.grid([])).toThrow(/plot\.grid/);
+  });
+
+  it('thins long series but keeps the extremes and the last point', () => {
+    const y = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? 100 : Math.exp(-i / 1000)));
+    const s = plot.line(y).payload.panels[0].series[0] as FigureLinePayload;
+    expect(s.y.length).toBeLessThanOrEqual(600);
+    expect(s.y).toContain(100);
+    expect(s.x[s.x.length - 1]).toBe(9999);
+  });
+
+  it('formats numbers without breaking them', () => {
+    expect(formatNumber(2.5021e-13)).toBe('2.502×10⁻¹³');
+    expect(formatNumber(-0.25)).toBe('−0.25');
+    expect(formatNumber(1e-20)).toBe('10⁻²⁰');
+    expect(plot.mathText('$\\kappa = 10^{3}$, $\\|\\nabla f\\|$, $x_1$')).toBe('κ = 10³, ‖∇f‖, x₁');
+  });
+
+  it('spectrum says indefinite when eigenvalues of both signs occur', () => {
+    expect(plot.spectrum([-1, 2, 3]).payload.panels[0].notes[0]).toMatch(/^indefinite/);
+    expect(plot.spectrum([1, 2, 4]).payload.panels[0].notes[0]).toMatch(/κ = 4$/);
+  });
+});
