@@ -2,13 +2,18 @@
 // "exports", dist/<entry>.mjs re-exports the CommonJS module's names (so `import` and `require`
 // share one instance of the library: no dual-package hazard) and dist/<entry>.d.mts its types.
 // The build then imports each entry once, so a name Node cannot see fails the build, not a user.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, URL } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const require = createRequire(import.meta.url);
-const ENTRIES = ['index', 'jupyter/protocol', 'extend'];
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+/** Entries (paths under dist/, without .js) named by an "import" condition in "exports". */
+const ENTRIES = Object.values(pkg.exports)
+  .map((target) => target?.import?.default)
+  .filter(Boolean)
+  .map((file) => file.replace(/^\.\/dist\//, '').replace(/\.mjs$/, ''));
 const isIdentifier = (name) =>
   /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default' && name !== '__esModule';
 
