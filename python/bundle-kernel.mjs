@@ -43,7 +43,9 @@ const KEEP = {
   'cmake-ts': (f) => f === 'build/loader.js',
   adlab: (f) => /^dist\/.*\.(js|d\.ts|wasm)$/.test(f),
 };
-const keepByDefault = (f) => /\.(c?js|d\.ts|json)$/.test(f) && !f.includes('/test/');
+const keepByDefault = (f) =>
+  /\.(c?js|mjs|d\.ts|json|node|afm|icc|trie|wasm)$/.test(f) &&
+  !/(^|\/)(test|tests|docs?)\//.test(f);
 
 function packageJson(dir) {
   return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
@@ -58,6 +60,15 @@ function findPackage(name, fromDir) {
   }
 }
 
+function isInstalled(name, fromDir) {
+  try {
+    findPackage(name, fromDir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** name -> source folder for every package the kernel loads. */
 function runtimePackages() {
   const found = new Map();
@@ -66,8 +77,13 @@ function runtimePackages() {
     const dir = findPackage(name, fromDir);
     found.set(name, dir);
     const skip = SKIP_NESTED[name] ?? new Set();
-    for (const dep of Object.keys(packageJson(dir).dependencies ?? {})) {
+    const pkg = packageJson(dir);
+    for (const dep of Object.keys(pkg.dependencies ?? {})) {
       if (!skip.has(dep)) visit(dep, dir);
+    }
+    // Optional dependencies are the per-platform native builds (resvg): those npm installed here.
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) {
+      if (!skip.has(dep) && isInstalled(dep, dir)) visit(dep, dir);
     }
   };
   for (const name of ENTRY_PACKAGES) visit(name, join(ROOT, 'kernel'));
