@@ -27,6 +27,8 @@ const { useKernelPackages } = require('./resolve');
 const { KernelServer } = require('./server');
 const { serveRequests } = require('./requests');
 const { serveComms } = require('./comms');
+const { History } = require('./history');
+const { evaluateUserExpressions } = require('./user-expressions');
 
 /**
  * tslab's request handler, typed loosely: the launcher overrides members that tslab declares private.
@@ -42,7 +44,7 @@ const SENT = Symbol('adlab.sent');
 /**
  * @typedef {(msgType: string, content: Record<string, unknown>) => void} IopubSender
  * @typedef {{ ename: string, evalue: string, traceback: string[] }} ErrorContent
- * @typedef {{ code: string, [IOPUB]?: IopubSender, [ERROR]?: ErrorContent, [SENT]?: number }} ExecuteRequest
+ * @typedef {{ code: string, silent?: boolean, store_history?: boolean, [IOPUB]?: IopubSender, [ERROR]?: ErrorContent, [SENT]?: number }} ExecuteRequest
  */
 
 /** The cell that runs now (or ran last): where results, errors and displays go. */
@@ -118,6 +120,7 @@ function bundleOf(value) {
 const executorConsole = {
   log(value) {
     const data = bundleOf(value);
+    if (current.req?.silent) return;
     if (current.send) {
       current.send('execute_result', {
         execution_count: current.executionCount,
@@ -156,6 +159,26 @@ class AdlabHandler extends JupyterHandlerImpl {
     this.queue = Promise.resolve();
   }
 
+  /** Completions of the name at the cursor: only those starting with what is typed. */
+  handleComplete(req) {
+    const reply = super.handleComplete(req);
+    const typed = String(req.code).slice(reply.cursor_start, req.cursor_pos);
+    const exact = reply.matches.filter((name) => name.startsWith(typed));
+    const lower = typed.toLowerCase();
+    reply.matches =
+      exact.length > 0
+        ? exact
+        : reply.matches.filter((name) => name.toLowerCase().startsWith(lower));
+    return reply;
+  }
+
+  /** Inspection: a name TypeScript cannot resolve (quick info of kind "") is not found. */
+  handleInspect(req) {
+    const info = this.executor.inspect(req.code, req.cursor_pos);
+    if (info && info.kind === '') return { status: 'ok', found: false, data: {}, metadata: {} };
+    return super.handleInspect(req);
+  }
+
   handleKernel() {
     const reply = super.handleKernel();
     reply.status = 'ok';
@@ -183,14 +206,14 @@ class AdlabHandler extends JupyterHandlerImpl {
       const sent = req[SENT] ?? Infinity;
       if (seq <= this.abortUpTo || sent < this.failedAt) return { status: 'aborted' };
       try {
-        const count = await this.handleExecuteImpl(req, writeStream, writeDisplayData);
-        return { status: 'ok', execution_count: count.count };
+        await this.handleExecuteImpl(req, writeStream, writeDisplayData);
+        return { status: 'ok', execution_count: current.executionCount };
       } catch (thrown) {
         if (req.stop_on_error !== false) {
           this.abortUpTo = this.arrived;
           this.failedAt = Date.now();
         }
-        const count = /** @type {{ count?: number }} */ (thrown)?.count ?? current.executionCount;
+        const count = current.executionCount;
         const err = req[ERROR] ?? {
           ename: nameOf(thrown),
           evalue: messageOf(thrown),
@@ -203,13 +226,20 @@ class AdlabHandler extends JupyterHandlerImpl {
     return run;
   }
 
-  /** @param {ExecuteRequest} req */
+  /**
+   * Runs one cell. Silent cells and cells with `store_history: false` leave the execution count
+   * as it was; silent ones also broadcast no execute_input or execute_result (as ipykernel).
+   * @param {ExecuteRequest & { silent?: boolean, store_history?: boolean }} req
+   */
   async handleExecuteImpl(req, writeStream, writeDisplayData) {
+    const counted = !req.silent && req.store_history !== false;
     current.send = req[IOPUB] ?? null;
     current.req = req;
-    current.executionCount = this.execCount + 1;
+    current.executionCount = this.execCount + (counted ? 1 : 0);
     current.diagnostics = [];
-    current.send?.('execute_input', { code: req.code, execution_count: current.executionCount });
+    if (!req.silent) {
+      current.send?.('execute_input', { code: req.code, execution_count: current.executionCount });
+    }
     if (this.info.warning) {
       writeStream('stderr', this.info.warning);
       this.info.warning = '';
@@ -223,6 +253,7 @@ class AdlabHandler extends JupyterHandlerImpl {
       }
       throw thrown;
     } finally {
+      if (!counted) this.execCount--; // tslab counted it
       // Diagnostics of a module cell (`//// @module`) do not fail it: show them as warnings.
       if (current.diagnostics.length > 0 && !req[ERROR]) {
         writeStream('stderr', current.diagnostics.join('\n') + '\n');
@@ -238,27 +269,51 @@ class AdlabHandler extends JupyterHandlerImpl {
  * @param {KernelServer} server
  * @param {AdlabHandler} handler
  */
-function serveExecute(server, handler) {
+function serveExecute(server, handler, history) {
   server.on('execute_request', async (msg, channel) => {
-    const { publish, writeStream, writeDisplayData } = server.outputOf(msg);
+    const { publish, writeStream, writeDisplayData, clearOutput } = server.outputOf(msg);
+    displayHook.clear = clearOutput;
+    /** @type {string | null} */
+    let resultText = null;
+    const send = (msgType, content) => {
+      if (msgType === 'execute_result') resultText = String(content.data?.['text/plain'] ?? '');
+      publish(msgType, content);
+    };
     const sent = Date.parse(msg.header.date);
-    const req = { ...msg.content, [IOPUB]: publish, [SENT]: Number.isNaN(sent) ? undefined : sent };
+    const req = { ...msg.content, [IOPUB]: send, [SENT]: Number.isNaN(sent) ? undefined : sent };
     const content = await handler.handleExecute(req, writeStream, writeDisplayData);
-    server.reply(channel, msg, 'execute_reply', content);
+    const stored = !msg.content.silent && msg.content.store_history !== false;
+    if (stored && content.status !== 'aborted') {
+      history.add(content.execution_count, String(msg.content.code), resultText);
+    }
+    const expressions = content.status === 'ok' ? msg.content.user_expressions : undefined;
+    const user_expressions = evaluateUserExpressions(
+      expressions,
+      handler.executor.locals,
+      bundleOf,
+      (err) => ({ ename: nameOf(err), evalue: messageOf(err), traceback: tracebackOf(err) }),
+    );
+    const extra = content.status === 'aborted' ? {} : { user_expressions, payload: [] };
+    server.reply(channel, msg, 'execute_reply', { ...content, ...extra });
   });
 }
 
-/** Sends a bundle from adlab's `display()` as display_data (or update_display_data). */
-function displayHook(bundle, options = {}) {
+/**
+ * Sends a bundle from adlab's `display()` as display_data (or update_display_data); its `clear`
+ * (set per cell) sends `clear_output` for `clearOutput()`.
+ * @type {((bundle: Record<string, unknown>, options?: { displayId?: string, update?: boolean }) => void)
+ *   & { clear?: (wait: boolean) => void }}
+ */
+const displayHook = (bundle, options = {}) => {
   const content = {
     data: bundle,
     metadata: {},
     transient: options.displayId ? { display_id: options.displayId } : {},
   };
   const write = tslabJupyter.lastWriteDisplayData;
-  if (write) write(content, Boolean(options.update));
+  if (write) write(/** @type {any} */ (content), Boolean(options.update));
   else process.stdout.write(`${String(bundle['text/plain'] ?? '')}\n`);
-}
+};
 
 /** Exits when the process that started the kernel dies: its pid changes or stops answering. */
 function watchParent() {
@@ -335,8 +390,9 @@ async function main() {
 
   const handler = new AdlabHandler(executor, info);
   const server = new KernelServer(connectionFile);
-  serveRequests(server, /** @type {any} */ (handler)); // the rest of its methods come from tslab
-  serveExecute(server, handler);
+  const history = new History();
+  serveRequests(server, /** @type {any} */ (handler), history); // the rest of its methods come from tslab
+  serveExecute(server, handler, history);
   serveComms(server, lib);
   await server.start();
 }

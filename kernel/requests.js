@@ -1,19 +1,18 @@
 // @ts-check
 /**
  * The shell and control requests other than execute and comms: kernel info, completion, inspection,
- * is_complete, history and shutdown, each answered from the launcher's handler.
+ * is_complete, history and shutdown.
  */
 'use strict';
 
 const { PROTOCOL_VERSION } = require('./wire');
+const { isComplete } = require('./completeness');
 
 /**
  * @typedef {{
  *   handleKernel(): Record<string, unknown>,
  *   handleComplete(content: any): unknown,
  *   handleInspect(content: any): unknown,
- *   handleIsComplete(content: any): unknown,
- *   handleHistory?(content: any): unknown,
  *   close(): void,
  * }} RequestHandlers
  */
@@ -22,8 +21,9 @@ const { PROTOCOL_VERSION } = require('./wire');
  * Registers the request handlers on the server.
  * @param {import('./server').KernelServer} server
  * @param {RequestHandlers} handler
+ * @param {import('./history').History} history
  */
-function serveRequests(server, handler) {
+function serveRequests(server, handler, history) {
   /** Replies to a request with what `answer` returns for its content. */
   const answer = (replyType, fn) => (msg, channel) =>
     server.reply(channel, msg, replyType, fn(msg.content ?? {}));
@@ -45,15 +45,11 @@ function serveRequests(server, handler) {
   );
   server.on(
     'is_complete_request',
-    answer('is_complete_reply', (c) => handler.handleIsComplete(c)),
+    answer('is_complete_reply', (c) => isComplete(String(c.code ?? ''))),
   );
   server.on(
     'history_request',
-    answer('history_reply', (c) => handler.handleHistory?.(c) ?? { status: 'ok', history: [] }),
-  );
-  server.on(
-    'comm_info_request',
-    answer('comm_info_reply', () => ({ status: 'ok', comms: {} })),
+    answer('history_reply', (c) => history.reply(c)),
   );
   server.on('shutdown_request', (msg, channel) => {
     server.reply(channel, msg, 'shutdown_reply', {

@@ -95,6 +95,8 @@ class KernelServer {
         this.iopub.stream(parent(), name, text),
       writeDisplayData: (/** @type {unknown} */ data, /** @type {boolean} */ update) =>
         this.iopub.publish(parent(), update ? 'update_display_data' : 'display_data', data),
+      clearOutput: (/** @type {boolean} */ wait) =>
+        this.iopub.publish(parent(), 'clear_output', { wait }),
     };
   }
 

@@ -26,7 +26,7 @@ export { customJvp, customVjp } from './transforms/custom';
 export { checkpoint } from './transforms/checkpoint';
 export { makeGraph, Graph } from './transforms/graph';
 export { stopGradient } from './numpy/math';
-export { display, setDisplayHook } from './jupyter/display';
+export { clearOutput, display, setDisplayHook } from './jupyter/display';
 export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
 export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';

@@ -79,7 +79,7 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   await expect(plot).toBeVisible();
   await expect(plot.locator('.contourlayer .contour, .contourlayer > *').first()).toBeAttached();
   await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
-  await expect(plot.locator('.legendtext').first()).toContainText('lbfgs (memory=10');
+  await expect(plot.locator('.legendtext').first()).toHaveText('lbfgs');
   await opt.locator('.adlab-opt-tab', { hasText: 'loss / iteration' }).click();
   await expect(plot.locator('.contourlayer > *')).toHaveCount(0);
   await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);

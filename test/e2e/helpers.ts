@@ -1,7 +1,7 @@
 /** What the browser specs share: the repo root, a cell's output area, opening an uploaded notebook. */
 import * as path from 'path';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
+import { expect, type Locator } from '@playwright/test';
 
 export type Page = IJupyterLabPageFixture;
 
@@ -24,4 +24,13 @@ export async function openUploaded(page: Page, tmpPath: string, file: string): P
   await page.contents.uploadFile(file, `${tmpPath}/${name}`);
   await page.notebook.openByPath(`${tmpPath}/${name}`);
   await page.notebook.activate(name);
+}
+
+/** Opens an uploaded notebook and waits for its kernel, "TypeScript (adlab)" (from its metadata). */
+export async function openWithKernel(page: Page, tmpPath: string, file: string): Promise<void> {
+  await openUploaded(page, tmpPath, file);
+  await expect(page.locator('.jp-Notebook-toolbarKernelName, .jp-KernelName').first()).toHaveText(
+    /TypeScript \(adlab\)/,
+    { timeout: 60_000 },
+  );
 }

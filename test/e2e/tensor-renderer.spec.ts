@@ -5,22 +5,13 @@
  */
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import { openUploaded, outputOf, ROOT, type Page } from './helpers';
+import { openWithKernel, outputOf, ROOT } from './helpers';
 
 const TOUR = path.join(ROOT, 'notebooks', '00-tour.ipynb');
 const MALFORMED = path.join(__dirname, 'fixtures', 'malformed.ipynb');
 const STORED = path.join(__dirname, 'fixtures', 'stored.ipynb');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
-
-/** Opens an uploaded notebook and waits for its kernel, "TypeScript (adlab)" (from its metadata). */
-async function openWithKernel(page: Page, tmpPath: string, file: string): Promise<void> {
-  await openUploaded(page, tmpPath, file);
-  await expect(page.locator('.jp-Notebook-toolbarKernelName, .jp-KernelName').first()).toHaveText(
-    /TypeScript \(adlab\)/,
-    { timeout: 60_000 },
-  );
-}
 
 test('the tour runs and tensors show in adlab’s renderer', async ({ page, tmpPath }) => {
   await openWithKernel(page, tmpPath, TOUR);

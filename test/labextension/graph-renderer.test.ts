@@ -310,7 +310,7 @@ describe('graph view', () => {
     expect(svg.querySelectorAll('.adlab-graph-backward')).toHaveLength(16);
     expect(svg.querySelectorAll('.adlab-graph-input')).toHaveLength(1);
     expect(svg.querySelectorAll('.adlab-graph-constant')).toHaveLength(3);
-    expect(svg.querySelectorAll('.adlab-graph-output')).toHaveLength(1);
+    expect(svg.querySelectorAll('.adlab-graph-is-output')).toHaveLength(1);
     expect(svg.querySelector('.adlab-graph-first-nonfinite')!.getAttribute('data-key')).toBe('n1');
     const labels = [...svg.querySelectorAll('.adlab-graph-label')].map((e) => e.textContent);
     expect(labels).toContain('log');
@@ -377,7 +377,7 @@ describe('graph view', () => {
     );
     await view!.layout();
     expect(root.querySelectorAll('g.adlab-graph-node')).toHaveLength(2);
-    expect(root.querySelectorAll('.adlab-graph-group.adlab-graph-output')).toHaveLength(1);
+    expect(root.querySelectorAll('.adlab-graph-group.adlab-graph-is-output')).toHaveLength(1);
   });
 
   it('the widget shows an error box for malformed payloads and a view for good ones', async () => {

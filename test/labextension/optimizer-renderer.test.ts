@@ -1,4 +1,5 @@
 import './setup';
+import { PALETTE } from 'adlab/plot-style';
 import { describe, expect, it, vi } from 'vitest';
 import { MIME } from 'adlab/protocol';
 import extensions, { ADLAB_RANK, optimizerExtension } from '../../labextension/src/index';
@@ -115,18 +116,29 @@ describe('optimizer model', () => {
     if (!r.ok) expect(r.error).toMatch(error);
   });
 
-  it('names runs with their hyperparameters, leaving out loop bounds', () => {
+  it('names runs by label alone, adding settings (not loop bounds) only when labels repeat', () => {
     const m = model(rosenbrockRuns());
-    expect(runLegend(m.runs[0]!)).toBe('lbfgs (memory=10, lineSearch=wolfe, skippedPairs=0)');
+    expect(runLegend(m.runs[0]!, m.runs)).toBe('lbfgs');
+    const twin = { ...m.runs[0]! };
+    expect(runLegend(twin, [m.runs[0]!, twin])).toMatch(/^lbfgs \(memory=10, lineSearch=wolfe/);
   });
 });
 
 describe('optimizer figures', () => {
-  it('builds log-scale loss curves, one trace per run, hyperparameters in names and hover', () => {
+  it('builds log-scale loss curves, one trace per run, in palette colours, settings on hover', () => {
     const m = model(rosenbrockRuns());
     const fig = buildFigure(m, 'iteration', LIGHT_THEME);
     expect(fig.data).toHaveLength(2);
-    expect(fig.data[0]!.name).toContain('memory=10');
+    expect(fig.data[0]!.name).toBe('lbfgs');
+    expect(fig.data.map((t) => (t.line as { color: string }).color)).toEqual([
+      PALETTE[0],
+      PALETTE[1],
+    ]);
+    const traj = buildFigure(m, 'trajectories', LIGHT_THEME);
+    expect(traj.data.slice(1).map((t) => (t.line as { color: string }).color)).toEqual([
+      PALETTE[0],
+      PALETTE[1],
+    ]);
     expect(fig.data[0]!.hovertemplate).toContain('lineSearch=wolfe');
     expect((fig.layout.yaxis as { type: string }).type).toBe('log');
     expect((fig.layout.yaxis as { title: { text: string } }).title.text).toBe('loss − f*');
@@ -149,6 +161,36 @@ describe('optimizer figures', () => {
     delete noPath.contour;
     for (const r of noPath.runs) for (const s of r.history) delete s.x;
     expect(tabsFor(model(noPath))).not.toContain('trajectories');
+  });
+
+  it('keeps a log axis when a run reaches exactly 0: zeros drawn at the smallest positive value, with a note', () => {
+    const p = rosenbrockRuns();
+    delete p.fStar;
+    p.runs[1]!.history.at(-1)!.loss = 0;
+    const m = model(p);
+    const fig = buildFigure(m, 'iteration', LIGHT_THEME);
+    expect((fig.layout.yaxis as { type: string }).type).toBe('log');
+    const ys = fig.data[1]!.y as number[];
+    const positive = fig.data.flatMap((t) => (t.y as (number | null)[]).filter((v) => v! > 0));
+    expect(ys.at(-1)).toBe(Math.min(...(positive as number[])));
+    expect(JSON.stringify(fig.layout.annotations)).toContain('1 value ≤ 0');
+    p.runs[1]!.history.at(-2)!.loss = 1e-9;
+    const ticks = (
+      buildFigure(model(p), 'iteration', LIGHT_THEME).layout.yaxis as { ticktext: string[] }
+    ).ticktext;
+    expect(ticks).toContain('10⁻⁸');
+  });
+
+  it('draws contours on log-spaced levels with a colour bar in decades', () => {
+    const fig = buildFigure(model(rosenbrockRuns()), 'trajectories', LIGHT_THEME);
+    const c = fig.data[0] as {
+      contours: { size: number };
+      showscale: boolean;
+      colorbar: { ticktext: string[] };
+    };
+    expect(c.showscale).toBe(true);
+    expect([0.5, 1]).toContain(c.contours.size);
+    expect(c.colorbar.ticktext.every((t) => /^(1|10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.test(t))).toBe(true);
   });
 
   it('switches to a linear axis when losses can be negative and f* is unknown', () => {

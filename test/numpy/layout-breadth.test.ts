@@ -185,6 +185,14 @@ describe('sort, argsort, topK', () => {
       [100, 1, 10],
     );
   });
+  it('name the axis and dtype they reject', () => {
+    expect(() => np.sort(np.array([true, false]))).toThrow('sort: cannot sort a bool tensor [2]');
+    expect(() => np.sort(np.ones([2]), 1)).toThrow('sort: axis 1 is out of bounds for rank 1');
+    expect(() => np.argsort(np.array(3))).toThrow('argsort: cannot sort a scalar (shape [])');
+    expect(() => np.cumsum(np.ones([2, 2]), 2)).toThrow(
+      'cumsum: axis 2 is out of bounds for rank 2',
+    );
+  });
   it('topK: values and indices, ties to the lower index', () => {
     const [v, i] = np.topK(np.array([[1, 5, 3, 5]], 'float64'), 3);
     expect(v.toArray()).toEqual([[5, 5, 3]]);

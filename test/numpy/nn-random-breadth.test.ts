@@ -36,7 +36,8 @@ describe('activations', () => {
     expectClose(grad((x: Tensor) => nn.elu(x).sum())(big), [0, 1]);
   });
   it('are differentiable', () => {
-    for (const fn of [nn.silu, nn.elu, nn.selu, nn.logSigmoid, nn.mish, nn.leakyRelu])
+    expectClose(nn.celu(z, 2), ref.celu2, 1e-15);
+    for (const fn of [nn.silu, nn.elu, nn.celu, nn.selu, nn.logSigmoid, nn.mish, nn.leakyRelu])
       checkGrads((x: Tensor) => fn(x), [np.array([-2.1, -0.4, 0.3, 1.7], 'float64')]);
   });
   it('glu halves the axis; standardize centres and scales', () => {
@@ -102,6 +103,20 @@ describe('random samplers', () => {
     const draws = random.categorical(key, logits);
     expect(mean(np.equal(draws, 1))).toBeCloseTo(0.5, 1);
     expect(draws.dtype).toBe('int32');
+  });
+  it('name what they reject', () => {
+    expect(() => random.randint(key, [2], 3, 3)).toThrow(
+      'random.randint: need integers minval < maxval, got [3, 3)',
+    );
+    expect(() => random.bernoulli(key, np.ones([3]), [2])).toThrow(
+      'random.bernoulli: parameter of shape [3] does not match shape [2]',
+    );
+    expect(() => random.foldIn(key, 1.5)).toThrow(
+      'random.foldIn: data must be an integer, got 1.5',
+    );
+    expect(() => random.categorical(key, np.array(1))).toThrow(
+      'random.categorical: logits must have at least one axis, got shape []',
+    );
   });
   it('permutation and choice', () => {
     const p = random.permutation(key, 10);

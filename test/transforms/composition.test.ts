@@ -237,6 +237,10 @@ describe('graph capture', () => {
 
   it('value summaries are optional', () => {
     const g = makeGraph((x: Tensor) => np.log(x), { summaries: true })(np.array([0, 1], 'float64'));
-    expect(g.nodes[1].summary).toEqual({ min: 0, max: 0, mean: 0, nonFinite: 1 });
+    expect(g.nodes[1].summary).toMatchObject({ min: 0, max: 0, mean: 0, nonFinite: 1 });
+    const plain = makeGraph((x: Tensor) => np.log(x), { summaries: false })(
+      np.array([1], 'float64'),
+    );
+    expect(plain.nodes[1].summary).toBeUndefined();
   });
 });

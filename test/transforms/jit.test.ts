@@ -12,6 +12,7 @@ import {
   evalShape,
   fori,
   grad,
+  hessian,
   hvp,
   jit,
   jvp,
@@ -24,6 +25,9 @@ import {
   whileLoop,
 } from '../../kernel-lib/src';
 import { bind } from '../../kernel-lib/src/core/trace';
+import { getBackend, setBackend } from '../../kernel-lib/src';
+import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
+import { wasmBackend } from '../../kernel-lib/src/backends/wasm';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
 import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { specs } from '../rules/specs';
@@ -167,6 +171,25 @@ describe('jit API', () => {
     expect(outer.lastCompileMs).toBeGreaterThan(0);
   });
 
+  it('maps a jitted function and jits a dense Hessian', () => {
+    const f = jit((x: Tensor) => np.sum(np.sin(x)));
+    const xs = np.array(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'float64',
+    );
+    expect(Array.from((vmap(f)(xs) as Tensor).dataSync())).toEqual([
+      Math.sin(1) + Math.sin(2),
+      Math.sin(3) + Math.sin(4),
+    ]);
+    const h = jit(hessian((x: Tensor) => np.sum(np.pow(x, 3))));
+    expect(Array.from((h(np.array([1, 2], 'float64')) as Tensor).dataSync())).toEqual([
+      6, 0, 0, 12,
+    ]);
+  });
+
   it('gives custom rules real shape rules: customJvp under jit', () => {
     const safeLog = customJvp(
       (x: Tensor) => np.log(x),
@@ -278,5 +301,117 @@ describe('jit API', () => {
       return x;
     })(np.zeros([2, 3]));
     expect(printed).toBe('Traced<float32[2,3]>');
+  });
+});
+
+describe('jit fuses elementwise chains', () => {
+  const chain = (x: Tensor) => np.add(np.mul(np.tanh(x), x), np.exp(np.neg(x)));
+  const onCpu = <T>(fn: () => T): T => {
+    const previous = getBackend();
+    setBackend(cpuBackend);
+    try {
+      return fn();
+    } finally {
+      setBackend(previous);
+    }
+  };
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`tanh(x)*x + exp(-x) in ${dtype}: one fused step on cpu, bit-identical to eager`, () => {
+      const x = randn(7, [5000], dtype);
+      const f = jit(chain);
+      onCpu(() => {
+        const steps = f.trace(x).steps();
+        expect(steps.length).toBe(1);
+        expect(steps[0]).toMatchObject({ fused: true, size: 5 });
+        expect(Array.from((f(x) as Tensor).dataSync())).toEqual(Array.from(chain(x).dataSync()));
+      });
+      expect(Array.from((f(x) as Tensor).dataSync())).toEqual(Array.from(chain(x).dataSync()));
+    });
+  }
+
+  it('leaves the ops a backend runs natively (wasm SIMD exp, tanh) to its kernels', () => {
+    if (!wasmBackend) return;
+    const previous = getBackend();
+    setBackend(wasmBackend);
+    try {
+      const steps = jit(chain)
+        .trace(randn(7, [5000], 'float32'))
+        .steps();
+      // mul folds into add; tanh, exp (native) and neg (read by exp, native) stay kernels.
+      expect(steps.map((s) => ('fused' in s ? `fused${s.size}` : s.prim.name))).toEqual([
+        'tanh',
+        'neg',
+        'exp',
+        'fused2',
+      ]);
+    } finally {
+      setBackend(previous);
+    }
+  });
+
+  it('fuses pairs of every elementwise primitive as eager computes them', () => {
+    const names = [
+      'exp',
+      'log',
+      'log1p',
+      'expm1',
+      'sin',
+      'cos',
+      'tan',
+      'tanh',
+      'logistic',
+      'sqrt',
+      'abs',
+      'neg',
+      'sign',
+      'floor',
+    ];
+    const x = randn(8, [64], 'float32');
+    const byName = Object.fromEntries(Object.values(primitives).map((p) => [p.name, p]));
+    for (const a of names) {
+      for (const b of names) {
+        const g = (v: Tensor) =>
+          np.mul(bind(byName[b], [bind(byName[a], [v])[0]])[0], np.add(v, 0.5));
+        const steps = jit(g).trace(x).steps();
+        expect(steps.filter((s) => 'fused' in s).length, `${a} then ${b}`).toBe(1);
+        expect(Array.from((jit(g)(x) as Tensor).dataSync()), `${a} then ${b}`).toEqual(
+          Array.from(g(x).dataSync()),
+        );
+      }
+    }
+  });
+
+  it('keeps values that are read twice or returned, broadcasts inputs, and selects with where', () => {
+    const x = randn(9, [3, 4]);
+    const b = randn(10, [4]);
+    const f = (x: Tensor, b: Tensor) => {
+      const y = np.exp(np.add(x, b)); // read three times below: materialized (add folds in)
+      const z = np.where(np.greater(x, 0), np.mul(y, y), np.sub(y, 1));
+      return [np.sin(z), np.mul(np.sin(z), 2)];
+    };
+    const jf = jit(f);
+    const steps = onCpu(() => jf.trace(x, b).steps());
+    expect(steps.filter((s) => 'fused' in s).map((s) => (s as { size: number }).size)).toEqual([
+      2, 3, 2,
+    ]);
+    const got = jf(x, b) as Tensor[];
+    const want = f(x, b);
+    got.forEach((g, i) => expect(Array.from(g.dataSync())).toEqual(Array.from(want[i].dataSync())));
+  });
+
+  it('runs the unfused equations under transforms (makeGraph sees every primitive)', () => {
+    const x = randn(11, [6]);
+    expect(makeGraph(jit(chain))(x).primitiveCounts()).toMatchObject({
+      tanh: 1,
+      mul: 1,
+      neg: 1,
+      exp: 1,
+      add: 1,
+    });
+    expectClose(
+      grad((v: Tensor) => np.sum(jit(chain)(v) as Tensor))(x),
+      grad((v: Tensor) => np.sum(chain(v)))(x),
+      1e-15,
+    );
   });
 });

@@ -77,6 +77,11 @@ export interface StridedView {
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
+  /**
+   * Tagged scalar ops this backend runs in its own kernels faster than a fused JavaScript loop
+   * would (jit's fusion leaves them as separate kernels).
+   */
+  readonly nativeOps?: ReadonlySet<ScalarOp>;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
   /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */

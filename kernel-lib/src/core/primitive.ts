@@ -5,6 +5,7 @@
  * mode; `null` is a symbolic zero), `ct` cotangent (reverse mode). Rules are written with
  * differentiable primitives, never raw buffers, so derivatives nest to any order.
  */
+import type { ScalarFn } from '../backends/backend';
 import type { DType } from './dtype';
 import type { ConcreteTensor, Tensor } from './tensor';
 
@@ -54,6 +55,11 @@ export interface Primitive<P = Record<string, never>> {
    * and reported once).
    */
   batch?: BatchRule<P>;
+  /**
+   * The scalar formula of an elementwise primitive (inputs broadcast NumPy-style, no params that
+   * change the formula): `jit` fuses chains of these into one pass.
+   */
+  scalar?: ScalarFn;
   /** Floating-point operations performed (graph capture's cost model); defaults to 0. */
   flops?(inputs: readonly Aval[], outs: readonly Aval[], params: P): number;
   /**

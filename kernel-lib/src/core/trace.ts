@@ -27,6 +27,40 @@ export abstract class Trace {
 
   /** Interprets one primitive applied to tracers of this trace. */
   abstract process(prim: AnyPrimitive, xs: Tracer[], params: unknown): Tracer[];
+
+  /** What the transform is applied to, e.g. `jvp(f)` (graph capture titles a graph with it). */
+  label?: string;
+
+  /** Called when a trace is pushed above this one (graph capture notes the first transform). */
+  innerTraceStarted?(inner: Trace): void;
+
+  /**
+   * Called by forward mode with the tangent, and by reverse mode with the final cotangent, of a
+   * value of this trace (graph capture summarizes them per node).
+   */
+  noteDerivative?(kind: 'tangent' | 'cotangent', value: Tracer, derivative: Tensor): void;
+}
+
+/**
+ * Hands `derivative` (the tangent or cotangent of `value`) to the first trace below that notes
+ * derivatives, walking down the primal chain.
+ */
+export function reportDerivative(
+  kind: 'tangent' | 'cotangent',
+  value: Tensor,
+  derivative: Tensor,
+): void {
+  if (!stack.some((t) => t.noteDerivative)) return;
+  try {
+    for (let x: Tensor = value; x instanceof Tracer; x = x.primal) {
+      if (x.trace.noteDerivative) {
+        x.trace.noteDerivative(kind, x, derivative);
+        return;
+      }
+    }
+  } catch {
+    // An abstract tracer (jit) has no value underneath: there is nothing to summarize.
+  }
 }
 
 /** A value flowing through a trace. */
@@ -69,9 +103,15 @@ export class ConcretizationError extends Error {
 
 const stack: Trace[] = [];
 
+/** True while any transform is running (some trace is on the stack). */
+export function isTracing(): boolean {
+  return stack.length > 0;
+}
+
 /** Runs `fn` with a new trace of the next level on the stack. */
 export function withTrace<T extends Trace, R>(make: (level: number) => T, fn: (trace: T) => R): R {
   const trace = make(stack.length + 1);
+  for (const below of stack) below.innerTraceStarted?.(trace);
   stack.push(trace);
   try {
     return fn(trace);
@@ -135,6 +175,11 @@ export type EvalObserver = (
 ) => void;
 
 let observer: EvalObserver | undefined;
+
+/** True when an observer of kernel runs is installed (such tools want every primitive run). */
+export function hasEvalObserver(): boolean {
+  return observer !== undefined;
+}
 
 /** Installs (or with `undefined` removes) the observer of kernel runs; returns the previous one. */
 export function setEvalObserver(next: EvalObserver | undefined): EvalObserver | undefined {

@@ -12,8 +12,14 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
-/** What the kernel launcher installs to send bundles to the frontend. */
-export type DisplayHook = (bundle: MimeBundle, options: DisplayOptions) => void;
+/**
+ * What the kernel launcher installs to send bundles to the frontend; its optional `clear` sends
+ * `clear_output` (see {@link clearOutput}).
+ */
+export interface DisplayHook {
+  (bundle: MimeBundle, options: DisplayOptions): void;
+  clear?: (wait: boolean) => void;
+}
 
 const HOOK_KEY = Symbol.for('adlab.displayHook');
 
@@ -21,6 +27,9 @@ const HOOK_KEY = Symbol.for('adlab.displayHook');
 export function setDisplayHook(hook: DisplayHook | undefined): void {
   (globalThis as Record<symbol, unknown>)[HOOK_KEY] = hook;
 }
+
+const installedHook = () =>
+  (globalThis as Record<symbol, unknown>)[HOOK_KEY] as DisplayHook | undefined;
 
 /** Turns any value into a MIME bundle: its own bundle if it offers one, else text/plain. */
 export function toMimeBundle(value: unknown): MimeBundle {
@@ -34,7 +43,16 @@ export function toMimeBundle(value: unknown): MimeBundle {
  */
 export function display(value: unknown, options: DisplayOptions = {}): void {
   const bundle = toMimeBundle(value);
-  const hook = (globalThis as Record<symbol, unknown>)[HOOK_KEY] as DisplayHook | undefined;
+  const hook = installedHook();
   if (hook) hook(bundle, options);
   else console.log(bundle['text/plain']);
+}
+
+/**
+ * Clears the output of the running cell. With `wait: true` the frontend clears only when the next
+ * output arrives, so a loop redrawing its output does not flicker. Does nothing outside a kernel.
+ * @example for (const step of steps) { clearOutput({ wait: true }); display(plot(step)); }
+ */
+export function clearOutput(options: { wait?: boolean } = {}): void {
+  installedHook()?.clear?.(Boolean(options.wait));
 }

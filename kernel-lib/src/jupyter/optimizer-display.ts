@@ -1,15 +1,21 @@
 /**
- * Displays of optimizer runs: the adlab optimizer-run JSON, a Vega-Lite v5 chart (loss against
- * iteration on a log scale; for 2-D problems the trajectories over a heatmap of the loss), an
- * escaped HTML summary table and plain text.
+ * Displays of optimizer runs: the adlab optimizer-run JSON (histories thinned to what a chart
+ * shows), a static picture drawn by the plotting layer (loss against iteration on a log axis; for
+ * 2-D problems the trajectories over log-spaced contours) as PNG and inside the escaped HTML
+ * summary table, and plain text. Run i has palette colour i on every tab and picture.
  */
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import type { OptimizeResult } from '../optim/result';
 import { escapeHtml } from './tensor-display';
+import { plot, type Figure } from '../plot';
+import { compact, thinIndices } from '../plot/data';
+import { formatNumber } from '../plot/style';
 import {
   MIME,
+  fromJsonNumber,
   toJsonNumber,
+  type JsonNumber,
   type MimeBundle,
   type MimeBundleProvider,
   type OptimizerRunPayload,
@@ -27,24 +33,27 @@ export interface CompareRunsOptions {
   grid?: number;
 }
 
-/** Points per run drawn in the Vega-Lite charts. */
-const MAX_POINTS = 400;
-/** Iterations per run kept in the JSON payload (evenly thinned beyond that, first and last kept). */
-const MAX_PAYLOAD_ITERATIONS = 1000;
+/**
+ * Iterations per run kept in the JSON payload: about two per pixel of the chart. Beyond that the
+ * history is thinned keeping each stretch's lowest and highest loss (and the first and last).
+ */
+const MAX_PAYLOAD_ITERATIONS = 300;
 
-/** Keeps at most `max` entries evenly spaced, always including the first and last. */
-function thin<T>(xs: T[], max = MAX_POINTS): T[] {
-  if (xs.length <= max) return xs;
-  const stride = (xs.length - 1) / (max - 1);
-  return Array.from({ length: max }, (_, i) => xs[Math.round(i * stride)]);
+/**
+ * Entries of `hyperparameters` that methods fill in while they run: results, shown apart from the
+ * settings (the table's "results" column).
+ */
+const RESULT_KEYS = new Set(['cgIterations', 'skippedPairs', 'negativeCurvatureSteps']);
+
+function split(hp: Record<string, number | string | boolean>) {
+  const settings: Record<string, number | string | boolean> = {};
+  const results: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(hp)) (RESULT_KEYS.has(k) ? results : settings)[k] = v;
+  return { settings, results };
 }
 
 function fmt(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  return Math.abs(x) !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)
-    ? x.toExponential(digits - 1)
-    : String(Number(x.toPrecision(digits)));
+  return formatNumber(x, digits);
 }
 
 /**
@@ -96,137 +105,87 @@ export class RunComparison implements MimeBundleProvider {
   payload(): OptimizerRunPayload {
     const p: OptimizerRunPayload = {
       problem: this.options.problem ?? '',
-      runs: this.runs.map((r) => ({
-        method: r.method,
-        label: r.name,
-        status: r.status,
-        hyperparameters: r.hyperparameters,
-        termination: r.termination,
-        history: thin(r.history, MAX_PAYLOAD_ITERATIONS).map((h) => ({
-          iter: h.iter,
-          loss: toJsonNumber(h.loss),
-          gradNorm: toJsonNumber(h.gradNorm),
-          stepSize: toJsonNumber(h.stepSize),
-          ...(h.x ? { x: h.x.map(toJsonNumber) } : {}),
-          evals: { ...h.evals },
-          timeMs: h.timeMs,
-        })),
-      })),
+      runs: this.runs.map((r, i) => {
+        const { settings, results } = split(r.hyperparameters);
+        const keep = thinIndices(
+          r.history.map((h) => h.loss),
+          MAX_PAYLOAD_ITERATIONS,
+        );
+        return {
+          method: r.method,
+          label: r.name,
+          status: r.status,
+          hyperparameters: settings,
+          results,
+          colorIndex: i,
+          termination: r.termination,
+          history: keep.map((k) => {
+            const h = r.history[k];
+            return {
+              iter: h.iter,
+              loss: json(h.loss),
+              gradNorm: json(h.gradNorm),
+              stepSize: json(h.stepSize),
+              ...(h.x ? { x: h.x.map(json) } : {}),
+              evals: { ...h.evals },
+              timeMs: Number(h.timeMs.toFixed(3)),
+            };
+          }),
+        };
+      }),
     };
     const c = this.contour();
-    if (c) p.contour = c;
+    if (c)
+      p.contour = {
+        xs: c.xs.map(json) as number[],
+        ys: c.ys.map(json) as number[],
+        z: c.z.map((v) => (typeof v === 'number' ? json(v) : v)),
+      };
     if (this.options.fStar !== undefined) p.fStar = toJsonNumber(this.options.fStar);
     return p;
   }
 
-  /** A Vega-Lite v5 spec: loss vs iteration (log scale) and, for 2-D problems, trajectories. */
-  vegaLite(contour = this.contour()): Record<string, unknown> {
-    const lossRows = this.runs.flatMap((r) =>
-      thin(r.history.filter((h) => Number.isFinite(h.loss))).map((h) => ({
-        run: r.name,
-        iter: h.iter,
-        loss: h.loss,
-      })),
-    );
-    const positive = lossRows.every((row) => row.loss > 0);
-    const lossChart = {
+  /**
+   * The static picture, from the plotting layer: loss (or loss − f*) against iteration on a log
+   * axis and, for 2-D problems, the trajectories over log-spaced contours with a colour bar.
+   */
+  figure(contour = this.contour()): Figure {
+    const fStar = this.options.fStar;
+    const shift = fStar !== undefined && Number.isFinite(fStar) ? fStar : 0;
+    const series = this.runs.map((r, i) => ({
+      x: r.history.map((h) => h.iter),
+      y: r.history.map((h) => h.loss - shift),
+      name: r.name,
+      colorIndex: i,
+    }));
+    // Log axis unless some loss is negative; zeros are clipped to the smallest positive value.
+    const log = series.every((sr) => sr.y.every((v) => !Number.isFinite(v) || v >= 0));
+    const loss = plot.line(series, {
       title: 'loss against iteration',
-      width: 320,
-      height: 240,
-      data: { values: lossRows },
-      mark: { type: 'line', point: lossRows.length < 200 },
-      encoding: {
-        x: { field: 'iter', type: 'quantitative', title: 'iteration' },
-        y: {
-          field: 'loss',
-          type: 'quantitative',
-          title: 'loss',
-          scale: { type: positive ? 'log' : 'symlog' },
-        },
-        color: { field: 'run', type: 'nominal', title: 'run' },
-        tooltip: [{ field: 'run' }, { field: 'iter' }, { field: 'loss', format: '.4e' }],
-      },
-    };
-    if (!contour)
-      return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...lossChart };
-    const { xs, ys, z } = contour;
-    const dx = (xs[1] - xs[0]) / 2;
-    const dy = (ys[1] - ys[0]) / 2;
-    const finite = z.filter((v): v is number => typeof v === 'number');
-    const zmin = Math.min(...finite);
-    const cells = ys.flatMap((y, j) =>
-      xs.map((x, i) => {
-        const v = z[j * xs.length + i];
-        return {
-          x: x - dx,
-          x2: x + dx,
-          y: y - dy,
-          y2: y + dy,
-          // log of the gap to the smallest grid value shows the valley of ill-conditioned problems.
-          logLoss:
-            typeof v === 'number'
-              ? Math.log10(v - zmin + 1e-12 + 1e-3 * (Math.abs(zmin) + 1))
-              : null,
-        };
-      }),
-    );
-    const pathRows = this.runs.flatMap((r) =>
-      thin(r.history.filter((h) => h.x && h.x.every(Number.isFinite))).map((h) => ({
-        run: r.name,
-        iter: h.iter,
-        x: h.x![0],
-        y: h.x![1],
-      })),
-    );
-    const domainX = [xs[0] - dx, xs[xs.length - 1] + dx];
-    const domainY = [ys[0] - dy, ys[ys.length - 1] + dy];
-    const trajChart = {
-      title: 'trajectories over log loss',
-      width: 300,
-      height: 300,
-      layer: [
-        {
-          data: { values: cells },
-          mark: { type: 'rect' },
-          encoding: {
-            x: gridAxis('x', domainX, 'x₁'),
-            x2: { field: 'x2' },
-            y: gridAxis('y', domainY, 'x₂'),
-            y2: { field: 'y2' },
-            color: {
-              field: 'logLoss',
-              type: 'quantitative',
-              scale: { scheme: 'greys', reverse: true },
-              legend: null,
-            },
-          },
-        },
-        {
-          data: { values: pathRows },
-          mark: { type: 'line', point: true, clip: true },
-          encoding: {
-            x: { field: 'x', type: 'quantitative' },
-            y: { field: 'y', type: 'quantitative' },
-            order: { field: 'iter', type: 'quantitative' },
-            color: { field: 'run', type: 'nominal', title: 'run' },
-            tooltip: [{ field: 'run' }, { field: 'iter' }, { field: 'x' }, { field: 'y' }],
-          },
-        },
-      ],
-      resolve: { scale: { color: 'independent' } },
-    };
-    return {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      ...(this.options.problem ? { title: this.options.problem } : {}),
-      hconcat: [lossChart, trajChart],
-      resolve: { scale: { color: 'independent' } },
-    };
+      xLabel: 'iteration',
+      yLabel: shift !== 0 ? 'loss − f*' : 'loss',
+      yScale: log ? 'log' : 'linear',
+    });
+    const panels = [loss];
+    if (contour) {
+      const { xs, ys, z } = contour;
+      const rows = ys.map((_, j) => xs.map((_, i) => fromJsonNumber(z[j * xs.length + i])));
+      panels.push(
+        plot.contour(
+          { xs, ys, z: rows },
+          { title: 'trajectories', xLabel: 'x₁', yLabel: 'x₂', zLabel: 'f', paths: this.runs },
+        ),
+      );
+    }
+    return plot.grid(panels, { columns: panels.length, title: this.options.problem ?? '' });
   }
 
   /** The summary table as escaped HTML. */
   html(): string {
     const head = [
       'run',
+      'settings',
+      'results',
       'iterations',
       'final loss',
       '|g|',
@@ -238,8 +197,16 @@ export class RunComparison implements MimeBundleProvider {
     ];
     const rows = this.runs.map((r) => {
       const last = r.history[r.history.length - 1];
+      const { settings, results } = split(r.hyperparameters);
+      const pairs = (o: Record<string, unknown>) =>
+        Object.entries(o)
+          .filter(([k]) => k !== 'maxIter' && k !== 'tol')
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
       return [
         r.name,
+        pairs(settings),
+        pairs(results),
         String(r.iterations),
         fmt(last.loss, 6),
         fmt(last.gradNorm, 3),
@@ -266,15 +233,25 @@ export class RunComparison implements MimeBundleProvider {
     return title + this.runs.map((r) => r.toString()).join('\n');
   }
 
-  /** The bundle: adlab JSON, Vega-Lite, HTML, text. */
+  /**
+   * The bundle: adlab JSON for the extension; for everything else the table in HTML with the
+   * picture above it as a PNG `<img>` (nbconvert, nbviewer and GitHub prefer text/html). The
+   * picture is carried once, not also as `image/png`, to keep the output under 200 KB; for a
+   * paper, `compareRuns(...).figure().save('runs.pdf')`.
+   */
   toMimeBundle(): MimeBundle {
     const payload = this.payload();
-    return {
-      [MIME.optimizerRun]: payload,
-      'application/vnd.vegalite.v5+json': this.vegaLite(payload.contour),
-      'text/html': this.html(),
-      'text/plain': this.toString(),
-    };
+    const bundle: MimeBundle = { [MIME.optimizerRun]: payload, 'text/plain': this.toString() };
+    let img = '';
+    try {
+      const png = this.figure(payload.contour).toMimeBundle()['image/png'];
+      if (typeof png === 'string')
+        img = `<img alt="optimizer runs" src="data:image/png;base64,${png}">`;
+    } catch (err) {
+      bundle['text/plain'] += `\n(no static image: ${(err as Error).message})`;
+    }
+    bundle['text/html'] = img + this.html();
+    return bundle;
   }
 }
 
@@ -291,7 +268,7 @@ export function compareRuns(
   return new RunComparison(runs, options);
 }
 
-/** A quantitative Vega-Lite axis over a fixed domain (the contour grid's extent). */
-function gridAxis(field: string, domain: unknown, title: string) {
-  return { field, type: 'quantitative', scale: { domain, nice: false }, title };
+/** A number for the payload: 6 significant digits, non-finite values spelled out. */
+function json(v: number): JsonNumber {
+  return Number.isFinite(v) ? compact(v)! : toJsonNumber(v);
 }

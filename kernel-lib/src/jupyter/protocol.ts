@@ -85,8 +85,12 @@ export interface GraphNodePayload {
   dtype: PayloadDType;
   flops: number;
   bytes: number;
-  /** Optional value summary (min, max, mean, count of non-finite values). */
-  summary?: { min: JsonNumber; max: JsonNumber; mean: JsonNumber; nonFinite: number };
+  /** Summary of the node's value (min, max, mean, count of non-finite values, histogram). */
+  summary?: GraphValueSummary;
+  /** Summary of the value's tangent, when a `jvp` inside the captured function pushed one. */
+  tangent?: GraphValueSummary;
+  /** Summary of the value's cotangent, when a pullback (grad, vjp) inside the function reached it. */
+  cotangent?: GraphValueSummary;
   /** Optional human label (for example an input's argument path). */
   label?: string;
   /** 'backward' for nodes recorded while a pullback ran (grad, vjp); absent or 'forward' otherwise. */
@@ -103,7 +107,34 @@ export interface GraphPayload {
   /** Ids of the output nodes, in output order. */
   outputs: number[];
   totals: { nodes: number; flops: number; bytes: number };
+  /** The first primitive that made a non-finite value (makeGraph with `nanOrigin`), and why. */
+  nanOrigin?: GraphNanOrigin;
 }
+
+// --- graph view additions (value summaries, NaN origin) ---
+
+/** A value's summary in a graph node: finite range and mean, non-finite count, histogram. */
+export interface GraphValueSummary {
+  min: JsonNumber;
+  max: JsonNumber;
+  mean: JsonNumber;
+  nonFinite: number;
+  /** Counts of the finite values in equal bins over [min, max] (absent when there are none). */
+  histogram?: number[];
+}
+
+/** Where non-finite values started, as `debugNans` finds it, tied to a graph node. */
+export interface GraphNanOrigin {
+  /** Id of the node whose primitive produced the first non-finite value. */
+  node: number;
+  primitive: string;
+  phase: 'forward' | 'backward';
+  /** `debugNans`'s cause code (log-domain, division-by-zero, ...) and its explanation. */
+  cause: string;
+  explanation: string;
+}
+
+// --- end of graph view additions ---
 
 /** A Jacobian probe, as `application/vnd.adlab.jacobian-probe.v1+json`. */
 export interface JacobianProbePayload {
@@ -171,7 +202,12 @@ export interface OptimizerRunTracePayload {
   label?: string;
   /** Why the run stopped, as a code: converged, maxIter, nonFinite, lineSearchFailed, noProgress, callback. */
   status?: string;
+  /** The settings of the method (step sizes, memory, line search). */
   hyperparameters: Record<string, number | string | boolean>;
+  /** What the method counted while it ran (CG iterations, skipped L-BFGS pairs), apart from the settings. */
+  results?: Record<string, number | string | boolean>;
+  /** The palette index of this run (the same colour on every tab and export). */
+  colorIndex?: number;
   history: OptimizerStepPayload[];
   termination: string;
 }

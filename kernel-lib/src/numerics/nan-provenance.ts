@@ -100,6 +100,8 @@ export interface NanReport<T> {
   /** Every event, masked ones included. */
   allEvents: NonFiniteEvent[];
   first?: NonFiniteEvent;
+  /** The event whose non-finite values `t` carries, if any (graph capture maps events to nodes). */
+  eventOf(t: ConcreteTensor): NonFiniteEvent | undefined;
 }
 
 const fmtNum = (v: number) =>
@@ -285,5 +287,6 @@ export function debugNans<T>(fn: () => T, options: DebugNansOptions = {}): T | N
     if (live.length) throw new NonFiniteError(live[0]);
     return result;
   }
-  return { result, events: live, allEvents: events, first: live[0] };
+  const eventOf = (t: ConcreteTensor) => carrier.get(t);
+  return { result, events: live, allEvents: events, first: live[0], eventOf };
 }

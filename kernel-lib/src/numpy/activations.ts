@@ -47,6 +47,13 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
   return where(positive, t, mul(alpha, expm1(where(positive, 0, t))));
 }
 
+/** Continuously differentiable ELU: x for x > 0, α(e^{x/α} - 1) below (jax.nn.celu). */
+export function celu(x: TensorLike, alpha = 1): Tensor {
+  const t = toFloat(x);
+  const positive = greater(t, 0);
+  return where(positive, t, mul(alpha, expm1(div(where(positive, 0, t), alpha))));
+}
+
 /** Scaled ELU with the self-normalizing constants of Klambauer et al. (2017), as jax.nn.selu. */
 export function selu(x: TensorLike): Tensor {
   const alpha = 1.6732632423543772;

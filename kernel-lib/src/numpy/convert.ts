@@ -42,8 +42,9 @@ function nestedShape(value: NestedArray, op: string): number[] {
 }
 
 /**
- * Creates a tensor from nested arrays, a typed array or a tensor. Numbers default to float32
- * (as in JAX and PyTorch), booleans to bool.
+ * Creates a tensor from nested arrays, a typed array or a tensor. JS numbers default to float32
+ * (as tfjs does; JAX and PyTorch would give an integer array for `[1, 2]`, and JAX's x64 mode
+ * float64 for floats), booleans to bool; pass `dtype` for anything else.
  * @example np.array([[1, 2], [3, 4]], 'float64')
  */
 export function array(value: TensorLike | ArrayLike<number>, dtype?: DType): Tensor {

@@ -7,6 +7,8 @@
 import * as problemsNs from './problems';
 
 export * from './transformations';
+export { applyIfFinite } from './apply-if-finite';
+export type { ApplyIfFiniteOptions, ApplyIfFiniteState } from './apply-if-finite';
 export * from './schedules';
 export { minimize, METHODS } from './minimize';
 export type { MinimizeOptions, MethodName } from './minimize';

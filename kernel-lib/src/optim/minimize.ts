@@ -9,7 +9,7 @@ import { Objective } from './objective';
 import type { Method, SearchSettings, StepOutcome } from './method';
 import { lbfgsMethod } from './lbfgs';
 import { newtonMethod } from './newton';
-import { newtonCgMethod } from './newton-cg';
+import { newtonCgMethod, type Forcing } from './newton-cg';
 import { OptimizeResult, type TerminationStatus } from './result';
 import type { LearningRate } from './schedules';
 import { checkLr } from './schedules';
@@ -59,8 +59,17 @@ export interface MinimizeOptions {
   memory?: number;
   /** Newton: a shift added to the Hessian (default 0; more is added if H is not positive definite). */
   damping?: number;
-  /** Newton-CG: most CG steps per iteration (default max(20, 2n)). */
+  /**
+   * Newton-CG: most CG steps per iteration (default max(20, 2n) for n parameters); CG also stops
+   * earlier at the forcing tolerance or at non-positive curvature.
+   */
   cgMaxIter?: number;
+  /**
+   * Newton-CG: the forcing term η_k, CG stops at |r| <= η_k |g_k|: a constant in (0, 1) (linear
+   * convergence; small values approach Newton's quadratic rate at more CG steps) or a function of
+   * |g_k| (default min(0.5, sqrt(|g_k|)), superlinear).
+   */
+  forcing?: Forcing;
   /** Hyperparameters of the first-order methods. */
   beta?: number;
   b1?: number;
@@ -90,6 +99,7 @@ const OPTION_KEYS = [
   'memory',
   'damping',
   'cgMaxIter',
+  'forcing',
   'beta',
   'b1',
   'b2',
@@ -174,6 +184,11 @@ function checkOptions(o: MinimizeOptions, method: string): void {
   if (o.memory !== undefined) integer(op, 'memory', o.memory);
   if (o.damping !== undefined) positive(op, 'damping', o.damping, true);
   if (o.cgMaxIter !== undefined) integer(op, 'cgMaxIter', o.cgMaxIter);
+  if (typeof o.forcing === 'number') inRange(op, 'forcing', o.forcing, 0, 1, true);
+  else if (o.forcing !== undefined && typeof o.forcing !== 'function')
+    throw new TypeError(
+      `${op}: option 'forcing' must be a number in (0, 1) or a function of |g|, got ${show(o.forcing)}`,
+    );
   if (o.recordIterateMaxDim !== undefined)
     integer(op, 'recordIterateMaxDim', o.recordIterateMaxDim, 0);
   if (o.callback !== undefined && typeof o.callback !== 'function')
@@ -231,7 +246,7 @@ function makeMethod(o: MinimizeOptions, x0: Tensor): Method {
     case 'newton':
       return newtonMethod(o.damping ?? 0, search('armijo'));
     case 'newtonCg':
-      return newtonCgMethod(o.cgMaxIter, search('armijo'));
+      return newtonCgMethod(o.cgMaxIter, search('armijo'), o.forcing);
   }
   throw new Error(`minimize: unhandled method ${m}`);
 }
@@ -351,5 +366,6 @@ export function minimize<P>(
     method.preconditioner(),
     options.name ?? method.name,
     obj.fz,
+    { ...obj.counts },
   );
 }

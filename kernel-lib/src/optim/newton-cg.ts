@@ -1,7 +1,9 @@
 /**
  * Newton-CG (truncated Newton): P_k g_k is an approximate solution of H_k p = g_k by conjugate
- * gradients on Hessian-vector products (`hvp`), never forming H. CG stops at a relative residual
- * eta_k = min(0.5, sqrt(|g_k|)) or when it meets a direction of non-positive curvature.
+ * gradients on Hessian-vector products (`hvp`), never forming H. CG stops at |r| <= η_k |g_k|
+ * (the forcing term: by default η_k = min(0.5, sqrt(|g_k|)), superlinear convergence as in
+ * Nocedal & Wright, Algorithm 7.1; option `forcing`), after `cgMaxIter` steps, or when it meets a
+ * direction of non-positive curvature.
  */
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
@@ -60,21 +62,39 @@ export function truncatedCg(
   return { p, iterations: maxIter, negativeCurvature: false, residual: Math.sqrt(rr) };
 }
 
+/** The forcing term η_k as a function of |g_k|: a constant or a function (see `forcing`). */
+export type Forcing = number | ((gradNorm: number) => number);
+
+/** The default forcing sequence, min(0.5, sqrt(|g|)). */
+const superlinear = (gn: number) => Math.min(0.5, Math.sqrt(gn));
+
 /** Newton-CG for the driver. */
-export function newtonCgMethod(cgMaxIter: number | undefined, search: SearchSettings): Method {
+export function newtonCgMethod(
+  cgMaxIter: number | undefined,
+  search: SearchSettings,
+  forcing?: Forcing,
+): Method {
+  const eta = typeof forcing === 'number' ? () => forcing : (forcing ?? superlinear);
   let latest: Preconditioner | undefined;
   let cgTotal = 0;
   let negativeCurvatureSteps = 0;
   return {
     name: 'newtonCg',
-    hyperparameters: { lineSearch: search.kind },
+    hyperparameters: {
+      lineSearch: search.kind,
+      forcing:
+        typeof forcing === 'number'
+          ? forcing
+          : forcing === undefined
+            ? 'min(0.5, sqrt(|g|))'
+            : 'a function of |g|',
+    },
     preconditioner: () => latest,
     step({ obj, x, f, g }) {
       const gn = np.norm(g).item();
-      const eta = Math.min(0.5, Math.sqrt(gn));
       const maxIter = cgMaxIter ?? Math.max(20, 2 * g.size);
       const hv = (v: Tensor) => obj.hvp(x, v);
-      const cg = truncatedCg(hv, g, eta * gn, maxIter);
+      const cg = truncatedCg(hv, g, eta(gn) * gn, maxIter);
       cgTotal += cg.iterations;
       if (cg.negativeCurvature) negativeCurvatureSteps++;
       this.hyperparameters.cgIterations = cgTotal;
@@ -85,7 +105,7 @@ export function newtonCgMethod(cgMaxIter: number | undefined, search: SearchSett
         apply: (v) => {
           const t = v as Tensor;
           const tn = np.norm(t).item();
-          return truncatedCg(hv, t, Math.min(0.5, Math.sqrt(tn)) * tn, maxIter).p;
+          return truncatedCg(hv, t, eta(tn) * tn, maxIter).p;
         },
         hvp: hv,
         cgIterations: cg.iterations,

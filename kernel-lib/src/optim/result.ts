@@ -35,6 +35,8 @@ export class OptimizeResult {
     readonly name: string,
     /** The objective of the flat vector (used for contour plots of 2-D problems). */
     readonly objective: (z: Tensor) => Tensor,
+    /** Every evaluation of the run, those of a final failed line search included. */
+    private readonly totalEvals?: EvalCounts,
   ) {}
 
   /** True when the run converged (gradient norm below tol). */
@@ -47,15 +49,15 @@ export class OptimizeResult {
     return this.history.length - 1;
   }
 
-  /** Total evaluation counts. */
+  /** Total evaluation counts: every call, including those after the last recorded iteration. */
   get evals(): EvalCounts {
-    return this.history[this.history.length - 1].evals;
+    return this.totalEvals ?? this.history[this.history.length - 1].evals;
   }
 
   /** A one-line summary. */
   toString(): string {
     const last = this.history[this.history.length - 1];
-    return `${this.name}: ${this.iterations} iterations, loss ${last.loss.toPrecision(6)}, |g| ${last.gradNorm.toExponential(2)}, evals f=${last.evals.f} grad=${last.evals.grad} hvp=${last.evals.hvp}; ${this.termination}`;
+    return `${this.name}: ${this.iterations} iterations, loss ${last.loss.toPrecision(6)}, |g| ${last.gradNorm.toExponential(2)}, evals f=${this.evals.f} grad=${this.evals.grad} hvp=${this.evals.hvp}; ${this.termination}`;
   }
 
   /** The optimizer-run bundle (custom JSON, Vega-Lite, HTML table, text). */

@@ -1,6 +1,6 @@
 /**
  * Axes of a panel: the range from the data, log ticks with exponents, and the log-axis rule for
- * zeros and negative values (clipped to the smallest positive value, and said so in a note: a
+ * zeros and negative values (clipped to the smallest positive value by `clipForLog` in style.ts, and said so in a note: a
  * run that reaches exactly 0 must not turn a log axis linear).
  */
 import type { FigureAxisPayload } from '../jupyter/protocol';
@@ -8,37 +8,6 @@ import { formatNumber, linearTicks, logTicks } from './style';
 
 /** A linear or logarithmic axis. */
 export type AxisScale = 'linear' | 'log';
-
-/** The result of clipping values for a log axis. */
-export interface Clipped {
-  values: (number | null)[];
-  /** How many finite values were at or below 0. */
-  clipped: number;
-  /** The value they were drawn at. */
-  floor: number;
-}
-
-/**
- * Values as a log axis can draw them: finite values ≤ 0 become the smallest positive value
- * (`floor`, shared across a panel's series), non-finite ones become gaps (null).
- */
-export function clipForLog(values: readonly number[], floor: number): Clipped {
-  let clipped = 0;
-  const out = values.map((v) => {
-    if (!Number.isFinite(v)) return null;
-    if (v > 0) return v;
-    clipped++;
-    return floor;
-  });
-  return { values: out, clipped, floor };
-}
-
-/** The smallest positive finite value of several arrays (1 when there is none). */
-export function smallestPositive(arrays: readonly (readonly number[])[]): number {
-  let m = Infinity;
-  for (const a of arrays) for (const v of a) if (v > 0 && v < m && Number.isFinite(v)) m = v;
-  return Number.isFinite(m) ? m : 1;
-}
 
 /** The note a panel carries when values were clipped. */
 export function clipNote(axis: 'x' | 'y', clipped: number, floor: number): string {

@@ -9,7 +9,7 @@ import type {
   FigurePanelPayload,
   FigureSeriesPayload,
 } from '../jupyter/protocol';
-import { buildAxis, clipForLog, clipNote, smallestPositive, type AxisScale } from './axes';
+import { buildAxis, clipNote, type AxisScale } from './axes';
 import { array } from '../numpy/convert';
 import {
   compact,
@@ -22,7 +22,16 @@ import {
 } from './data';
 import { Figure } from './figure';
 import { mathText } from './math-text';
-import { colorAt, formatNumber, linearLevels, linearTicks, logLevels, logTicks } from './style';
+import {
+  clipForLog,
+  smallestPositive,
+  colorAt,
+  formatNumber,
+  linearLevels,
+  linearTicks,
+  logLevels,
+  logTicks,
+} from './style';
 
 /** Options every plotting function takes. */
 export interface PlotOptions {
@@ -303,8 +312,9 @@ function levelsFor(z: number[][], levels: GridOptions['levels'], notes: string[]
     const floor = Math.min(...positive);
     if (lo <= 0) notes.push(`values ≤ 0 coloured as ${formatNumber(floor, 3)} (log colour scale)`);
     const decades = Math.log10(hi / floor);
-    // About 16 lines whatever the span: one per decade for wide spans, finer for narrow ones.
-    const perDecade = decades > 12 ? 1 : decades > 6 ? 2 : decades > 3 ? 4 : 8;
+    // About 4 to 12 lines: one per decade for wide spans, finer for narrow ones (each line costs
+    // bytes in the PNG fallback, and more than a dozen no longer read as separate levels).
+    const perDecade = decades > 5 ? 1 : decades > 2.5 ? 2 : 4;
     const count =
       typeof levels === 'number' ? levels : Math.max(3, Math.round(decades * perDecade) + 1);
     return { levels: logLevels(floor, hi, count), log: true, lo: floor, hi };

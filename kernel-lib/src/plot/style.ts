@@ -137,3 +137,34 @@ export function linearTicks(lo: number, hi: number, count = 6): number[] {
   }
   return out;
 }
+
+/** The result of clipping values for a log axis. */
+export interface Clipped {
+  values: (number | null)[];
+  /** How many finite values were at or below 0. */
+  clipped: number;
+  /** The value they were drawn at. */
+  floor: number;
+}
+
+/**
+ * Values as a log axis can draw them: finite values ≤ 0 become the smallest positive value
+ * (`floor`, shared across a panel's series), non-finite ones become gaps (null).
+ */
+export function clipForLog(values: readonly number[], floor: number): Clipped {
+  let clipped = 0;
+  const out = values.map((v) => {
+    if (!Number.isFinite(v)) return null;
+    if (v > 0) return v;
+    clipped++;
+    return floor;
+  });
+  return { values: out, clipped, floor };
+}
+
+/** The smallest positive finite value of several arrays (1 when there is none). */
+export function smallestPositive(arrays: readonly (readonly number[])[]): number {
+  let m = Infinity;
+  for (const a of arrays) for (const v of a) if (v > 0 && v < m && Number.isFinite(v)) m = v;
+  return Number.isFinite(m) ? m : 1;
+}

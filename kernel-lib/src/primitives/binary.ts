@@ -44,6 +44,7 @@ export function binary(name: string, formula: ScalarFn, rules: Rules, outDType?:
     ],
     flops: (_i, [out]) => sizeOf(out.shape),
     batch: batchBroadcasting,
+    scalar,
     ...rules,
   };
 }

@@ -45,6 +45,7 @@ export const where: Primitive<Record<string, never>> = {
     ];
   },
   batch: batchBroadcasting,
+  scalar: select,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 

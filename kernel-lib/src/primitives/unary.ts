@@ -34,6 +34,7 @@ export function elementwiseUnary(
     jvp: ([dx], [x], [y]) => [linear(dx, (t) => ops.mul(t, derivative(x, y)))],
     vjp: ([ct], [x], [y]) => [ops.mul(ct, derivative(x, y))],
     batch: batchBroadcasting,
+    scalar: fn,
     flops: (_i, [out]) => sizeOf(out.shape),
   };
 }
@@ -45,6 +46,7 @@ export function predicate(name: string, scalar: ScalarFn, outDType: 'bool' | 'sa
     abstractEval: ([x]) => [{ shape: x.shape, dtype: outDType === 'bool' ? 'bool' : x.dtype }],
     impl: ([x], _p, [out]) => [wrap(x.backend.elementwise(scalar, [x], x.shape, out.dtype), out)],
     batch: batchBroadcasting,
+    scalar,
     ...zeroDerivative,
   };
 }
@@ -59,6 +61,7 @@ export const neg: Unary = {
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
   batch: batchBroadcasting,
+  scalar: negate,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 

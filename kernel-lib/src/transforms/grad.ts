@@ -5,6 +5,7 @@ import { Tensor } from '../core/tensor';
 import { tensorLeaves, type TreeResult } from '../core/pytree';
 import { onesLike } from '../numpy/creation';
 import { vjp } from './vjp';
+import { nameTransformed } from './naming';
 
 /** Options of grad and valueAndGrad. */
 export interface GradOptions {
@@ -57,7 +58,7 @@ function checkDifferentiable(op: string, tree: unknown): void {
  */
 export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const { argnums = 0, hasAux = false } = options;
-  return (...args: unknown[]): [TreeResult, TreeResult] => {
+  const valueAndGradOfF = (...args: unknown[]): [TreeResult, TreeResult] => {
     const { chosen, withChosen } = selectArgs('grad', args, argnums);
     checkDifferentiable('grad', chosen);
     const [out, pullback, aux] = vjp(withChosen(f), chosen, { hasAux });
@@ -71,6 +72,7 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
     const g = typeof argnums === 'number' ? grads[0] : grads;
     return [hasAux ? [out, aux] : out, g];
   };
+  return nameTransformed(valueAndGradOfF, 'valueAndGrad', f);
 }
 
 /**
@@ -79,8 +81,9 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
  */
 export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const vg = valueAndGrad(f, options);
-  return (...args: unknown[]): TreeResult => {
+  const gradOfF = (...args: unknown[]): TreeResult => {
     const [value, g] = vg(...args);
     return options.hasAux ? [g, (value as unknown[])[1]] : g;
   };
+  return nameTransformed(gradOfF, 'grad', f);
 }

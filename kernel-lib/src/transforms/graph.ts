@@ -1,16 +1,18 @@
 /**
  * Graph capture: `makeGraph(f)(...args)` runs f under a recording trace and returns the primitive
- * graph with shapes, dtypes, FLOPs and bytes. It is eager like every adlab trace, so it also
- * records transformed functions: `makeGraph(grad(f))` shows the forward and the backward pass.
+ * graph with shapes, dtypes, FLOPs, bytes and value summaries. It is eager like every adlab trace,
+ * so it also records transformed functions: `makeGraph(grad(f))` shows the forward and the
+ * backward pass, with each forward value's cotangent; a `jvp` inside gives each value's tangent.
  */
 import { itemSize } from '../core/dtype';
 import type { AnyPrimitive } from '../core/primitive';
 import { tensorLeaves, unflatten } from '../core/pytree';
 import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
-import { Tensor } from '../core/tensor';
-import type { GraphNodePayload, GraphPayload, MimeBundle } from '../jupyter/protocol';
-import { MIME } from '../jupyter/protocol';
-import { escapeHtml, valueStats } from '../jupyter/tensor-display';
+import { ConcreteTensor, Tensor } from '../core/tensor';
+import type { GraphNanOrigin, GraphNodePayload, MimeBundle } from '../jupyter/protocol';
+import { graphMimeBundle, graphPayload } from '../jupyter/graph-display';
+import { graphValueSummary } from '../jupyter/value-summary';
+import { debugNans } from '../numerics/nan-provenance';
 import { inBackwardPass } from './vjp';
 
 /** One node of a captured graph; `phase` is always set here. */
@@ -30,11 +32,16 @@ class GraphTracer extends Tracer {
 
 class GraphTrace extends Trace {
   readonly nodes: GraphNode[] = [];
+  /** Each node's value (kept only to locate the NaN origin). */
+  readonly values: ConcreteTensor[] = [];
   override readonly dynamic = true;
+  /** The label of the first transform run inside the captured function, e.g. `jvp(f)`. */
+  firstTransform: string | undefined;
 
   constructor(
     level: number,
     private readonly summaries: boolean,
+    private readonly keepValues: boolean,
   ) {
     super(level);
   }
@@ -60,7 +67,8 @@ class GraphTrace extends Trace {
       phase: inBackwardPass() ? 'backward' : 'forward',
     };
     if (label !== undefined) node.label = label;
-    if (this.summaries) node.summary = valueStats(value.concrete().readSync());
+    if (this.summaries) node.summary = graphValueSummary(value.concrete().readSync());
+    if (this.keepValues) this.values.push(value.concrete());
     this.nodes.push(node);
     return id;
   }
@@ -91,6 +99,16 @@ class GraphTrace extends Trace {
       );
     });
   }
+
+  override innerTraceStarted(inner: Trace): void {
+    this.firstTransform ??= inner.label;
+  }
+
+  override noteDerivative(kind: 'tangent' | 'cotangent', value: Tracer, derivative: Tensor): void {
+    if (!this.summaries || !(value instanceof GraphTracer)) return;
+    // A later pullback through the same value (e.g. jacrev's rows) replaces the earlier summary.
+    this.nodes[value.nodeId]![kind] = graphValueSummary(derivative.concrete().readSync());
+  }
 }
 
 /** Params without functions (custom rules) or tensors, for display. */
@@ -111,6 +129,8 @@ export class Graph {
     readonly outputs: readonly number[],
     /** The function's result, computed while capturing. */
     readonly result: unknown,
+    /** With `nanOrigin`: the node whose primitive made the first non-finite value, and why. */
+    readonly nanOrigin?: GraphNanOrigin,
   ) {}
 
   /** Total FLOPs over all nodes. */
@@ -125,18 +145,9 @@ export class Graph {
     return counts;
   }
 
-  toPayload(): GraphPayload {
-    return {
-      name: this.name,
-      nodes: this.nodes.map((n) => ({ ...n })),
-      inputs: [...this.inputs],
-      outputs: [...this.outputs],
-      totals: {
-        nodes: this.nodes.length,
-        flops: this.flops,
-        bytes: this.nodes.reduce((s, n) => s + n.bytes, 0),
-      },
-    };
+  /** The JSON payload of the graph MIME type. */
+  toPayload() {
+    return graphPayload(this);
   }
 
   toString(): string {
@@ -148,28 +159,30 @@ export class Graph {
   }
 
   toMimeBundle(): MimeBundle {
-    const rows = this.nodes
-      .map(
-        (n) =>
-          `<tr><td>%${n.id}</td><td>${escapeHtml(n.primitive)}</td><td>${n.inputs.map((i) => `%${i}`).join(', ')}</td><td>${escapeHtml(n.dtype)}[${n.shape.join(', ')}]</td><td>${n.flops}</td><td>${n.phase}</td></tr>`,
-      )
-      .join('');
-    const html = `<div><b>graph</b> ${escapeHtml(this.name)} · ${this.nodes.length} nodes · ${this.flops} FLOPs</div><table><tr><th>id</th><th>primitive</th><th>inputs</th><th>output</th><th>FLOPs</th><th>pass</th></tr>${rows}</table>`;
-    return { [MIME.graph]: this.toPayload(), 'text/html': html, 'text/plain': this.toString() };
+    return graphMimeBundle(this);
   }
 }
 
+/** Options of {@link makeGraph}. */
+export interface MakeGraphOptions {
+  /** The graph's title (default: the function's name, e.g. `grad(f)`). */
+  name?: string;
+  /** Summarize every value, tangent and cotangent (default true; false skips reading values). */
+  summaries?: boolean;
+  /** Run under `debugNans` and mark the first primitive that made a non-finite value. */
+  nanOrigin?: boolean;
+}
+
 /**
- * Records the primitive graph of `f` applied to `args` (any transformed function too).
+ * Records the primitive graph of `f` applied to `args` (any transformed function too). Each node
+ * carries a summary of its value and, when a transform inside produced them, of its tangent or
+ * cotangent; `{ nanOrigin: true }` marks the first primitive that made a NaN or infinity.
  * @example makeGraph(grad((x) => np.sum(np.tanh(x))))(x)
  */
-export function makeGraph(
-  f: (...args: never[]) => unknown,
-  options: { summaries?: boolean; name?: string } = {},
-) {
-  return (...args: unknown[]): Graph =>
+export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOptions = {}) {
+  const capture = (args: unknown[]): [Graph, ConcreteTensor[]] =>
     withTrace(
-      (level) => new GraphTrace(level, options.summaries ?? false),
+      (level) => new GraphTrace(level, options.summaries ?? true, options.nanOrigin ?? false),
       (trace) => {
         const [xs, inDef] = tensorLeaves(args);
         const inputs = xs.map(
@@ -184,13 +197,33 @@ export function makeGraph(
           outDef,
           outs.map((y) => (isTracerOf(y, trace) ? (y as GraphTracer).primal : y)),
         );
-        return new Graph(
-          options.name ?? (f.name || 'f'),
+        const name = options.name ?? (f.name || trace.firstTransform || 'f');
+        const graph = new Graph(
+          name,
           trace.nodes,
           inputs.map((t) => t.nodeId),
           outIds,
           result,
         );
+        return [graph, trace.values];
       },
     );
+  return (...args: unknown[]): Graph => {
+    if (!options.nanOrigin) return capture(args)[0];
+    const report = debugNans(() => capture(args), { throwOnFirst: false });
+    const [graph, values] = report.result;
+    const first = report.first;
+    if (!first) return graph;
+    // Nodes run in capture order, so the first one whose value carries the event made it.
+    const node = values.findIndex((v) => report.eventOf(v) === first);
+    if (node < 0) return graph;
+    const origin: GraphNanOrigin = {
+      node,
+      primitive: first.primitive,
+      phase: first.phase,
+      cause: first.cause,
+      explanation: first.explanation,
+    };
+    return new Graph(graph.name, graph.nodes, graph.inputs, graph.outputs, graph.result, origin);
+  };
 }

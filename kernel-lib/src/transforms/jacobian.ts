@@ -14,6 +14,7 @@ import { add } from '../numpy/math';
 import { grad, selectArgs } from './grad';
 import { jvp } from './jvp';
 import { vjp } from './vjp';
+import { nameTransformed } from './naming';
 import { vmap } from './vmap';
 
 /** Options of jacfwd, jacrev and hessian. */
@@ -109,7 +110,7 @@ function blockTree(
  */
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): TreeResult => {
+  const jacfwdOfF = (...args: unknown[]): TreeResult => {
     const { xs, inDef, fOfLeaves } = overLeaves('jacfwd', f, args, argnums);
     const [outs, outDef] = tensorLeaves(fOfLeaves(...xs));
     const starts = offsets(xs);
@@ -127,6 +128,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
         : block(columns[i], starts[j], xs[j].size, outs[i].shape, xs[j].shape, false),
     );
   };
+  return nameTransformed(jacfwdOfF, 'jacfwd', f);
 }
 
 /**
@@ -136,7 +138,7 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
  */
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
-  return (...args: unknown[]): TreeResult => {
+  const jacrevOfF = (...args: unknown[]): TreeResult => {
     const { xs, inDef, fOfLeaves } = overLeaves('jacrev', f, args, argnums);
     const [out, pullback] = vjp(fOfLeaves, xs);
     const [outs, outDef] = tensorLeaves(out);
@@ -151,6 +153,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
         : block(rows[j], starts[i], outs[i].size, outs[i].shape, xs[j].shape, true),
     );
   };
+  return nameTransformed(jacrevOfF, 'jacrev', f);
 }
 
 /**
@@ -158,7 +161,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
  * @example hessian((x) => np.sum(np.pow(x, 3)))(x) // diag(6x)
  */
 export function hessian(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
-  return jacfwd(jacrev(f, options) as never, options);
+  return nameTransformed(jacfwd(jacrev(f, options) as never, options), 'hessian', f);
 }
 
 /** Options of hvp. */

@@ -6,9 +6,10 @@ import { isFloat } from '../core/dtype';
 import type { AnyPrimitive, Tangent } from '../core/primitive';
 import { tensorLeaves, unflatten } from '../core/pytree';
 import { fmt, shapesEqual } from '../core/shape';
-import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
+import { bind, isTracerOf, reportDerivative, Trace, Tracer, withTrace } from '../core/trace';
 import type { Tensor } from '../core/tensor';
 import { zerosLike } from '../numpy/creation';
+import { transformName } from './naming';
 
 class JvpTracer extends Tracer {
   constructor(
@@ -30,7 +31,11 @@ class JvpTrace extends Trace {
     const dxs = tracers.map((t) => t.tangent);
     const ys = bind(prim, xs, params);
     const dys = dxs.every((t) => t === null) ? ys.map(() => null) : prim.jvp(dxs, xs, ys, params);
-    return ys.map((y, i) => new JvpTracer(this, y, isFloat(y.dtype) ? dys[i] : null));
+    return ys.map((y, i) => {
+      const dy = isFloat(y.dtype) ? dys[i] : null;
+      if (dy) reportDerivative('tangent', y, dy);
+      return new JvpTracer(this, y, dy);
+    });
   }
 }
 
@@ -61,9 +66,17 @@ export function jvp<Out>(
     }
   });
   return withTrace(
-    (level) => new JvpTrace(level),
+    (level) => {
+      const trace = new JvpTrace(level);
+      trace.label = transformName('jvp', f);
+      return trace;
+    },
     (trace) => {
-      const inputs = xs.map((x, i) => new JvpTracer(trace, x, isFloat(x.dtype) ? dxs[i] : null));
+      const inputs = xs.map((x, i) => {
+        const dx = isFloat(x.dtype) ? dxs[i] : null;
+        if (dx) reportDerivative('tangent', x, dx);
+        return new JvpTracer(trace, x, dx);
+      });
       const out = f(...(unflatten(inDef, inputs) as never[]));
       const [outs, outDef] = tensorLeaves(out);
       return [

@@ -5,8 +5,10 @@
  */
 import type { AnyPrimitive, Aval } from '../core/primitive';
 import { fmt } from '../core/shape';
-import { bind } from '../core/trace';
-import type { Tensor } from '../core/tensor';
+import { bind, hasEvalObserver, isTracing } from '../core/trace';
+import { ConcreteTensor, type Tensor } from '../core/tensor';
+import { getBackend } from '../backends';
+import { fuse, runFused, type Step } from './fusion';
 
 /** An operand: a variable of the program, or a constant captured while tracing. */
 export type Atom = { readonly variable: number } | { readonly constant: Tensor };
@@ -28,14 +30,38 @@ export class Program {
     readonly avals: readonly Aval[],
   ) {}
 
-  /** Binds every equation on `args` (one tensor per input variable) and returns the outputs. */
+  /** Fusion plans by backend (which ops a backend runs natively decides what is fused). */
+  private readonly plans = new Map<string, Step[]>();
+
+  /** The steps a concrete run on the active backend takes: equations, elementwise chains fused. */
+  steps(): readonly Step[] {
+    const backend = getBackend().name;
+    let plan = this.plans.get(backend);
+    if (plan === undefined) {
+      plan = fuse(this.equations, this.outputs, this.avals);
+      this.plans.set(backend, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * Runs the program on `args` (one tensor per input variable) and returns the outputs. Under a
+   * transform (or a tool observing every kernel) each equation is bound, so the transform sees
+   * every primitive; on concrete values alone the fused steps run.
+   */
   run(args: readonly Tensor[]): Tensor[] {
     const env = new Array<Tensor | undefined>(this.avals.length);
     this.inputs.forEach((v, i) => (env[v] = args[i]));
     const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
-    for (const eq of this.equations) {
-      const ys = bind(eq.prim, eq.inputs.map(read), eq.params);
-      eq.outputs.forEach((v, i) => (env[v] = ys[i]));
+    const concrete =
+      !isTracing() && !hasEvalObserver() && args.every((a) => a instanceof ConcreteTensor);
+    for (const step of concrete ? this.steps() : this.equations) {
+      if ('fused' in step) {
+        env[step.output] = runFused(step, step.inputs.map(read) as ConcreteTensor[]);
+      } else {
+        const ys = bind(step.prim, step.inputs.map(read), step.params);
+        step.outputs.forEach((v, i) => (env[v] = ys[i]));
+      }
     }
     return this.outputs.map(read);
   }

@@ -8,9 +8,10 @@ import { isFloat } from '../core/dtype';
 import type { AnyPrimitive, Cotangent, Tangent } from '../core/primitive';
 import { flatten, tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
 import { fmt, shapesEqual } from '../core/shape';
-import { bind, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
+import { bind, isTracerOf, reportDerivative, Trace, Tracer, withTrace } from '../core/trace';
 import type { Tensor } from '../core/tensor';
 import { zerosLike } from '../numpy/creation';
+import { transformName } from './naming';
 import { add } from '../numpy/math';
 import { installVjpOf } from '../primitives/special';
 import { symbolicZero } from '../primitives/helpers';
@@ -78,6 +79,10 @@ function backward(tape: readonly TapeEntry[], cts: Map<number, Tensor>): Map<num
     for (let k = tape.length - 1; k >= 0; k--) {
       const e = tape[k];
       if (!e.outputIds.some((id) => cts.has(id))) continue;
+      e.outputIds.forEach((id, i) => {
+        const ct = cts.get(id);
+        if (ct !== undefined) reportDerivative('cotangent', e.ys[i], ct);
+      });
       const outCts = e.outputIds.map((id, i) => cts.get(id) ?? symbolicZero(e.ys[i]));
       const inCts: Cotangent[] = e.prim.vjpWithResiduals
         ? e.prim.vjpWithResiduals(outCts, e.residuals, e.params)
@@ -118,7 +123,11 @@ export function vjp<Out = Tensor>(
   }
   const [xs, inDef] = tensorLeaves(primals);
   return withTrace(
-    (level) => new ReverseTrace(level),
+    (level) => {
+      const trace = new ReverseTrace(level);
+      trace.label = transformName('vjp', f);
+      return trace;
+    },
     (trace) => {
       const inputs = xs.map((x) => trace.track(x));
       let result = f(...(unflatten(inDef, inputs) as never[]));
@@ -153,6 +162,7 @@ export function vjp<Out = Tensor>(
         });
         const all = backward(trace.tape, seeds);
         const grads = inputs.map((t, i) => all.get(t.id) ?? zerosLike(xs[i]));
+        grads.forEach((g, i) => reportDerivative('cotangent', xs[i], g));
         return unflatten<unknown[]>(inDef, grads);
       };
       return [unflatten<Out>(outDef, outPrimals), pullback, aux];

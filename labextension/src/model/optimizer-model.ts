@@ -28,6 +28,10 @@ export interface RunModel {
   termination: string;
   /** `key=value` pairs, in payload order. */
   hyperparameters: [string, string][];
+  /** What the method counted while it ran (CG iterations, skipped pairs), as `key=value` pairs. */
+  results: [string, string][];
+  /** The palette index of the run: its colour on every tab. */
+  colorIndex: number;
   iter: number[];
   loss: number[];
   gradNorm: number[];
@@ -75,12 +79,18 @@ function hyperText(v: unknown, what: string): string {
   return fail(`${what} must be a number, string or boolean`);
 }
 
+function pairs(raw: unknown, what: string): [string, string][] {
+  const o = raw ?? {};
+  if (!isPlainObject(o)) fail(`${what} must be an object`);
+  return Object.entries(o)
+    .slice(0, 30)
+    .map(([k, v]) => [k.slice(0, 40), hyperText(v, `${what}.${k}`)]);
+}
+
 function parseRun(raw: unknown, r: number): RunModel {
   const at = `runs[${r}]`;
   if (!isPlainObject(raw)) fail(`${at} must be an object, got ${describe(raw)}`);
   const method = text(raw.method, `${at}.method`);
-  const hp = raw.hyperparameters ?? {};
-  if (!isPlainObject(hp)) fail(`${at}.hyperparameters must be an object`);
   const history = raw.history;
   if (!Array.isArray(history)) fail(`${at}.history must be an array, got ${describe(history)}`);
   if (history.length > MAX_ITERATIONS) {
@@ -91,9 +101,9 @@ function parseRun(raw: unknown, r: number): RunModel {
     method,
     status: text(raw.status, `${at}.status`, ''),
     termination: text(raw.termination, `${at}.termination`, ''),
-    hyperparameters: Object.entries(hp)
-      .slice(0, 30)
-      .map(([k, v]) => [k.slice(0, 40), hyperText(v, `${at}.hyperparameters.${k}`)]),
+    hyperparameters: pairs(raw.hyperparameters, `${at}.hyperparameters`),
+    results: pairs(raw.results, `${at}.results`),
+    colorIndex: isNonNegNumber(raw.colorIndex) ? Math.trunc(raw.colorIndex) : r,
     iter: [],
     loss: [],
     gradNorm: [],
@@ -176,12 +186,18 @@ function parseOrThrow(data: unknown): OptimizerModel {
   return model;
 }
 
-/** The legend name of a run: label and hyperparameters (the loop bounds left out). */
-export function runLegend(run: RunModel, maxChars = 70): string {
-  const hp = run.hyperparameters
-    .filter(([k]) => k !== 'maxIter' && k !== 'tol')
-    .map(([k, v]) => `${k}=${v}`)
-    .join(', ');
+/**
+ * The legend name of a run: its label alone (settings and results are in the table and on hover),
+ * with the settings added only where two runs share a label, so the legend stays one short line.
+ */
+export function runLegend(run: RunModel, runs: readonly RunModel[] = [run], maxChars = 48): string {
+  const shared = runs.filter((r) => r.label === run.label).length > 1;
+  const hp = shared
+    ? run.hyperparameters
+        .filter(([k]) => k !== 'maxIter' && k !== 'tol')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : '';
   const s = hp ? `${run.label} (${hp})` : run.label;
   return s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s;
 }

@@ -15,6 +15,7 @@ import {
 import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import { svgToPdfBlob } from '../view/pdf';
+import { legend, LIGHT_PALETTE, type LegendKind } from '../view/graph-palette';
 import {
   boxSize,
   boxText,
@@ -27,7 +28,6 @@ import {
   fitZoom,
   formatBytes,
   formatCount,
-  LIGHT_PALETTE,
   zoomAt,
   type ZoomState,
 } from '../view/graph-svg';
@@ -56,6 +56,7 @@ export class GraphView {
     this.node = h('div', 'adlab-graph');
     this.node.appendChild(this._header());
     this.node.appendChild(this._toolbar());
+    this.node.appendChild(legend(legendKinds(model)));
     this._viewport = h('div', 'adlab-graph-viewport');
     this._viewport.style.height = `${VIEWPORT_HEIGHT}px`;
     this._viewport.appendChild(h('div', 'adlab-graph-loading', 'laying out…'));
@@ -312,6 +313,16 @@ export class GraphView {
   private _zoom: ZoomState = { k: 1, x: 0, y: 0 };
   private _boxes: Map<string, GraphModel['boxes'][number]> | undefined;
   private _disposed = false;
+}
+
+/** The kinds present in a model, for the legend. */
+function legendKinds(m: GraphModel): LegendKind[] {
+  const kinds: LegendKind[] = ['forward'];
+  if (m.phases.backward > 0) kinds.push('backward');
+  if (m.nodes.some((n) => n.kind === 'input')) kinds.push('input');
+  if (m.nodes.some((n) => n.kind === 'constant')) kinds.push('constant');
+  if (m.nonFinite.length > 0) kinds.push('nonfinite');
+  return kinds;
 }
 
 /** The DOM of a graph output: the view, or an error box. */

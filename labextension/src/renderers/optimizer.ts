@@ -7,6 +7,7 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
+import { colorAt } from 'adlab/plot-style';
 import { formatFloat } from '../model/format';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
 import { h, observeTheme, observeWidth, renderOrError } from '../view/dom';
@@ -227,7 +228,8 @@ export class OptimizerView {
     const head = h('tr');
     for (const c of [
       'run',
-      'hyperparameters',
+      'settings',
+      'results',
       'iterations',
       'evaluations',
       'final loss',
@@ -244,15 +246,21 @@ export class OptimizerView {
       const last = run.iter.length - 1;
       const cells = [
         run.label,
-        run.hyperparameters.map(([k, v]) => `${k}=${v}`).join(', '),
+        run.hyperparameters
+          .filter(([k]) => k !== 'maxIter' && k !== 'tol')
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+        run.results.map(([k, v]) => `${k}=${v}`).join(', '),
         last >= 0 ? String(run.iter[last]) : '0',
         last >= 0 ? String(run.evals[last]) : '0',
         last >= 0 ? fmt(run.loss[last]) : '',
         run.status || run.termination,
       ];
       cells.forEach((c, i) => {
-        const td = h('td', i === 1 ? 'adlab-opt-hyper' : undefined, c);
-        if (i === 5 && run.termination) td.title = run.termination;
+        // Settings and results wrap; numbers never do (a loss like 2.502e-13 stays on one line).
+        const td = h('td', i <= 2 ? 'adlab-opt-hyper' : 'adlab-opt-num', c);
+        if (i === 0) td.style.borderLeft = `4px solid ${colorAt(run.colorIndex)}`;
+        if (i === 7 && run.termination) td.title = run.termination;
         tr.appendChild(td);
       });
       body.appendChild(tr);

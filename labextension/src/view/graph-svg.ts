@@ -6,6 +6,7 @@
 import type { GraphModel } from '../model/graph-model';
 import { boxText, type GraphLayout } from './graph-layout';
 import { formatFloat } from '../model/format';
+import { kindColors, type GraphPalette } from './graph-palette';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -18,26 +19,12 @@ function el<K extends keyof SVGElementTagNameMap>(
   return node;
 }
 
-/** Fixed colors for exported figures (light, print-friendly). */
-export const LIGHT_PALETTE = {
-  background: '#ffffff',
-  text: '#1a1a1a',
-  muted: '#555555',
-  edge: '#8a8a8a',
-  forward: { fill: '#e8f1fb', stroke: '#2f6db5' },
-  backward: { fill: '#fdf0e3', stroke: '#c26a12' },
-  input: { fill: '#e6f4ea', stroke: '#2e7d32' },
-  constant: { fill: '#f2f2f2', stroke: '#777777' },
-  nonFinite: '#d32f2f',
-  output: '#111111',
-};
-
 /** CSS classes of a box: kind, phase, output, non-finite, group. */
 export function boxClasses(model: GraphModel, members: readonly number[]): string[] {
   const nodes = members.map((id) => model.byId.get(id)!);
   const first = nodes[0]!;
   const cls = ['adlab-graph-node', `adlab-graph-${first.kind}`, `adlab-graph-${first.phase}`];
-  if (nodes.some((n) => n.isOutput)) cls.push('adlab-graph-output');
+  if (nodes.some((n) => n.isOutput)) cls.push('adlab-graph-is-output');
   if (nodes.some((n) => (n.summary?.nonFinite ?? 0) > 0)) cls.push('adlab-graph-nonfinite');
   if (model.firstNonFinite !== undefined && members.includes(model.firstNonFinite)) {
     cls.push('adlab-graph-first-nonfinite');
@@ -113,7 +100,7 @@ function edgePath(points: [number, number][], kind: 'spline' | 'line'): string {
 /** Options of {@link buildGraphSvg}. */
 export interface SvgOptions {
   /** Inline this palette (for export) instead of relying on graph.css. */
-  palette?: typeof LIGHT_PALETTE;
+  palette?: GraphPalette;
 }
 
 /** Builds the SVG of a laid-out graph. Each box is a `<g data-key>` with a `<title>`. */
@@ -212,23 +199,17 @@ function paint(
   t1: SVGElement,
   t2: SVGElement,
   cls: string[],
-  pal: typeof LIGHT_PALETTE,
+  pal: GraphPalette,
 ): void {
-  const scheme = cls.includes('adlab-graph-input')
-    ? pal.input
-    : cls.includes('adlab-graph-constant')
-      ? pal.constant
-      : cls.includes('adlab-graph-backward')
-        ? pal.backward
-        : pal.forward;
+  const scheme = kindColors(cls, pal);
   rect.setAttribute('fill', scheme.fill);
   rect.setAttribute('stroke', scheme.stroke);
-  rect.setAttribute('stroke-width', cls.includes('adlab-graph-output') ? '2.5' : '1.2');
-  if (cls.includes('adlab-graph-output')) rect.setAttribute('stroke', pal.output);
+  rect.setAttribute('stroke-width', cls.includes('adlab-graph-is-output') ? '2.5' : '1.2');
   if (cls.includes('adlab-graph-nonfinite')) {
     rect.setAttribute('stroke', pal.nonFinite);
     rect.setAttribute('stroke-width', '3');
   }
+  if (cls.includes('adlab-graph-first-nonfinite')) rect.setAttribute('fill', pal.nonFiniteFill);
   if (cls.includes('adlab-graph-backward')) rect.setAttribute('stroke-dasharray', '4 2');
   t1.setAttribute('fill', pal.text);
   t2.setAttribute('fill', pal.muted);

@@ -3,6 +3,7 @@
  * plotly import, so testable in jsdom). Plotly reads names and titles as pseudo-HTML, so every
  * payload string is entity-escaped first and shows as text.
  */
+import { clipForLog, colorAt, logTicks, powerOfTenLabel, smallestPositive } from 'adlab/plot-style';
 import { runLegend, type OptimizerModel, type RunModel } from '../model/optimizer-model';
 
 /** The tabs of the view. */
@@ -63,24 +64,28 @@ function usesGap(model: OptimizerModel): boolean {
   return model.fStar !== undefined && Number.isFinite(model.fStar);
 }
 
-/** The plotted loss: non-finite and (on a log axis) non-positive values become gaps. */
-function lossSeries(model: OptimizerModel, run: RunModel, log: boolean): (number | null)[] {
+/** The loss (minus f* when known) of each step. */
+function shifted(model: OptimizerModel, run: RunModel): number[] {
   const shift = usesGap(model) ? model.fStar! : 0;
-  return run.loss.map((l) => {
-    const v = l - shift;
-    return Number.isFinite(v) && (!log || v > 0) ? v : null;
-  });
+  return run.loss.map((l) => l - shift);
 }
 
-/** True when every finite loss (after the f* shift) is positive, so a log axis shows all of it. */
+/** A log axis whose ticks read 10⁻³ (plotly's own exponent labels are lost in PDF export). */
+function logAxisTicks(series: (number | null)[][]): Record<string, unknown> {
+  const vals = series.flat().filter((v): v is number => v !== null && v > 0);
+  if (vals.length === 0) return {};
+  const t = logTicks(Math.min(...vals), Math.max(...vals), 7);
+  return t.values.length >= 2 ? { tickmode: 'array', tickvals: t.values, ticktext: t.labels } : {};
+}
+
+/** True unless some loss (after the f* shift) is negative: zeros alone no longer force a linear axis. */
 export function lossLogScale(model: OptimizerModel): boolean {
-  const shift = usesGap(model) ? model.fStar! : 0;
   if (usesGap(model)) return true;
-  return model.runs.every((r) => r.loss.every((l) => !Number.isFinite(l) || l - shift > 0));
+  return model.runs.every((r) => shifted(model, r).every((l) => !Number.isFinite(l) || l >= 0));
 }
 
 function hoverFor(run: RunModel, xTitle: string, yTitle: string): string {
-  const hp = run.hyperparameters.map(([k, v]) => `${k}=${v}`).join(', ');
+  const hp = [...run.hyperparameters, ...run.results].map(([k, v]) => `${k}=${v}`).join(', ');
   const lines = [
     `<b>${escapePlotly(run.label)}</b>`,
     `${escapePlotly(xTitle)}: %{x}`,
@@ -105,8 +110,16 @@ function baseLayout(
     paper_bgcolor: theme.paper,
     plot_bgcolor: theme.plot,
     font: { color: theme.font, family: theme.fontFamily, size: 12 },
-    margin: { l: 64, r: 16, t: 40, b: 48 },
-    legend: { orientation: 'h', y: -0.2, x: 0 },
+    margin: { l: 64, r: 16, t: 64, b: 48 },
+    // One short row above the plot: clear of the x-axis title, never taller than a line or two.
+    legend: {
+      orientation: 'h',
+      x: 0,
+      y: 1.02,
+      xanchor: 'left',
+      yanchor: 'bottom',
+      font: { size: 11 },
+    },
     xaxis: { ...axis },
     yaxis: { ...axis },
     autosize: true,
@@ -126,27 +139,51 @@ export function buildFigure(model: OptimizerModel, tab: OptimizerTab, theme: Fig
         : 'iteration';
   const yTitle = tab === 'gradient' ? '‖gradient‖' : lossTitle;
   const logY = tab === 'gradient' ? true : lossLogScale(model);
-  const data = model.runs.map((run) => {
+  const raw = model.runs.map((run) => (tab === 'gradient' ? run.gradNorm : shifted(model, run)));
+  const floor = smallestPositive(raw);
+  let clipped = 0;
+  const ys = raw.map((values) => {
+    if (!logY) return values.map((v) => (Number.isFinite(v) ? v : null));
+    const c = clipForLog(values, floor);
+    clipped += c.clipped;
+    return c.values;
+  });
+  const data = model.runs.map((run, i) => {
     const x = tab === 'evaluations' ? run.evals : tab === 'time' ? run.timeMs : run.iter;
-    const y =
-      tab === 'gradient'
-        ? run.gradNorm.map((g) => (Number.isFinite(g) && g > 0 ? g : null))
-        : lossSeries(model, run, logY);
+    const color = colorAt(run.colorIndex);
     return {
       type: 'scatter',
       mode: run.iter.length <= 60 ? 'lines+markers' : 'lines',
-      name: escapePlotly(runLegend(run)),
+      name: escapePlotly(runLegend(run, model.runs)),
       x,
-      y,
+      y: ys[i],
       hovertemplate: hoverFor(run, xTitle, yTitle),
-      marker: { size: 4 },
+      marker: { size: 4, color },
+      line: { color, width: 1.8 },
     };
   });
   const layout = baseLayout(model, theme, TAB_TITLES[tab]);
   (layout.xaxis as Record<string, unknown>).title = { text: escapePlotly(xTitle) };
   (layout.yaxis as Record<string, unknown>).title = { text: escapePlotly(yTitle) };
   (layout.yaxis as Record<string, unknown>).type = logY ? 'log' : 'linear';
-  (layout.yaxis as Record<string, unknown>).exponentformat = 'power';
+  if (logY) Object.assign(layout.yaxis as Record<string, unknown>, logAxisTicks(ys));
+  if (clipped > 0) {
+    layout.annotations = [
+      {
+        text: escapePlotly(
+          `${clipped} value${clipped === 1 ? '' : 's'} ≤ 0 drawn at the smallest positive value`,
+        ),
+        xref: 'paper',
+        yref: 'paper',
+        x: 1,
+        y: 0,
+        xanchor: 'right',
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 10 },
+      },
+    ];
+  }
   return { data, layout };
 }
 
@@ -163,23 +200,31 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
       y: c.ys,
       z: c.z.map((row) => row.map((v) => (Number.isFinite(v) ? Math.log10(v - lo + 1e-12) : null))),
       colorscale: 'Viridis',
-      ncontours: 25,
-      contours: { coloring: 'lines' },
-      line: { width: 1 },
-      showscale: false,
+      // Levels one (or half a) decade apart in f − min: log-spaced, as the static picture.
+      autocontour: false,
+      contours: { coloring: 'fill', showlines: true, ...contourLevels(finite.map((v) => v - lo)) },
+      line: { width: 0.6, color: 'rgba(255,255,255,0.6)' },
+      showscale: true,
+      colorbar: {
+        title: { text: 'f − min' },
+        thickness: 12,
+        ...colorbarTicks(finite.map((v) => v - lo)),
+      },
       name: 'log10(f − min)',
       hovertemplate: 'x: %{x:.3f}<br>y: %{y:.3f}<br>log10(f − min): %{z:.2f}<extra></extra>',
     });
   }
   for (const run of model.runs) {
     if (!run.path) continue;
+    const color = colorAt(run.colorIndex);
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
-      name: escapePlotly(runLegend(run)),
+      name: escapePlotly(runLegend(run, model.runs)),
+      line: { color, width: 1.8 },
       x: run.path.x,
       y: run.path.y,
-      marker: { size: 4 },
+      marker: { size: 4, color },
       customdata: run.iter,
       hovertemplate: `${hoverFor(run, 'x', 'y').replace('<extra></extra>', '')}<br>iteration %{customdata}<extra></extra>`,
     });
@@ -192,6 +237,29 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
     (layout.yaxis as Record<string, unknown>).range = [c.ys[0], c.ys[c.ys.length - 1]];
   }
   return { data, layout };
+}
+
+/** Decades of the positive gaps f − min, as log10 values (what the contour trace's z holds). */
+function decadeSpan(gaps: number[]): [number, number] {
+  const pos = gaps.filter((g) => g > 0);
+  if (pos.length === 0) return [-12, 0];
+  return [Math.log10(Math.min(...pos)), Math.log10(Math.max(...pos))];
+}
+
+/** Contour levels on log10(f − min): one per decade for wide spans, half-decades for narrow ones. */
+function contourLevels(gaps: number[]): { start: number; end: number; size: number } {
+  const [a, b] = decadeSpan(gaps);
+  const size = b - a > 5 ? 1 : 0.5;
+  return { start: Math.ceil(a / size) * size, end: b, size };
+}
+
+/** Colour-bar ticks at whole decades, labelled 10⁻³. */
+function colorbarTicks(gaps: number[]): Record<string, unknown> {
+  const [a, b] = decadeSpan(gaps);
+  const step = Math.max(1, Math.ceil((b - a) / 6));
+  const vals: number[] = [];
+  for (let k = Math.ceil(a); k <= Math.floor(b); k += step) vals.push(k);
+  return { tickmode: 'array', tickvals: vals, ticktext: vals.map(powerOfTenLabel) };
 }
 
 /** Reads the live theme from `--jp-*` variables on `node` (falls back to the light theme). */

@@ -1,6 +1,6 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
-import type { Backend, Operand, ReduceKind, ScalarFn, Storage } from '../backend';
+import type { Backend, Operand, ReduceKind, ScalarFn, ScalarOp, Storage } from '../backend';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
@@ -18,6 +18,8 @@ export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).dat
  * `undefined` to leave the case to the TypeScript kernel.
  */
 export interface FastKernels {
+  /** See `Backend.nativeOps`. */
+  readonly nativeOps?: ReadonlySet<ScalarOp>;
   elementwise?(
     fn: ScalarFn,
     xs: readonly Operand[],
@@ -37,6 +39,7 @@ export interface FastKernels {
 export function createCpuBackend(name: string, fast: FastKernels = {}): Backend {
   const self: Backend = {
     name,
+    nativeOps: fast.nativeOps,
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
