@@ -14,6 +14,8 @@
 const { encodeMessage } = require('./wire');
 const { SendQueue } = require('./send-queue');
 const { logError } = require('./log');
+// Not the globals: those skip the callbacks of interrupted cells (kernel/interrupt.js).
+const timers = require('timers');
 
 /** How long stream text may wait to be batched, in ms (ipykernel's flush interval). */
 const STREAM_FLUSH_MS = 50;
@@ -74,12 +76,12 @@ class Iopub {
     } else {
       this.pendingText.push({ parent, name, text });
     }
-    this.timer ??= setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
+    this.timer ??= timers.setTimeout(() => this.flushStreams(), STREAM_FLUSH_MS);
   }
 
   /** Sends all pending stream text now. */
   flushStreams() {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) timers.clearTimeout(this.timer);
     this.timer = null;
     for (const { parent, name, text } of this.pendingText.splice(0)) {
       this.send(parent, 'stream', { name, text });

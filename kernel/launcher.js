@@ -7,11 +7,14 @@
  * On top of tslab this launcher
  *  - runs a prelude that imports every public name of `adlab` (kernel/prelude.js, built at launch),
  *  - sends a cell's last expression as a rich `execute_result` (the object's `toMimeBundle()` if any),
- *  - turns thrown errors and type errors into `error` messages (ename, evalue, traceback),
+ *  - turns thrown errors and type errors into `error` messages (ename, evalue, traceback), with
+ *    cell line numbers and the library's frames folded (kernel/traceback.js); errors of timers and
+ *    unhandled rejections fail the cell that started them while it runs, else go to stderr,
  *  - answers `kernel_info_request` with `status: 'ok'`,
  *  - serves the protocol itself (kernel/server.js) instead of tslab's ZmqServer: sends are queued
  *    and awaited per socket, so a flood of output can neither drop messages nor kill the kernel,
- *  - interrupts a running cell on SIGINT,
+ *  - interrupts a running cell on SIGINT, and stops the timers and awaits of every cell started so
+ *    far (kernel/interrupt.js),
  *  - exits when the process that started it dies (no orphaned kernels),
  *  - installs adlab's display hook so `display(x)` sends `display_data` with the full MIME bundle.
  */
@@ -19,6 +22,9 @@
 
 const fs = require('fs');
 const util = require('util');
+// Before tslab loads: its TypeScript must keep source maps (see kernel/traceback.js).
+const { cellTraceback, installCellSourceMaps, nameNextCell } = require('./traceback');
+installCellSourceMaps();
 const { createConverter } = require('tslab/dist/converter');
 const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
@@ -26,6 +32,8 @@ const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
 const { useKernelPackages } = require('./resolve');
 const { KernelServer } = require('./server');
 const { serveRequests } = require('./requests');
+const interrupts = require('./interrupt');
+const { checkHeap, watchHeap } = require('./heap');
 const { serveComms } = require('./comms');
 const { History } = require('./history');
 const { evaluateUserExpressions } = require('./user-expressions');
@@ -58,18 +66,11 @@ const current = {
   diagnostics: [],
 };
 
-/** A cleaned stack: the message and the frames above tslab's and Node's own machinery. */
+/** The traceback of a thrown value: message and cell frames first (see kernel/traceback.js). */
 function tracebackOf(err) {
-  if (!(err instanceof Error) || typeof err.stack !== 'string') {
-    return [`${nameOf(err)}: ${messageOf(err)}`];
-  }
-  const lines = [];
-  for (const line of err.stack.split('\n')) {
-    const frame = /^\s+at /.test(line);
-    if (frame && /tslab[\\/]dist|node:vm|node:internal|kernel[\\/]launcher\.js/.test(line)) break;
-    lines.push(line.replace(/evalmachine\.<anonymous>/g, '<cell>'));
-  }
-  return [lines.join('\n')];
+  const heading = `${nameOf(err)}: ${messageOf(err)}`;
+  if (!(err instanceof Error) || isInterrupt(err)) return [heading];
+  return cellTraceback(err, heading);
 }
 
 function isInterrupt(err) {
@@ -110,7 +111,17 @@ function bundleOf(value) {
       process.stderr.write(`toMimeBundle failed: ${messageOf(err)}\n`);
     }
   }
-  return { 'text/plain': util.format(value) };
+  const tree = value !== null && typeof value === 'object' ? pytreeBundleOf(value) : undefined;
+  return tree ?? { 'text/plain': util.format(value) };
+}
+
+/** A pytree of tensors as the library's collapsible tree bundle (undefined for anything else). */
+function pytreeBundleOf(value) {
+  try {
+    return loadLibrary().pytreeMimeBundle?.(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -137,6 +148,9 @@ const executorConsole = {
       return;
     }
     const err = args[0];
+    // The cell already failed with an error of its own (see reportAsyncError).
+    if (isInterrupt(err) && current.req?.[ERROR]) return;
+    if (isInterrupt(err)) interrupts.stopAllCells();
     reportError({ ename: nameOf(err), evalue: messageOf(err), traceback: tracebackOf(err) });
   },
 };
@@ -315,6 +329,27 @@ const displayHook = (bundle, options = {}) => {
   else process.stdout.write(`${String(bundle['text/plain'] ?? '')}\n`);
 };
 
+/**
+ * Reports an error thrown by a timer callback or an unhandled rejection: as the `error` of the cell
+ * that started it while that cell still runs (the cell then fails), else as a labelled stderr
+ * message. Errors of interrupted cells are dropped: the interrupt was reported already.
+ * @param {unknown} err
+ * @param {{ interrupt(): void }} executor
+ * @param {string} what
+ */
+function reportAsyncError(err, executor, what) {
+  const cell = interrupts.currentCell();
+  if (interrupts.isStopped(cell)) return;
+  const traceback = tracebackOf(err);
+  if (cell?.running && current.req && !current.req[ERROR]) {
+    reportError({ ename: nameOf(err), evalue: messageOf(err), traceback });
+    executor.interrupt(); // ends the cell's await with that error
+    return;
+  }
+  const origin = cell ? ` in code started by cell ${cell.label}, which has finished` : '';
+  process.stderr.write(`${what}${origin}:\n${traceback.join('\n')}\n`);
+}
+
 /** Exits when the process that started the kernel dies: its pid changes or stops answering. */
 function watchParent() {
   const startPpid = process.ppid;
@@ -344,6 +379,8 @@ async function main() {
   }
   watchParent();
 
+  interrupts.installTimerGuards();
+  watchHeap();
   // `adlab` and its types come from the kernel's own packages, whatever the notebook's folder.
   useKernelPackages(process.cwd());
   // Created now so that the type checker is warm before the first cell.
@@ -356,13 +393,20 @@ async function main() {
   };
   const executor = createExecutor(process.cwd(), convs, executorConsole);
 
-  process.on('SIGINT', () => executor.interrupt());
-  process.on('uncaughtException', (err) => {
-    process.stderr.write(`UncaughtException: ${util.inspect(err)}\n`);
+  const execute = executor.execute;
+  executor.execute = (src) => {
+    nameNextCell(current.executionCount, src);
+    const run = interrupts.runInCell(`In [${current.executionCount}]`, () => execute(src));
+    return run.finally(() => checkHeap());
+  };
+  process.on('SIGINT', () => {
+    interrupts.stopAllCells();
+    executor.interrupt();
   });
-  process.on('unhandledRejection', (reason) => {
-    process.stderr.write(`UnhandledPromiseRejection: ${util.inspect(reason)}\n`);
-  });
+  process.on('uncaughtException', (err) => reportAsyncError(err, executor, 'Uncaught error'));
+  process.on('unhandledRejection', (reason) =>
+    reportAsyncError(reason, executor, 'Unhandled promise rejection'),
+  );
 
   const info = { libraryVersion: 'unknown', typescriptVersion: 'unknown', warning: '' };
   try {

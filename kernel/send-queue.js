@@ -8,11 +8,13 @@
 'use strict';
 
 const { logError } = require('./log');
+// Not the globals: those skip the callbacks of interrupted cells (kernel/interrupt.js).
+const timers = require('timers');
 
 /** Pauses between retries of a busy socket, in ms (the last one repeats). */
 const RETRY_PAUSES_MS = [1, 2, 5, 10, 20, 50];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms) => new Promise((resolve) => timers.setTimeout(resolve, ms));
 
 function isBusy(err) {
   const code = /** @type {{ code?: string }} */ (err)?.code;

@@ -32,6 +32,7 @@ export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm
 export { MIME } from './jupyter/protocol';
 export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
+export { pytreeMimeBundle } from './jupyter/pytree-display';
 export { getBackend, setBackend } from './backends';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';

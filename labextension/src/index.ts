@@ -7,6 +7,7 @@ import { GraphRenderer } from './renderers/graph';
 import { HvpProbeRenderer } from './renderers/hvp-probe';
 import { JacobianProbeRenderer } from './renderers/jacobian-probe';
 import { OptimizerRenderer } from './renderers/optimizer';
+import { PytreeRenderer } from './renderers/pytree';
 import { TensorRenderer } from './renderers/tensor';
 
 /**
@@ -86,12 +87,27 @@ export const hvpProbeExtension: IRenderMime.IExtension = {
   dataType: 'json',
 };
 
+/** Renders `application/vnd.adlab.pytree.v1+json`. */
+export const pytreeExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:pytree',
+  description: 'Renders pytrees of tensors: a collapsible tree with shape, dtype and statistics.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.pytree],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new PytreeRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
 const extensions: IRenderMime.IExtension[] = [
   tensorExtension,
   graphExtension,
   optimizerExtension,
   jacobianProbeExtension,
   hvpProbeExtension,
+  pytreeExtension,
 ];
 
 export default extensions;

@@ -91,7 +91,7 @@ test('node kinds have distinct colours matching the legend and the export, light
   tmpPath,
 }) => {
   await openWithKernel(page, tmpPath, NOTEBOOK);
-  await page.notebook.run();
+  await page.notebook.runCell(0);
   const graph = outputOf(page, '// kinds').locator('.adlab-graph-output .adlab-graph').first();
   await expect(graph.locator('svg.adlab-graph-svg g.adlab-graph-node').first()).toBeVisible();
   await expect(graph.locator('.adlab-graph-name')).toHaveText('grad(f)');
@@ -150,4 +150,108 @@ test('node kinds have distinct colours matching the legend and the export, light
   expect(contrast(matchText, matchFill)).toBeGreaterThan(4.5);
   await graph.screenshot({ path: path.join(SHOTS, 'graph-kinds-dark.png') });
   await page.theme.setLightTheme();
+});
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): [number, number] {
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+test('a 5,000-node grad graph lays out grouped, expands, inspects and exports', async ({
+  page,
+  tmpPath,
+}) => {
+  await openWithKernel(page, tmpPath, NOTEBOOK);
+  await page.notebook.runCell(1);
+  const graph = outputOf(page, '// big').locator('.adlab-graph').first();
+  const viewport = graph.locator('.adlab-graph-viewport');
+  await expect(viewport).toHaveAttribute('data-layout-ms', /\d+/, { timeout: 120_000 });
+  const nodes = Number(
+    (await graph.locator('.adlab-graph-count .adlab-field-value').textContent()) ?? 0,
+  );
+  expect(nodes).toBeGreaterThan(4900);
+  const boxes = Number(await viewport.getAttribute('data-boxes'));
+  expect(boxes).toBeLessThan(60);
+  const layoutMs = Number(await viewport.getAttribute('data-layout-ms'));
+  const repeats = graph.locator('g.adlab-graph-repeat');
+  await expect(repeats).toHaveCount(2);
+  await expect(repeats.first().locator('.adlab-graph-label')).toHaveText(/^×19\d /);
+  await expect(graph.locator('.adlab-graph-overview-frame')).toBeVisible();
+  await graph.scrollIntoViewIfNeeded();
+  await graph.screenshot({ path: path.join(SHOTS, 'graph-5000-grouped.png') });
+
+  // A click on the forward repeat expands it into its iterations.
+  await repeats.first().dispatchEvent('pointerdown', { button: 0 });
+  await repeats.first().dispatchEvent('pointerup', { button: 0 });
+  await expect(graph.locator('g.adlab-graph-iteration').first()).toBeVisible();
+  const expandedBoxes = Number(await viewport.getAttribute('data-boxes'));
+  expect(expandedBoxes).toBeGreaterThan(boxes + 150);
+  const expandMs = Number(await viewport.getAttribute('data-layout-ms'));
+
+  // A click on a forward op shows its value and cotangent summaries; time click -> panel.
+  const op = graph.locator('g.adlab-graph-op.adlab-graph-forward:not(.adlab-graph-group)').first();
+  const clickMs = await op.evaluate((g) => {
+    const t0 = performance.now();
+    g.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0 }));
+    g.dispatchEvent(new PointerEvent('pointerup', { bubbles: true, button: 0 }));
+    const panel = g.closest('.adlab-graph')!.querySelector('.adlab-graph-summary-cotangent');
+    if (!panel) throw new Error('no cotangent row');
+    return performance.now() - t0;
+  });
+  const inspector = graph.locator('.adlab-graph-inspector');
+  await expect(inspector.locator('.adlab-graph-summary-value')).toBeVisible();
+  await expect(inspector.locator('.adlab-graph-summary-cotangent td').first()).toHaveText(/^-?\d/);
+  await expect(
+    inspector.locator('.adlab-graph-summary-cotangent .adlab-graph-histogram rect'),
+  ).toHaveCount(16);
+  await inspector.scrollIntoViewIfNeeded();
+  await graph.screenshot({ path: path.join(SHOTS, 'graph-5000-expanded-inspector.png') });
+
+  // Exports of what is expanded: a PNG within the canvas limits, a PDF on an A4 page.
+  const [pngDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    graph.locator('.adlab-graph-export-png').click(),
+  ]);
+  const png = fs.readFileSync((await pngDownload.path())!);
+  const [pw, ph] = pngSize(png);
+  expect(Math.max(pw, ph)).toBeLessThanOrEqual(8192);
+  expect(pw * ph).toBeLessThanOrEqual(32e6);
+  expect(Math.max(pw, ph)).toBeGreaterThan(1000);
+  await pngDownload.saveAs(path.join(SHOTS, 'graph-5000-export.png'));
+  const [pdfDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    graph.locator('.adlab-graph-export-pdf').click(),
+  ]);
+  const pdf = fs.readFileSync((await pdfDownload.path())!);
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  const box = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(pdf.toString('latin1'));
+  expect(box).not.toBeNull();
+  const [w, h] = [Number(box![1]), Number(box![2])].sort((a, b) => a - b);
+  expect(w).toBeLessThanOrEqual(595.3);
+  expect(h).toBeLessThanOrEqual(842);
+  await pdfDownload.saveAs(path.join(SHOTS, 'graph-5000-export.pdf'));
+  await expect(graph.locator('.adlab-graph-search-count')).not.toHaveText(/failed/);
+  console.log(
+    `5000-node graph: ${nodes} nodes, ${boxes} boxes, layout ${layoutMs} ms; expanded ` +
+      `${expandedBoxes} boxes in ${expandMs} ms; click to panel ${clickMs.toFixed(1)} ms; ` +
+      `PNG ${pw}x${ph}; PDF ${box![1]}x${box![2]} pt`,
+  );
+});
+
+test('a graph made with nanOrigin highlights the first non-finite primitive', async ({
+  page,
+  tmpPath,
+}) => {
+  await openWithKernel(page, tmpPath, NOTEBOOK);
+  await page.notebook.runCell(2);
+  const graph = outputOf(page, '// nan').locator('.adlab-graph').first();
+  await expect(graph.locator('.adlab-graph-first-nan')).toContainText('log (forward, log-domain)');
+  const origin = graph.locator('g.adlab-graph-first-nonfinite');
+  await expect(origin).toHaveCount(1);
+  await expect(origin.locator('.adlab-graph-label')).toHaveText('log');
+  await origin.dispatchEvent('pointerdown', { button: 0 });
+  await origin.dispatchEvent('pointerup', { button: 0 });
+  await expect(graph.locator('.adlab-graph-inspect-nan')).toContainText('log of zero');
+  await graph.scrollIntoViewIfNeeded();
+  await graph.screenshot({ path: path.join(SHOTS, 'graph-nan-origin.png') });
 });

@@ -7,8 +7,10 @@ import {
   jacrev,
   MIME,
   np,
+  random,
   Tensor,
 } from '../../kernel-lib/src';
+import { answerLiveRequest } from '../../kernel-lib/src/jupyter/live';
 import type { HvpProbePayload, JacobianProbePayload } from '../../kernel-lib/src/jupyter/protocol';
 
 const A = np.array(
@@ -91,8 +93,8 @@ describe('jacobianProbe', () => {
   });
 
   it('names the op and the shapes when the problem is too large', () => {
-    expect(() => jacobianProbe((x: Tensor) => x, np.zeros([300], 'float64'))).toThrow(
-      /jacobianProbe: f maps \[300\] to \[300\].*<= 256/,
+    expect(() => jacobianProbe((x: Tensor) => x, np.zeros([70000], 'float32'))).toThrow(
+      /jacobianProbe: f maps \[70000\] to \[70000\].*<= 65536/,
     );
   });
 });
@@ -148,6 +150,101 @@ describe('hvpProbe', () => {
   it('rejects a non-scalar f, naming the op and the shape', () => {
     expect(() => hvpProbe((z: Tensor) => z, x, v)).toThrow(
       /hvpProbe: f must return a scalar, got shape \[4\]/,
+    );
+  });
+});
+
+describe('live probe operations (what the widget asks the kernel)', () => {
+  const ask = async (handle: string, op: string, args: Record<string, unknown>) => {
+    const r = await answerLiveRequest({ id: 't', handle, op, args });
+    if (!r.ok) throw new Error(r.error);
+    return JSON.parse(JSON.stringify(r.result));
+  };
+
+  it('Jacobian probe above 256: nothing eager; J v, Jᵀ w, columns and rows on demand; setX moves x', async () => {
+    const n = 400;
+    const m = 280;
+    const B = random.normal(random.key(3), [m, n], 'float64');
+    const g = (x: Tensor) => np.tanh(np.matmul(B, x));
+    const x = random.normal(random.key(4), [n], 'float64');
+    const p = jacobianProbe(g, x);
+    const payload = p.payload();
+    expect(payload.columns).toEqual([]);
+    expect(payload.columnIndices).toEqual([]);
+    expect(payload.unitCost!.jvpMs).toBeGreaterThan(0);
+    expect(payload.live!.handle).toBe(p.handle);
+    // J = diag(1 − tanh²(B x)) B, written out independently of the probe's JVPs and VJPs.
+    const t = np.tanh(np.matmul(B, x));
+    const J = np.mul(np.reshape(np.sub(1, np.mul(t, t)), [m, 1]), B);
+    const v = Array.from({ length: n }, (_, i) => Math.sin(i));
+    const jv = await ask(p.handle!, 'jvp', { v });
+    const expected = Array.from(np.matmul(J, np.array(v, 'float64')).dataSync());
+    jv.values.forEach((a: number, i: number) => expect(a).toBeCloseTo(expected[i], 10));
+    const w = Array.from({ length: m }, (_, i) => (i % 7) - 3);
+    const jtw = await ask(p.handle!, 'vjp', { w });
+    const expectedT = Array.from(np.matmul(np.array(w, 'float64'), J).dataSync());
+    jtw.values.forEach((a: number, i: number) => expect(a).toBeCloseTo(expectedT[i], 10));
+    const cols = await ask(p.handle!, 'columns', { indices: [5, 399] });
+    expect(cols.slices.map((s: { index: number }) => s.index)).toEqual([5, 399]);
+    expect(cols.slices[1].values[7]).toBeCloseTo(J.dataSync()[7 * n + 399], 12);
+    const rows = await ask(p.handle!, 'rows', { indices: [279] });
+    expect(rows.slices[0].values[11]).toBeCloseTo(J.dataSync()[279 * n + 11], 12);
+
+    const moved = await ask(p.handle!, 'setX', { x: new Array(n).fill(0) });
+    expect(moved.x).toEqual(new Array(n).fill(0));
+    expect(moved.live.handle).toBe(p.handle);
+    // At x = 0, tanh' = 1: J = B.
+    const col = await ask(p.handle!, 'columns', { indices: [2] });
+    col.slices[0].values.forEach((a: number, i: number) =>
+      expect(a).toBeCloseTo(B.dataSync()[i * n + 2], 12),
+    );
+  });
+
+  it('bad live arguments name the operation and the expected length', async () => {
+    const p = jacobianProbe(f, x0);
+    expect(
+      await answerLiveRequest({ id: 'a', handle: p.handle, op: 'jvp', args: { v: [1, 2] } }),
+    ).toMatchObject({
+      ok: false,
+      error: 'jvp failed: RangeError: jacobianProbe.jvp: v has 2 entries, expected 3',
+    });
+    expect(
+      await answerLiveRequest({ id: 'b', handle: p.handle, op: 'columns', args: { indices: [3] } }),
+    ).toMatchObject({ ok: false, error: expect.stringContaining('index 3 is outside [0, 3)') });
+  });
+
+  it('HVP probe: H v for a new v and step, Lanczos with a chosen k, indefinite spectra said so', async () => {
+    const q = (z: Tensor) => np.add(np.sum(np.pow(z, 4)), np.mul(np.prod(z), 3));
+    const x = np.array([1, -0.5, 2, 0.25], 'float64');
+    const p = hvpProbe(q, x);
+    const v = [0.5, -1, 0.25, 2];
+    const r = await ask(p.handle!, 'hvp', { v, h: 1e-4 });
+    const expected = Array.from(
+      np.matmul(hessian(q)(x) as Tensor, np.array(v, 'float64')).dataSync(),
+    );
+    r.hvp.forEach((a: number, i: number) => expect(a).toBeCloseTo(expected[i], 10));
+    expect(r.h).toBe(1e-4);
+    expect(r.maxError).toBeLessThan(1e-5);
+    const l = await ask(p.handle!, 'lanczos', { k: 4 });
+    expect(l.eigenvalues).toHaveLength(4);
+    l.eigenvalues.forEach((e: number, i: number) =>
+      expect(e).toBeCloseTo(p.spectrum!.eigenvalues[i], 6),
+    );
+    expect(
+      await answerLiveRequest({ id: 'c', handle: p.handle, op: 'lanczos', args: { k: 9 } }),
+    ).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('k must be an integer in [1, 4]'),
+    });
+
+    const saddle = hvpProbe(
+      (z: Tensor) => np.sub(np.mul(z.get(0), z.get(0)), np.mul(z.get(1), z.get(1))),
+      [1, 1],
+    );
+    expect(saddle.spectrumText()).toBe('indefinite, λ from -2 to 2');
+    expect(String(saddle)).not.toContain('Infinity');
+    expect(hvpProbe((z: Tensor) => np.sum(np.exp(z)), x).spectrumText()).toMatch(
+      /^positive definite, λ from 0.6065 to 7.389, condition 12.18$/,
     );
   });
 });

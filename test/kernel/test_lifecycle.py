@@ -14,6 +14,9 @@ import sys, time
 from jupyter_client import KernelManager
 km = KernelManager(kernel_name="adlab")
 km.start_kernel(cwd=sys.argv[1])
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=120)  # started and serving (a loaded machine starts slowly)
 print(km.provisioner.process.pid, flush=True)
 time.sleep(600)
 """

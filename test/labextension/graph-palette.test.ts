@@ -49,7 +49,12 @@ describe('graph palette', () => {
     // The bug this guards against: `.adlab-graph-output rect` matched every box of the output.
     expect(CSS).not.toMatch(/(^|[\s,])\.adlab-graph-output\b/m);
     for (const rule of CSS.matchAll(/^([^{}\n/*][^{}]*)\s+rect\s*\{/gm)) {
-      expect(rule[1]!.trim().startsWith('g.adlab-graph-node'), rule[1]).toBe(true);
+      // Box rules name the box group; the inspector's histogram bars live outside the graph SVG.
+      const sel = rule[1]!.trim();
+      expect(
+        sel.startsWith('g.adlab-graph-node') || sel.includes('adlab-graph-histogram'),
+        sel,
+      ).toBe(true);
     }
   });
 

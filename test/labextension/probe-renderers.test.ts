@@ -174,7 +174,11 @@ describe('HVP probe renderer', () => {
     expect(node.querySelectorAll('.adlab-probe-hessian td.adlab-cell')).toHaveLength(9);
     expect(node.querySelector('.adlab-probe-spectrum')!.textContent).toContain('dense eigh');
     expect(node.querySelector('.adlab-probe-condition')).not.toBeNull();
-    expect(node.querySelector('.adlab-probe-eigenvalues')!.textContent!.split(',')).toHaveLength(3);
+    expect(node.querySelector('.adlab-probe-spectrum-plot')).not.toBeNull();
+    expect(texts(node, '.adlab-probe-definiteness .adlab-field-value')[0]).toBe(
+      'positive definite',
+    );
+    expect(texts(node, '.adlab-probe-condition .adlab-field-value')[0]).toMatch(/^[\d.]+$/);
   });
 
   it('keeps HTML in the name as text', () => {
@@ -219,5 +223,23 @@ describe('levelClass', () => {
     expect(levelClass(1, 1)).toBe('adlab-cell-pos-5');
     expect(levelClass(-0.1, 1)).toBe('adlab-cell-neg-1');
     expect(levelClass(NaN, 1)).toBe('adlab-cell-nonfinite');
+  });
+});
+
+describe('probes without a live handle (stored outputs)', () => {
+  it('render with the controls disabled and the one-line notice', () => {
+    for (const [render, payload] of [
+      [renderHvpProbe, hvpPayload()],
+      [renderJacobianProbe, jacobianPayload()],
+    ] as const) {
+      const p = payload as unknown as Record<string, unknown>;
+      delete p.live;
+      const { node } = render(p as never);
+      expect(node.querySelector('.adlab-error:not(.adlab-live-error)')).toBeNull();
+      expect(node.querySelector('.adlab-live-status')!.textContent).toBe(
+        'Live controls need a kernel: this output has no live handle.',
+      );
+      expect(node.querySelector<HTMLButtonElement>('.adlab-probe-compute')!.disabled).toBe(true);
+    }
   });
 });

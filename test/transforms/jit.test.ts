@@ -139,6 +139,28 @@ describe('jit API', () => {
     expect(traces).toBe(3);
   });
 
+  it('tells apart static values that JSON would merge (non-finite numbers, functions, undefined)', () => {
+    const x = np.array([1, 2], 'float64');
+    const bound = jit((x: Tensor, b: number) => np.minimum(x, b), { staticArgnums: 1 });
+    expectClose(bound(x, Infinity), [1, 2]);
+    expectClose(bound(x, -Infinity), [-Infinity, -Infinity]);
+    expectClose(bound(x, NaN), [NaN, NaN]);
+    expect(bound.cacheSize).toBe(3);
+    const act = jit((x: Tensor, o: { act: (t: Tensor) => Tensor }) => o.act(x), {
+      staticArgnums: 1,
+    });
+    expectClose(act(x, { act: np.tanh }), np.tanh(x));
+    expectClose(act(x, { act: np.exp }), np.exp(x));
+    const marker = jit((x: Tensor, s: unknown) => (s === undefined ? np.exp(x) : np.tanh(x)), {
+      staticArgnums: 1,
+    });
+    expectClose(marker(x, undefined), np.exp(x));
+    expectClose(marker(x, '<undefined>'), np.tanh(x));
+    expectClose(marker(x, { a: undefined }), np.tanh(x));
+    expectClose(marker(x, {}), np.tanh(x));
+    expect(marker.cacheSize).toBe(4);
+  });
+
   it('shows its program as text and as a graph', () => {
     const f = jit((x: Tensor) => np.mul(np.sin(x), 2));
     const program = f.trace(np.array([1, 2, 3]));
@@ -276,6 +298,9 @@ describe('jit API', () => {
         )[1],
     );
     expectClose(cumsum(np.array([1, 2, 3, 4], 'float64')), [1, 3, 6, 10]);
+    expect(() => scan((c: Tensor) => [c, c], np.array(0), null)).toThrow(
+      'scan: xs is null, so pass the number of steps as { length }',
+    );
     const halvings = whileLoop(
       (s: { n: number; x: Tensor }) => np.greater(s.x, 1),
       (s) => ({ n: s.n + 1, x: np.div(s.x, 2) }),

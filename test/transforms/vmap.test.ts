@@ -235,4 +235,17 @@ describe('vmap API', () => {
       'its outAxes entry cannot be null',
     );
   });
+
+  it('axis errors name the spec, the argument or output and its shape', () => {
+    const f = (x: Tensor, y: Tensor) => np.add(x, y);
+    expect(() => vmap(f, { inAxes: [0, 2] })(np.zeros([3, 2]), np.zeros([3, 2]))).toThrow(
+      'vmap: inAxes[1] = 2 is out of bounds for an argument of shape [3,2]',
+    );
+    expect(() => vmap((x: Tensor, n: number) => np.mul(x, n))(np.zeros([3]), 2)).toThrow(
+      'vmap: inAxes[1] = 0 is out of bounds for an argument of shape []',
+    );
+    expect(() => vmap((x: Tensor) => [x, x], { outAxes: [0, 3] })(np.zeros([3, 2]))).toThrow(
+      'vmap: outAxes[1] = 3 is out of bounds for output 1 of shape [3,2] (batch axis included)',
+    );
+  });
 });

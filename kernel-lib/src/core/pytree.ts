@@ -15,7 +15,8 @@ export type TreeDef =
   | { kind: 'object'; keys: string[]; children: TreeDef[] }
   | { kind: 'static'; value: unknown };
 
-function isPlainObject(x: unknown): x is Record<string, unknown> {
+/** An object literal (or `Object.create(null)`): the objects a pytree walks into. */
+export function isPlainObject(x: unknown): x is Record<string, unknown> {
   if (typeof x !== 'object' || x === null) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;

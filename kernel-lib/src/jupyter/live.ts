@@ -14,6 +14,7 @@
  * request from an output of an earlier process (a restarted kernel, a reopened notebook) answers
  * `code: 'unknown-handle'`, which the widget shows as "live controls need the kernel that made it".
  */
+import { registerCommTarget } from './comm';
 import { LIVE_TARGET, type LiveErrorCode, type LiveReply } from './protocol';
 
 /** The operations of one live handle: each takes the request's `args` and returns JSON data. */
@@ -97,7 +98,7 @@ export function registerLiveTarget(register: CommTargetRegistrar): void {
 }
 
 function registerKernelTarget(): void {
-  // Wired to the kernel's comm layer (jupyter/comm.ts) once it is in: registerLiveTarget(registerCommTarget).
+  registerLiveTarget(registerCommTarget);
 }
 
 /** How many live handles the kernel holds now (at most {@link MAX_LIVE_HANDLES}). */

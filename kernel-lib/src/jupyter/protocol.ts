@@ -21,6 +21,8 @@ export const MIME = {
   hvpProbe: 'application/vnd.adlab.hvp-probe.v1+json',
   /** One or several optimizer runs with their histories. */
   optimizerRun: 'application/vnd.adlab.optimizer-run.v1+json',
+  /** A pytree (nested plain objects and arrays) of tensors, as a collapsible tree. */
+  pytree: 'application/vnd.adlab.pytree.v1+json',
   /** A figure from the plotting API (`plot.line`, `plot.contour`, ...): panels of series. */
   figure: 'application/vnd.adlab.figure.v1+json',
 } as const;
@@ -160,6 +162,77 @@ export interface JacobianProbePayload {
   adjointError: number;
   /** How many random pairs (w, v) the adjoint check used. */
   adjointPairs: number;
+  /**
+   * Which columns `columns` (and `cost.columnMs`) hold, when not all n: large probes send none and
+   * compute columns on demand over the live channel. Absent: all of them, in order.
+   */
+  columnIndices?: number[];
+  /** Which rows `rows` (and `cost.rowMs`) hold; absent: all m, in order. */
+  rowIndices?: number[];
+  /** Mean measured milliseconds of one JVP and of one VJP (from the adjoint check). */
+  unitCost?: { jvpMs: number; vjpMs: number };
+  /** The kernel-side handle: ops jvp {v}, vjp {w}, columns {indices}, rows {indices}, setX {x}. */
+  live?: LiveRef;
+}
+
+/** The result of a probe's live `jvp` / `vjp` op (J v or Jᵀ w), or of `hvp`'s H v. */
+export interface LiveVectorResult {
+  values: JsonNumber[];
+  /** Milliseconds of the one JVP or VJP itself. */
+  ms: number;
+}
+
+/** The result of an HVP probe's live `hvp` op: H v beside central differences of gradients. */
+export interface LiveHvpResult {
+  hvp: JsonNumber[];
+  fd: JsonNumber[];
+  /** The step of the finite differences. */
+  h: number;
+  maxError: JsonNumber;
+  /** Milliseconds of the forward-over-reverse product and of the two gradients. */
+  hvpMs: number;
+  fdMs: number;
+}
+
+/** The result of an HVP probe's live `lanczos` op: k Ritz values, ascending. */
+export interface LiveLanczosResult {
+  eigenvalues: JsonNumber[];
+  ms: number;
+}
+
+/** What a spectrum says about a symmetric matrix, read from its (estimated) eigenvalues. */
+export interface SpectrumSummary {
+  min: number;
+  max: number;
+  /** Definite (all eigenvalues of one sign), indefinite (both signs), or singular (a zero one). */
+  kind: 'positive definite' | 'negative definite' | 'indefinite' | 'singular';
+  /** max |λ| / min |λ| for a definite matrix; undefined otherwise (it says nothing there). */
+  condition?: number;
+}
+
+/**
+ * Summarizes eigenvalues (of float64 data by default; pass about 1e-6 for float32): one within `relTol` · max |λ| of zero counts as zero.
+ * An indefinite matrix gets no condition number: its range of eigenvalues is the honest summary.
+ */
+export function spectrumSummary(eigenvalues: readonly number[], relTol = 1e-12): SpectrumSummary {
+  const finite = eigenvalues.filter(Number.isFinite);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const big = Math.max(Math.abs(min), Math.abs(max));
+  const small = Math.min(...finite.map(Math.abs));
+  if (min < 0 && max > 0) return { min, max, kind: 'indefinite' };
+  if (!(big > 0) || small <= relTol * big) return { min, max, kind: 'singular' };
+  return {
+    min,
+    max,
+    kind: min > 0 ? 'positive definite' : 'negative definite',
+    condition: big / small,
+  };
+}
+
+/** The result of a Jacobian probe's live `columns` / `rows` op. */
+export interface LiveSlicesResult {
+  slices: { index: number; values: JsonNumber[]; ms: number }[];
 }
 
 /** A Hessian-vector-product probe, as `application/vnd.adlab.hvp-probe.v1+json`. */
@@ -181,6 +254,8 @@ export interface HvpProbePayload {
    * values) and the condition number max|λ| / min|λ| (Lanczos: max / min, Infinity unless SPD).
    */
   spectrum?: { eigenvalues: JsonNumber[]; condition: JsonNumber; method: 'eigh' | 'lanczos' };
+  /** The kernel-side handle: ops hvp {v, h}, lanczos {k}. */
+  live?: LiveRef;
 }
 
 /** One iteration of an optimizer run. */
@@ -339,6 +414,26 @@ export type LiveReply =
   | { id: string; ok: true; result: unknown; ms: number }
   | { id: string; ok: false; error: string; code: LiveErrorCode };
 
+// ---- Pytree view (jupyter/pytree-display.ts) ----
+
+/** One node of a pytree: a dict, a list, a tensor leaf, a number leaf, or anything else as text. */
+export type PytreeNodePayload =
+  | { kind: 'dict'; entries: { key: string; node: PytreeNodePayload }[] }
+  | { kind: 'list'; items: PytreeNodePayload[] }
+  | { kind: 'tensor'; tensor: TensorPayload }
+  | { kind: 'number'; value: JsonNumber }
+  | { kind: 'other'; text: string };
+
+/** A pytree of tensors, as `application/vnd.adlab.pytree.v1+json`. */
+export interface PytreePayload {
+  root: PytreeNodePayload;
+  /** Tensor leaves in the whole tree, and their total number of entries. */
+  leaves: number;
+  size: number;
+  /** True when leaves beyond the display limit were summarized as text. */
+  truncated: boolean;
+}
+
 /** Maps each MIME type to its payload type. */
 export interface PayloadByMime {
   [MIME.tensor]: TensorPayload;
@@ -346,6 +441,7 @@ export interface PayloadByMime {
   [MIME.jacobianProbe]: JacobianProbePayload;
   [MIME.hvpProbe]: HvpProbePayload;
   [MIME.optimizerRun]: OptimizerRunPayload;
+  [MIME.pytree]: PytreePayload;
   [MIME.figure]: FigurePayload;
 }
 

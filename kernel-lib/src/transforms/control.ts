@@ -112,6 +112,9 @@ export function scan<C, X, Y>(
   xs: X | null,
   options: { length?: number } = {},
 ): [C, TreeResult] {
+  if (xs === null && options.length === undefined) {
+    throw new Error('scan: xs is null, so pass the number of steps as { length }');
+  }
   const [leaves, def] = xs === null ? [[], undefined] : tensorLeaves(xs);
   const lengths = leaves.map((l) => l.shape[0]);
   const length = options.length ?? lengths[0];

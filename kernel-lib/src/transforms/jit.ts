@@ -6,10 +6,16 @@
  * `grad(jit(f))` differentiates the replay, `jit(grad(f))` records the backward pass too.
  */
 import type { AnyPrimitive, Aval } from '../core/primitive';
-import { flatten, tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
+import {
+  isPlainObject,
+  tensorLeaves,
+  unflatten,
+  type TreeDef,
+  type TreeResult,
+} from '../core/pytree';
 import { fmt } from '../core/shape';
 import { ConcretizationError, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
-import { Tensor } from '../core/tensor';
+import type { Tensor } from '../core/tensor';
 import { installEvalShape } from '../primitives/special';
 import { Program, type Atom, type Equation } from './program';
 
@@ -221,24 +227,46 @@ function defKey(def: TreeDef): unknown {
 }
 
 const identities = new WeakMap<object, number>();
+const symbolIdentities = new Map<symbol, number>();
 let nextIdentity = 0;
 
-function staticKey(value: unknown): unknown {
-  if (value === null || ['number', 'string', 'boolean', 'undefined'].includes(typeof value)) {
-    return value === undefined ? '<undefined>' : value;
+/** A number that stands for `value` alone, for values whose contents a key cannot show. */
+function identityOf(value: object | symbol): number {
+  const known = typeof value === 'symbol' ? symbolIdentities.get(value) : identities.get(value);
+  if (known !== undefined) return known;
+  const id = nextIdentity++;
+  if (typeof value === 'symbol') symbolIdentities.set(value, id);
+  else identities.set(value, id);
+  return id;
+}
+
+/**
+ * A JSON-able cache key for a static value. Plain JSON would merge values the cache must tell
+ * apart (NaN and ±Infinity become null, functions and undefined fields vanish), so numbers that
+ * are not finite, undefined, and user objects are tagged; arrays and plain objects are keyed by
+ * content; everything else (functions, class instances, tensors, cycles) by identity.
+ */
+function staticKey(value: unknown, open = new Set<object>()): unknown {
+  switch (typeof value) {
+    case 'number':
+      return Number.isFinite(value) ? value : { n: String(value) };
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return { u: 1 };
+    case 'bigint':
+      return { b: String(value) };
+    case 'symbol':
+      return { id: identityOf(value) };
   }
-  if (typeof value === 'object' || typeof value === 'function') {
-    const [leaves] = flatten(value);
-    if (typeof value === 'object' && !leaves.some((l) => l instanceof Tensor)) {
-      try {
-        return { json: JSON.stringify(value) };
-      } catch {
-        // Cyclic: fall back to identity.
-      }
-    }
-    let id = identities.get(value as object);
-    if (id === undefined) identities.set(value as object, (id = nextIdentity++));
-    return { id };
-  }
-  return String(value);
+  if (value === null) return null;
+  const obj = value as object;
+  if (open.has(obj) || !(Array.isArray(obj) || isPlainObject(obj))) return { id: identityOf(obj) };
+  open.add(obj);
+  const key = Array.isArray(obj)
+    ? obj.map((v) => staticKey(v, open))
+    : { o: Object.entries(obj).map(([k, v]) => [k, staticKey(v, open)]) };
+  open.delete(obj);
+  return key;
 }

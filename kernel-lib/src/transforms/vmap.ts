@@ -78,9 +78,16 @@ export interface VmapOptions {
   outAxes?: AxisSpec | unknown;
 }
 
+/** An axis spec of one leaf and where it was given (`inAxes[1].w`), for errors. */
+interface LeafSpec {
+  readonly spec: AxisSpec;
+  readonly what: string;
+}
+
 /** One axis spec per leaf of `tree`, from a spec or a pytree of specs that is a prefix of it. */
-function specsPerLeaf(what: string, spec: unknown, tree: unknown): AxisSpec[] {
-  if (spec === null || typeof spec === 'number') return flatten(tree)[0].map(() => spec);
+function specsPerLeaf(what: string, spec: unknown, tree: unknown): LeafSpec[] {
+  if (spec === null || typeof spec === 'number')
+    return flatten(tree)[0].map(() => ({ spec, what }));
   if (Array.isArray(spec) && Array.isArray(tree) && spec.length === tree.length) {
     return tree.flatMap((t, i) => specsPerLeaf(`${what}[${i}]`, spec[i], t));
   }
@@ -131,8 +138,8 @@ export function vmap<F extends (...args: never[]) => unknown>(
     );
     const [leaves, inDef] = tensorLeaves(args);
     const axes = leaves.map((x, i) => {
-      const spec = specs[i];
-      return spec === null ? null : normalizeAxis('vmap', spec, x.ndim);
+      const { spec, what } = specs[i];
+      return spec === null ? null : axisWithin(what, spec, x.shape, 'an argument');
     });
     const size = batchSizeOf(leaves, axes);
     return withTrace(
@@ -144,6 +151,23 @@ export function vmap<F extends (...args: never[]) => unknown>(
       },
     );
   };
+}
+
+/** `spec` as an axis of `shape`, with an error naming the spec and the value it is for. */
+function axisWithin(
+  what: string,
+  spec: number,
+  shape: readonly number[],
+  value: string,
+  note = '',
+): number {
+  try {
+    return normalizeAxis('vmap', spec, shape.length);
+  } catch {
+    throw new RangeError(
+      `vmap: ${what} = ${spec} is out of bounds for ${value} of shape ${fmt(shape)}${note}`,
+    );
+  }
 }
 
 /** The common length of the mapped axes, with an error naming the disagreeing shapes. */
@@ -179,7 +203,7 @@ function placeOutputs(trace: BatchTrace, out: unknown, outAxes: unknown): unknow
       const batched = isTracerOf(y, trace) ? (y as BatchTracer) : undefined;
       const value = batched ? batched.primal : y;
       const bdim = batched ? batched.bdim : null;
-      const spec = specs[i];
+      const { spec, what } = specs[i];
       if (spec === null) {
         if (bdim !== null) {
           throw new Error(
@@ -190,7 +214,8 @@ function placeOutputs(trace: BatchTrace, out: unknown, outAxes: unknown): unknow
         return value;
       }
       const first = batchFirst(value, bdim, bdim === null ? trace.size : undefined);
-      return fromFront(first, normalizeAxis('vmap', spec, first.ndim));
+      const axis = axisWithin(what, spec, first.shape, `output ${i}`, ' (batch axis included)');
+      return fromFront(first, axis);
     }),
   );
 }

@@ -5,6 +5,13 @@
  */
 import type { GraphPayload, PayloadDType } from 'adlab/protocol';
 import {
+  buildGroups,
+  groupsByKey,
+  isFoldable,
+  visibleBoxes,
+  type BoxGroup,
+} from './graph-grouping';
+import {
   describe,
   DTYPES,
   fail,
@@ -19,10 +26,8 @@ import {
 
 /** Most nodes a payload may carry (beyond this it is rejected as malformed). */
 export const MAX_GRAPH_NODES = 100_000;
-/** Above this many nodes, linear chains are collapsed into group boxes before layout. */
-export const GROUP_THRESHOLD = 300;
 /** At most this many boxes are laid out; the rest are listed in a note (search still covers them). */
-export const MAX_LAYOUT_BOXES = 600;
+export const MAX_LAYOUT_BOXES = 2500;
 
 /** How a node enters the computation. */
 export type NodeKind = 'input' | 'constant' | 'op';
@@ -41,7 +46,14 @@ export interface GraphNodeModel {
   flops: number;
   bytes: number;
   params: string;
-  summary?: StatsModel;
+  summary?: SummaryModel;
+  tangent?: SummaryModel;
+  cotangent?: SummaryModel;
+}
+
+/** A value summary: statistics and, when the payload has one, a histogram over [min, max]. */
+export interface SummaryModel extends StatsModel {
+  histogram?: number[];
 }
 
 /** A box drawn in the view: one node, or a collapsed linear chain of nodes. */
@@ -52,6 +64,8 @@ export interface GraphBox {
   members: number[];
   /** Keys of the boxes this one reads (deduplicated). */
   inputs: string[];
+  /** The group this box stands for (a repeat, an iteration or a chain), absent for one node. */
+  group?: BoxGroup;
 }
 
 /** Everything the graph view shows. */
@@ -67,9 +81,22 @@ export interface GraphModel {
   /** Ids of nodes with non-finite values, and the first in topological order. */
   nonFinite: number[];
   firstNonFinite?: number;
-  /** The boxes to lay out, and how the graph was simplified. */
+  /** Where the first non-finite value came from (makeGraph with nanOrigin), with the cause. */
+  nanOrigin?: {
+    node: number;
+    primitive: string;
+    phase: string;
+    cause: string;
+    explanation: string;
+  };
+  /** The box tree (groups and single nodes) and the keys of the expanded groups. */
+  groups: (BoxGroup | number)[];
+  expanded: Set<string>;
+  /** The boxes to lay out now, and whether any group exists. */
   boxes: GraphBox[];
   grouped: boolean;
+  /** Literal constants drawn inside their readers (not as boxes). */
+  folded: number;
   /** Boxes beyond {@link MAX_LAYOUT_BOXES} that are not drawn. */
   hiddenBoxes: number;
 }
@@ -135,8 +162,61 @@ function parseNode(
     rawInputs: raw.inputs,
   };
   if (label !== undefined) node.label = label.slice(0, 200);
-  if (summary !== undefined) node.summary = parseStats(summary, `${at}.summary`);
+  if (summary !== undefined) node.summary = parseSummary(summary, `${at}.summary`);
+  if (raw.tangent !== undefined) node.tangent = parseSummary(raw.tangent, `${at}.tangent`);
+  if (raw.cotangent !== undefined) node.cotangent = parseSummary(raw.cotangent, `${at}.cotangent`);
   return node;
+}
+
+function parseSummary(raw: unknown, what: string): SummaryModel {
+  const stats: SummaryModel = parseStats(raw, what);
+  const hist = (raw as Record<string, unknown>).histogram;
+  if (hist !== undefined) {
+    if (!Array.isArray(hist) || hist.length > 256 || !hist.every(isNonNegInt)) {
+      fail(`${what}.histogram must be an array of counts`);
+    }
+    stats.histogram = hist as number[];
+  }
+  return stats;
+}
+
+function parseNanOrigin(raw: unknown, ids: Set<number>): GraphModel['nanOrigin'] {
+  if (!isPlainObject(raw)) fail('nanOrigin must be an object');
+  const { node, primitive, phase, cause, explanation } = raw;
+  if (!isNonNegInt(node) || !ids.has(node)) fail('nanOrigin.node is not a node id');
+  const text = (v: unknown, what: string): string =>
+    typeof v === 'string' ? v.slice(0, 400) : fail(`nanOrigin.${what} must be a string`);
+  return {
+    node,
+    primitive: text(primitive, 'primitive'),
+    phase: text(phase, 'phase'),
+    cause: text(cause, 'cause'),
+    explanation: text(explanation, 'explanation'),
+  };
+}
+
+/** Shows or hides the inside of a group (by key) and recomputes the drawn boxes. */
+export function setExpanded(model: GraphModel, key: string, expanded: boolean): void {
+  const group = groupsByKey(model.groups).get(key);
+  if (!group) return;
+  if (expanded) model.expanded.add(key);
+  else {
+    model.expanded.delete(key);
+    // Collapsing a group collapses what was open inside it.
+    for (const inner of groupsByKey(group.children).keys()) model.expanded.delete(inner);
+  }
+  applyBoxes(model);
+}
+
+function applyBoxes(model: GraphModel): void {
+  let boxes = visibleBoxes(model, model.groups, model.expanded);
+  model.hiddenBoxes = Math.max(0, boxes.length - MAX_LAYOUT_BOXES);
+  if (model.hiddenBoxes > 0) {
+    boxes = boxes.slice(0, MAX_LAYOUT_BOXES);
+    const kept = new Set(boxes.map((b) => b.key));
+    for (const b of boxes) b.inputs = b.inputs.filter((k) => kept.has(k));
+  }
+  model.boxes = boxes;
 }
 
 /** Orders nodes so every input comes before its reader (Kahn); fails on a cycle. */
@@ -168,59 +248,6 @@ function topologicalOrder(nodes: GraphNodeModel[]): number[] {
     fail(`the graph has a cycle (through node ${stuck.id})`);
   }
   return order;
-}
-
-/**
- * Collapses linear chains: a node whose only input is an op read by nothing else (and not an
- * output, same phase) joins that input's group. Inputs, constants and outputs stay single boxes.
- */
-export function groupChains(
-  model: Pick<GraphModel, 'nodes' | 'byId'>,
-  order: number[],
-): GraphBox[] {
-  const readers = new Map<number, number>();
-  for (const n of model.nodes)
-    for (const i of new Set(n.inputs)) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const groupOf = new Map<number, number[]>();
-  const groups: number[][] = [];
-  for (const id of order) {
-    const n = model.byId.get(id)!;
-    const distinct = [...new Set(n.inputs)];
-    const src = distinct.length === 1 ? model.byId.get(distinct[0]!)! : undefined;
-    const canJoin =
-      n.kind === 'op' &&
-      src !== undefined &&
-      src.kind === 'op' &&
-      !src.isOutput &&
-      src.phase === n.phase &&
-      readers.get(src.id) === 1;
-    if (canJoin) {
-      const g = groupOf.get(src.id)!;
-      g.push(id);
-      groupOf.set(id, g);
-    } else {
-      const g = [id];
-      groups.push(g);
-      groupOf.set(id, g);
-    }
-  }
-  return boxesFrom(groups, groupOf, model.byId);
-}
-
-function boxesFrom(
-  groups: number[][],
-  groupOf: Map<number, number[]>,
-  byId: Map<number, GraphNodeModel>,
-): GraphBox[] {
-  const keyOf = (g: number[]): string => (g.length === 1 ? `n${g[0]}` : `g${g[0]}`);
-  return groups.map((g) => {
-    const inside = new Set(g);
-    const inputs = new Set<string>();
-    for (const id of g) {
-      for (const i of byId.get(id)!.inputs) if (!inside.has(i)) inputs.add(keyOf(groupOf.get(i)!));
-    }
-    return { key: keyOf(g), members: g, inputs: [...inputs] };
-  });
 }
 
 /** Case-insensitive search over primitive names and labels; returns the matching node ids. */
@@ -267,7 +294,12 @@ function parseOrThrow(data: unknown): GraphModel {
     isOutput: outputSet.has(n.id),
   }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  const order = topologicalOrder(nodes);
+  const kahn = topologicalOrder(nodes);
+  // Capture order (ids ascending) keeps a loop's iterations contiguous, which repeat detection
+  // needs; it is topological whenever every input has a smaller id, as makeGraph writes them.
+  const order = nodes.every((n) => n.inputs.every((i) => i < n.id))
+    ? nodes.map((n) => n.id).sort((a, b) => a - b)
+    : kahn;
 
   const totalsRaw = p.totals;
   const totals = {
@@ -283,24 +315,10 @@ function parseOrThrow(data: unknown): GraphModel {
   }
 
   const nonFinite = order.filter((id) => (byId.get(id)!.summary?.nonFinite ?? 0) > 0);
-  const grouped = nodes.length > GROUP_THRESHOLD;
-  let boxes: GraphBox[];
-  if (grouped) {
-    boxes = groupChains({ nodes, byId }, order);
-  } else {
-    const groupOf = new Map(order.map((id) => [id, [id]]));
-    boxes = boxesFrom(
-      order.map((id) => groupOf.get(id)!),
-      groupOf,
-      byId,
-    );
-  }
-  const hiddenBoxes = Math.max(0, boxes.length - MAX_LAYOUT_BOXES);
-  if (hiddenBoxes > 0) {
-    boxes = boxes.slice(0, MAX_LAYOUT_BOXES);
-    const kept = new Set(boxes.map((b) => b.key));
-    for (const b of boxes) b.inputs = b.inputs.filter((k) => kept.has(k));
-  }
+  const readers = new Map<number, number>();
+  for (const n of nodes)
+    for (const i of new Set(n.inputs)) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const groups = buildGroups({ byId }, order, readers);
   const model: GraphModel = {
     name,
     nodes,
@@ -313,10 +331,16 @@ function parseOrThrow(data: unknown): GraphModel {
       backward: nodes.filter((n) => n.phase === 'backward').length,
     },
     nonFinite,
-    boxes,
-    grouped,
-    hiddenBoxes,
+    groups,
+    expanded: new Set(),
+    boxes: [],
+    grouped: groups.some((g) => typeof g !== 'number'),
+    folded: nodes.filter(isFoldable).length,
+    hiddenBoxes: 0,
   };
-  if (nonFinite.length > 0) model.firstNonFinite = nonFinite[0]!;
+  applyBoxes(model);
+  if (p.nanOrigin !== undefined) model.nanOrigin = parseNanOrigin(p.nanOrigin, ids);
+  if (model.nanOrigin) model.firstNonFinite = model.nanOrigin.node;
+  if (nonFinite.length > 0) model.firstNonFinite ??= nonFinite[0]!;
   return model;
 }

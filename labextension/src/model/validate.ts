@@ -113,3 +113,11 @@ export function parseName(raw: unknown, what: string): string {
   if (typeof raw !== 'string') fail(`${what} must be a string, got ${describe(raw)}`);
   return raw.length > 200 ? `${raw.slice(0, 199)}…` : raw;
 }
+
+/** The live handle of a payload's optional `live: { handle }` (undefined when absent). */
+export function parseLive(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!isPlainObject(raw) || typeof raw.handle !== 'string' || raw.handle.length > 100)
+    fail('live must be { handle: string }');
+  return raw.handle;
+}

@@ -10,8 +10,11 @@ import {
   MAX_LAYOUT_BOXES,
   parseGraphPayload,
   searchNodes,
+  setExpanded,
   type GraphModel,
 } from '../model/graph-model';
+import { inspectNode } from '../view/graph-inspector';
+import { Overview } from '../view/graph-overview';
 import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import { svgToPdfBlob } from '../view/pdf';
@@ -61,8 +64,14 @@ export class GraphView {
     this._viewport.style.height = `${VIEWPORT_HEIGHT}px`;
     this._viewport.appendChild(h('div', 'adlab-graph-loading', 'laying out…'));
     this.node.appendChild(this._viewport);
-    const note = this._note();
-    if (note) this.node.appendChild(note);
+    this._overview = new Overview((x, y) => this._centerOn(x, y));
+    this._inspector = h('div', 'adlab-graph-inspector');
+    this._inspector.appendChild(
+      h('div', 'adlab-graph-note', 'click a node to inspect it; click a group to expand it'),
+    );
+    this.node.appendChild(this._inspector);
+    this._note = h('div', 'adlab-graph-note', this._noteText());
+    this.node.insertBefore(this._note, this._viewport);
     this._bindPointer();
   }
 
@@ -79,6 +88,29 @@ export class GraphView {
     if (vw <= 0) return;
     this._zoom = fitZoom(this._layout.width + 16, this._layout.height + 16, vw, VIEWPORT_HEIGHT);
     this._applyZoom();
+  }
+
+  /** Shows node `id` in the inspector. */
+  inspect(id: number): void {
+    if (!this.model.byId.has(id)) return;
+    this._inspector.textContent = '';
+    this._inspector.appendChild(inspectNode(this.model, id));
+    for (const g of this._viewport.querySelectorAll<SVGGElement>('g.adlab-graph-selected')) {
+      g.classList.remove('adlab-graph-selected');
+    }
+    const key = this.model.boxes.find((b) => b.members.includes(id))?.key;
+    if (key)
+      this._viewport.querySelector(`g[data-key="${key}"]`)?.classList.add('adlab-graph-selected');
+  }
+
+  /** Expands (or collapses) a group box by key and lays the graph out again. */
+  async toggleGroup(key: string, expanded: boolean): Promise<void> {
+    setExpanded(this.model, key, expanded);
+    this._collapse.disabled = this.model.expanded.size === 0;
+    this._boxes = undefined;
+    this._layoutDone = undefined;
+    this._refit = false;
+    await this.layout();
   }
 
   /** Highlights the nodes whose primitive or label contains `query`; returns the match count. */
@@ -116,6 +148,7 @@ export class GraphView {
   }
 
   private async _doLayout(): Promise<void> {
+    const started = performance.now();
     const sizes = new Map(
       this.model.boxes.map((b) => [b.key, boxSize(boxText(b, this.model))] as const),
     );
@@ -137,9 +170,16 @@ export class GraphView {
     this._zoomGroup = zoom;
     this._viewport.textContent = '';
     this._viewport.appendChild(svg);
+    this._viewport.appendChild(this._overview.node);
+    this._overview.draw(this.model, layout);
     this._viewport.dataset.engine = layout.engine;
-    this.fit();
+    this._viewport.dataset.boxes = String(this.model.boxes.length);
+    this._viewport.dataset.layoutMs = (performance.now() - started).toFixed(0);
+    if (this._refit) this.fit();
+    else this._applyZoom();
+    this._refit = true;
     if (this._query) this.search(this._query);
+    this._note.textContent = this._noteText();
   }
 
   private _applyZoom(): void {
@@ -148,6 +188,14 @@ export class GraphView {
       'transform',
       `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`,
     );
+    this._overview.showView(this._zoom, this._viewport.clientWidth, VIEWPORT_HEIGHT);
+  }
+
+  /** Pans so the graph point (x, y) is at the viewport's center (overview clicks). */
+  private _centerOn(x: number, y: number): void {
+    const { k } = this._zoom;
+    this._zoom = { k, x: this._viewport.clientWidth / 2 - x * k, y: VIEWPORT_HEIGHT / 2 - y * k };
+    this._applyZoom();
   }
 
   private _header(): HTMLElement {
@@ -169,7 +217,12 @@ export class GraphView {
     }
     if (m.firstNonFinite !== undefined) {
       const n = m.byId.get(m.firstNonFinite)!;
-      const f = field('first non-finite', `%${n.id} ${n.primitive}`, 'adlab-graph-first-nan');
+      const cause = m.nanOrigin ? ` (${m.nanOrigin.phase}, ${m.nanOrigin.cause})` : '';
+      const f = field(
+        'first non-finite',
+        `%${n.id} ${n.primitive}${cause}`,
+        'adlab-graph-first-nan',
+      );
       f.classList.add('adlab-warn');
       header.appendChild(f);
     }
@@ -195,40 +248,50 @@ export class GraphView {
     zoomOut.addEventListener('click', () => this.zoomBy(0.8));
     const fit = button('fit', 'fit the graph to the view', 'adlab-graph-fit');
     fit.addEventListener('click', () => this.fit());
+    this._collapse = button('collapse', 'collapse every expanded group', 'adlab-graph-collapse');
+    this._collapse.disabled = true;
+    this._collapse.addEventListener('click', () => {
+      const keys = [...this.model.expanded];
+      for (const k of keys) setExpanded(this.model, k, false);
+      if (keys.length) void this.toggleGroup(keys[0]!, false);
+    });
     const svg = button('SVG', 'download as SVG (light style)', 'adlab-graph-export-svg');
     svg.addEventListener('click', () => this._exportSvg());
     const png = button('PNG', 'download as PNG (light style, 2x)', 'adlab-graph-export-png');
     png.addEventListener('click', () => void this._exportPng());
     const pdf = button('PDF', 'download as vector PDF (light style)', 'adlab-graph-export-pdf');
     pdf.addEventListener('click', () => void this.exportPdf());
-    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, svg, png, pdf);
+    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, this._collapse, svg, png, pdf);
     bar.appendChild(h('span', 'adlab-graph-hint', 'drag to pan · Ctrl/⌘ + wheel to zoom'));
     return bar;
   }
 
-  private _note(): HTMLElement | undefined {
+  private _noteText(): string {
     const m = this.model;
     const parts: string[] = [];
-    if (m.grouped) {
-      parts.push(
-        `${m.totals.nodes} nodes: linear chains collapsed into ${m.boxes.length + m.hiddenBoxes} boxes`,
-      );
-    }
+    if (m.folded > 0) parts.push(`${m.folded} literal constants drawn inside their readers`);
+    const repeats = m.boxes.filter((b) => b.group?.kind === 'repeat').length;
+    if (m.grouped) parts.push(`${m.totals.nodes} nodes in ${m.boxes.length} boxes`);
+    if (repeats > 0) parts.push(`${repeats} repeated blocks (click to expand)`);
     if (m.hiddenBoxes > 0) {
       parts.push(
         `showing the first ${MAX_LAYOUT_BOXES} boxes; ${m.hiddenBoxes} more not drawn (search counts them)`,
       );
     }
-    return parts.length ? h('div', 'adlab-graph-note', `${parts.join('; ')}.`) : undefined;
+    return parts.length ? `${parts.join('; ')}.` : '';
   }
 
   private _bindPointer(): void {
     const vp = this._viewport;
-    let drag: { x: number; y: number; z: ZoomState } | undefined;
+    let drag: { x: number; y: number; z: ZoomState; target: EventTarget | null } | undefined;
     vp.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0) return;
-      drag = { x: e.clientX, y: e.clientY, z: this._zoom };
-      vp.setPointerCapture?.(e.pointerId);
+      if (e.button !== 0 || this._overview.node.contains(e.target as Node)) return;
+      drag = { x: e.clientX, y: e.clientY, z: this._zoom, target: e.target };
+      try {
+        vp.setPointerCapture?.(e.pointerId);
+      } catch {
+        // A synthetic press (keyboard, tests) has no active pointer to capture.
+      }
       vp.classList.add('adlab-graph-panning');
     });
     vp.addEventListener('pointermove', (e) => {
@@ -244,7 +307,13 @@ export class GraphView {
       drag = undefined;
       vp.classList.remove('adlab-graph-panning');
     };
-    vp.addEventListener('pointerup', end);
+    vp.addEventListener('pointerup', (e) => {
+      // A press that did not move is a click on the box under it.
+      if (drag && Math.hypot(e.clientX - drag.x, e.clientY - drag.y) < 4) {
+        this._clickBox(drag.target);
+      }
+      end();
+    });
     vp.addEventListener('pointercancel', end);
     vp.addEventListener(
       'wheel',
@@ -265,6 +334,14 @@ export class GraphView {
     );
   }
 
+  private _clickBox(target: EventTarget | null): void {
+    const g = target instanceof Element ? target.closest('g.adlab-graph-node') : null;
+    const box = this._boxByKey.get(g?.getAttribute('data-key') ?? '');
+    if (!box) return;
+    if (box.group) void this.toggleGroup(box.key, true);
+    else this.inspect(box.members[0]!);
+  }
+
   private _exportSvg(): void {
     const svg = this.exportSvg();
     if (!svg) return;
@@ -278,7 +355,7 @@ export class GraphView {
     try {
       const w = Number(svg.getAttribute('width'));
       const hgt = Number(svg.getAttribute('height'));
-      const png = await svgToPng(svgToString(svg), w, hgt, 2);
+      const png = await svgToPng(svgToString(svg), w, hgt, pngScale(w, hgt));
       downloadBlob(png, `${safeFileName(this.model.name, 'graph')}.png`);
     } catch {
       this._searchCount.textContent = 'PNG export failed';
@@ -292,7 +369,8 @@ export class GraphView {
     try {
       const w = Number(svg.getAttribute('width'));
       const hgt = Number(svg.getAttribute('height'));
-      const pdf = await svgToPdfBlob(svgToString(svg), w, hgt);
+      const page = pdfPageScale(w, hgt);
+      const pdf = await svgToPdfBlob(svgToString(svg), w * page, hgt * page);
       downloadBlob(pdf, `${safeFileName(this.model.name, 'graph')}.pdf`);
     } catch {
       this._searchCount.textContent = 'PDF export failed';
@@ -305,6 +383,11 @@ export class GraphView {
   }
 
   private readonly _viewport: HTMLElement;
+  private readonly _inspector: HTMLElement;
+  private readonly _overview: Overview;
+  private _note!: HTMLElement;
+  private _collapse!: HTMLButtonElement;
+  private _refit = true;
   private _searchCount!: HTMLElement;
   private _query = '';
   private _layout: GraphLayout | undefined;
@@ -313,6 +396,25 @@ export class GraphView {
   private _zoom: ZoomState = { k: 1, x: 0, y: 0 };
   private _boxes: Map<string, GraphModel['boxes'][number]> | undefined;
   private _disposed = false;
+}
+
+/** Largest side and pixel count of an exported PNG (browsers fail on bigger canvases). */
+export const PNG_MAX_SIDE = 8192;
+export const PNG_MAX_PIXELS = 32e6;
+
+/** The PNG scale: 2x for print, less for a figure that would exceed the canvas limits. */
+export function pngScale(w: number, hgt: number): number {
+  return Math.min(2, PNG_MAX_SIDE / w, PNG_MAX_SIDE / hgt, Math.sqrt(PNG_MAX_PIXELS / (w * hgt)));
+}
+
+/** A4 in points (the PDF page a large figure is scaled down to, in its orientation). */
+export const A4_POINTS = [595.28, 841.89] as const;
+
+/** The PDF scale: 1 when the figure fits on A4 (either orientation), else the factor that fits it. */
+export function pdfPageScale(w: number, hgt: number): number {
+  const [short, long] = A4_POINTS;
+  const [pw, ph] = w >= hgt ? [long, short] : [short, long];
+  return Math.min(1, pw / w, ph / hgt);
 }
 
 /** The kinds present in a model, for the legend. */

@@ -60,6 +60,18 @@ export function boxText(box: GraphBox, model: Pick<GraphModel, 'byId'>): BoxText
   const nodes = box.members.map((id) => model.byId.get(id)!);
   const last = nodes[nodes.length - 1]!;
   if (nodes.length === 1) return { title: cut(nodeTitle(last)), subtitle: typeText(last) };
+  const g = box.group;
+  if (g?.kind === 'repeat') {
+    const body = g.members.length / (g.count ?? 1);
+    const names = [...new Set(nodes.slice(0, body).map((n) => n.primitive))];
+    return {
+      title: cut(`×${g.count} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`),
+      subtitle: `${g.count} × ${body} ops · click to expand`,
+    };
+  }
+  if (g?.kind === 'iteration') {
+    return { title: `iteration ${g.index}`, subtitle: `${nodes.length} ops · ${typeText(last)}` };
+  }
   const names = nodes.map((n) => n.primitive);
   const shown = names.length <= 3 ? names.join(' → ') : `${names[0]} → … → ${names.at(-1)}`;
   return { title: cut(shown), subtitle: `${nodes.length} ops · ${typeText(last)}` };

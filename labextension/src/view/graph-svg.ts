@@ -20,7 +20,11 @@ function el<K extends keyof SVGElementTagNameMap>(
 }
 
 /** CSS classes of a box: kind, phase, output, non-finite, group. */
-export function boxClasses(model: GraphModel, members: readonly number[]): string[] {
+export function boxClasses(
+  model: GraphModel,
+  members: readonly number[],
+  kind?: 'repeat' | 'iteration' | 'chain',
+): string[] {
   const nodes = members.map((id) => model.byId.get(id)!);
   const first = nodes[0]!;
   const cls = ['adlab-graph-node', `adlab-graph-${first.kind}`, `adlab-graph-${first.phase}`];
@@ -30,32 +34,41 @@ export function boxClasses(model: GraphModel, members: readonly number[]): strin
     cls.push('adlab-graph-first-nonfinite');
   }
   if (nodes.length > 1) cls.push('adlab-graph-group');
+  if (kind) cls.push(`adlab-graph-${kind}`);
   return cls;
 }
 
 /** The hover text of a box: per node id, primitive, type, cost, params and value summary. */
 export function boxTooltip(model: GraphModel, members: readonly number[]): string {
-  return members
-    .map((id) => {
-      const n = model.byId.get(id)!;
-      const parts = [
-        `%${n.id} = ${n.primitive}(${n.inputs.map((i) => `%${i}`).join(', ')})`,
-        `${n.dtype}[${n.shape.join(', ')}] · ${n.phase}`,
-        `${formatCount(n.flops)} FLOPs · ${formatBytes(n.bytes)}`,
-      ];
-      if (n.label) parts.push(`label: ${n.label}`);
-      if (n.params) parts.push(`params: ${n.params}`);
-      if (n.summary) {
-        const s = n.summary;
-        parts.push(
-          `min ${formatFloat(s.min)} · max ${formatFloat(s.max)} · mean ${formatFloat(s.mean)}` +
-            (s.nonFinite > 0 ? ` · ${s.nonFinite} non-finite` : ''),
-        );
-      }
-      return parts.join('\n');
-    })
-    .join('\n\n');
+  const more =
+    members.length > TOOLTIP_NODES ? `\n\n… ${members.length - TOOLTIP_NODES} more nodes` : '';
+  return (
+    members
+      .slice(0, TOOLTIP_NODES)
+      .map((id) => {
+        const n = model.byId.get(id)!;
+        const parts = [
+          `%${n.id} = ${n.primitive}(${n.inputs.map((i) => `%${i}`).join(', ')})`,
+          `${n.dtype}[${n.shape.join(', ')}] · ${n.phase}`,
+          `${formatCount(n.flops)} FLOPs · ${formatBytes(n.bytes)}`,
+        ];
+        if (n.label) parts.push(`label: ${n.label}`);
+        if (n.params) parts.push(`params: ${n.params}`);
+        if (n.summary) {
+          const s = n.summary;
+          parts.push(
+            `min ${formatFloat(s.min)} · max ${formatFloat(s.max)} · mean ${formatFloat(s.mean)}` +
+              (s.nonFinite > 0 ? ` · ${s.nonFinite} non-finite` : ''),
+          );
+        }
+        return parts.join('\n');
+      })
+      .join('\n\n') + more
+  );
 }
+
+/** Nodes a box's hover text describes (the inspector shows any node in full). */
+const TOOLTIP_NODES = 6;
 
 /** 1234567 → "1.23 M". */
 export function formatCount(x: number): string {
@@ -156,7 +169,7 @@ export function buildGraphSvg(
   for (const box of model.boxes) {
     const p = layout.boxes.get(box.key);
     if (!p) continue;
-    const cls = boxClasses(model, box.members);
+    const cls = boxClasses(model, box.members, box.group?.kind);
     const g = el('g', { class: cls.join(' '), 'data-key': box.key });
     const title = el('title');
     title.textContent = boxTooltip(model, box.members);
@@ -234,8 +247,15 @@ export function zoomAt(s: ZoomState, factor: number, cx: number, cy: number): Zo
 }
 
 /** The state that fits a `w` x `h` graph into a `vw` x `vh` viewport (never enlarging past 1). */
+/**
+ * The smallest zoom "fit" uses: below it boxes become hairlines and labels unreadable, so a larger
+ * graph is shown from its top-left corner at this zoom and the overview gives the orientation.
+ */
+export const MIN_FIT_ZOOM = 0.35;
+
+/** The state that fits a `w` x `h` graph into a `vw` x `vh` viewport (zoom within [MIN_FIT_ZOOM, 1]). */
 export function fitZoom(w: number, h: number, vw: number, vh: number): ZoomState {
   if (w <= 0 || h <= 0 || vw <= 0 || vh <= 0) return { k: 1, x: 0, y: 0 };
-  const k = Math.max(MIN_ZOOM, Math.min(1, vw / w, vh / h));
-  return { k, x: (vw - w * k) / 2, y: Math.max(0, (vh - h * k) / 2) };
+  const k = Math.max(MIN_FIT_ZOOM, Math.min(1, vw / w, vh / h));
+  return { k, x: Math.max(0, (vw - w * k) / 2), y: Math.max(0, (vh - h * k) / 2) };
 }

@@ -12,16 +12,29 @@ import { key, normal } from '../../numpy/random';
 import { reshape } from '../../numpy/shape';
 import { grad } from '../../transforms/grad';
 import { hessian, hvp } from '../../transforms/jacobian';
+import { liveHandle } from '../live';
 import {
   MIME,
+  spectrumSummary,
   toJsonNumber,
   type HvpProbePayload,
+  type LiveHvpResult,
+  type LiveLanczosResult,
   type MimeBundle,
   type MimeBundleProvider,
   type PayloadDType,
 } from '../protocol';
 import { escapeHtml } from '../tensor-display';
-import { floatInput, fmt, fmtShape, nameOf, values, type TensorFn } from './shared';
+import {
+  floatInput,
+  fmt,
+  fmtShape,
+  hostVector,
+  nameOf,
+  values,
+  vectorArg,
+  type TensorFn,
+} from './shared';
 
 /** Largest n the HVP probe accepts. */
 export const MAX_HVP_PROBE_DIM = 4096;
@@ -59,7 +72,20 @@ export class HvpProbe implements MimeBundleProvider {
     readonly hessian: number[] | undefined,
     readonly spectrum:
       { eigenvalues: number[]; condition: number; method: 'eigh' | 'lanczos' } | undefined,
+    /** The live handle its widget calls (absent outside {@link hvpProbe}). */
+    readonly handle?: string,
   ) {}
+
+  /** The spectrum in words: definite with κ, indefinite with the eigenvalue range, or singular. */
+  spectrumText(): string {
+    const s = this.spectrum;
+    if (!s) return '';
+    const sum = spectrumSummary(s.eigenvalues, this.dtype === 'float32' ? 1e-6 : 1e-12);
+    const range = `λ from ${fmt(sum.min)} to ${fmt(sum.max)}`;
+    return sum.condition === undefined
+      ? `${sum.kind}, ${range}`
+      : `${sum.kind}, ${range}, condition ${fmt(sum.condition)}`;
+  }
 
   get n(): number {
     return this.x.length;
@@ -89,6 +115,7 @@ export class HvpProbe implements MimeBundleProvider {
         condition: toJsonNumber(this.spectrum.condition),
         method: this.spectrum.method,
       };
+    if (this.handle) p.live = { handle: this.handle };
     return p;
   }
 
@@ -101,9 +128,7 @@ export class HvpProbe implements MimeBundleProvider {
       )
       .join('');
     const s = this.spectrum;
-    const spectrum = s
-      ? `<div>spectrum (${s.method}): λ_min ${fmt(s.eigenvalues[0])}, λ_max ${fmt(s.eigenvalues[s.eigenvalues.length - 1])}, condition ${fmt(s.condition)}</div>`
-      : '';
+    const spectrum = s ? `<div>spectrum (${s.method}): ${this.spectrumText()}</div>` : '';
     return (
       `<div><b>HVP probe</b> ${escapeHtml(this.name)}: n = ${this.n} (${this.dtype})</div>` +
       `<table><tr><th>i</th><th>v</th><th>H v (fwd-rev)</th><th>finite diff.</th><th>difference</th></tr>${rows}</table>` +
@@ -115,7 +140,7 @@ export class HvpProbe implements MimeBundleProvider {
     const s = this.spectrum;
     return (
       `HvpProbe(${this.name}: n = ${this.n}, max |Hv - FD| = ${fmt(this.fdError)} at h = ${fmt(this.h)}` +
-      (s ? `, condition ${fmt(s.condition)} (${s.method})` : '') +
+      (s ? `, ${this.spectrumText()} (${s.method})` : '') +
       ')'
     );
   }
@@ -158,17 +183,7 @@ export function hvpProbe(
   if (out.size !== 1)
     throw new Error(`hvpProbe: f must return a scalar, got shape ${fmtShape(out.shape)}`);
 
-  const hv = hvp(ff, [x0], [vt]) as Tensor;
-  const vals = values(vt);
-  const xs = values(x0);
-  const vmax = Math.max(...vals.map(Math.abs));
-  const xmax = Math.max(1, ...xs.map(Math.abs));
-  // Central differences balance O(h²) truncation against O(ε/h) round-off at h ~ ε^(1/3) (for a
-  // step h·v scaled so that it moves x relative to its own size).
-  const h = options.h ?? (optimalStep('central', dtype) * xmax) / (vmax || 1);
-  const g = grad(ff);
-  const gAt = (s: number) => g(add(x0, mul(vt, s))) as Tensor;
-  const fd = div(sub(gAt(h), gAt(-h)), 2 * h);
+  const product = hvpAndDifferences(ff, x0, vt, dtype, options.h);
 
   let dense: number[] | undefined;
   let spectrum: HvpProbe['spectrum'];
@@ -181,24 +196,91 @@ export function hvpProbe(
     const abs = eig.map(Math.abs);
     spectrum = { eigenvalues: eig, condition: Math.max(...abs) / Math.min(...abs), method: 'eigh' };
   } else if ((options.lanczosSteps ?? 30) > 0) {
-    const r = lanczos((u: Tensor) => hvp(ff, [x0], [astype(u, dtype)]) as Tensor, {
-      n,
-      steps: options.lanczosSteps ?? 30,
-      seed,
-      reorthogonalize: true,
-    });
+    const r = ritzValues(ff, x0, dtype, options.lanczosSteps ?? 30, seed);
     spectrum = { eigenvalues: r.ritzValues, condition: r.conditionNumber, method: 'lanczos' };
   }
+
+  const handle = liveHandle({
+    hvp: ({ v: raw, h }): LiveHvpResult => {
+      const v2 = hostVector(vectorArg(raw, 'hvpProbe.hvp', 'v', n), dtype);
+      if (h !== undefined && !(typeof h === 'number' && h > 0 && Number.isFinite(h)))
+        throw new RangeError(
+          `hvpProbe.hvp: the step h must be a positive number, got ${String(h)}`,
+        );
+      const r = hvpAndDifferences(ff, x0, v2, dtype, h as number | undefined);
+      const maxError = r.hv.reduce((e, a, i) => Math.max(e, Math.abs(a - r.fd[i])), 0);
+      return {
+        hvp: r.hv.map(toJsonNumber),
+        fd: r.fd.map(toJsonNumber),
+        h: r.h,
+        maxError: toJsonNumber(maxError),
+        hvpMs: r.hvpMs,
+        fdMs: r.fdMs,
+      };
+    },
+    lanczos: ({ k }): LiveLanczosResult => {
+      if (!Number.isInteger(k) || k < 1 || k > Math.min(n, MAX_LANCZOS_STEPS))
+        throw new RangeError(
+          `hvpProbe.lanczos: k must be an integer in [1, ${Math.min(n, MAX_LANCZOS_STEPS)}], got ${String(k)}`,
+        );
+      const t0 = performance.now();
+      const r = ritzValues(ff, x0, dtype, k as number, seed);
+      return { eigenvalues: r.ritzValues.map(toJsonNumber), ms: performance.now() - t0 };
+    },
+  });
 
   return new HvpProbe(
     nameOf(f, options.name),
     dtype,
-    xs,
-    vals,
-    values(hv),
-    values(fd),
-    h,
+    values(x0),
+    values(vt),
+    product.hv,
+    product.fd,
+    product.h,
     dense,
     spectrum,
+    handle,
   );
+}
+
+/** Lanczos steps a live request may ask for. */
+export const MAX_LANCZOS_STEPS = 200;
+
+/** k Lanczos steps on the Hessian of `ff` at `x0` (each step one HVP), reorthogonalized. */
+function ritzValues(
+  ff: TensorFn,
+  x0: Tensor,
+  dtype: 'float32' | 'float64',
+  k: number,
+  seed: number,
+) {
+  return lanczos((u: Tensor) => hvp(ff, [x0], [astype(u, dtype)]) as Tensor, {
+    n: x0.size,
+    steps: k,
+    seed,
+    reorthogonalize: true,
+  });
+}
+
+/** H v by forward-over-reverse and by central differences of gradients with step h, both timed. */
+function hvpAndDifferences(
+  ff: TensorFn,
+  x0: Tensor,
+  vt: Tensor,
+  dtype: 'float32' | 'float64',
+  step: number | undefined,
+): { hv: number[]; fd: number[]; h: number; hvpMs: number; fdMs: number } {
+  const t0 = performance.now();
+  const hv = values(hvp(ff, [x0], [vt]) as Tensor);
+  const hvpMs = performance.now() - t0;
+  const vmax = Math.max(...values(vt).map(Math.abs));
+  const xmax = Math.max(1, ...values(x0).map(Math.abs));
+  // Central differences balance O(h²) truncation against O(ε/h) round-off at h ~ ε^(1/3) (for a
+  // step h·v scaled so that it moves x relative to its own size).
+  const h = step ?? (optimalStep('central', dtype) * xmax) / (vmax || 1);
+  const t1 = performance.now();
+  const g = grad(ff);
+  const gAt = (s: number) => g(add(x0, mul(vt, s))) as Tensor;
+  const fd = values(div(sub(gAt(h), gAt(-h)), 2 * h));
+  return { hv, fd, h, hvpMs, fdMs: performance.now() - t1 };
 }

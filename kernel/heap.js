@@ -1,0 +1,40 @@
+// @ts-check
+/**
+ * A heap limit check: when V8's heap runs out, the process aborts without running any JavaScript,
+ * and the notebook would only learn that the kernel died. So the kernel looks at the heap between
+ * timers and after each cell, and above 90% of the limit writes a warning to the running cell's
+ * stderr (once, until the heap drops below 80% again).
+ */
+'use strict';
+
+const v8 = require('v8');
+const timers = require('timers');
+
+const WARN_AT = 0.9;
+const REARM_BELOW = 0.8;
+const CHECK_EVERY_MS = 1000;
+
+let warned = false;
+
+/** Checks the heap now; returns the warning written, if any. */
+function checkHeap(write = (/** @type {string} */ text) => process.stderr.write(text)) {
+  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
+  const share = used / limit;
+  if (share < REARM_BELOW) warned = false;
+  if (share < WARN_AT || warned) return '';
+  warned = true;
+  const gb = (bytes) => (bytes / 2 ** 30).toFixed(2);
+  const text =
+    `adlab kernel: the JavaScript heap is ${Math.round(share * 100)}% full ` +
+    `(${gb(used)} of ${gb(limit)} GiB). If it fills up the kernel dies: drop large values ` +
+    `(e.g. arrays kept in a loop) or restart the kernel.\n`;
+  write(text);
+  return text;
+}
+
+/** Starts the periodic check (it never keeps the process alive). */
+function watchHeap() {
+  timers.setInterval(() => checkHeap(), CHECK_EVERY_MS).unref();
+}
+
+module.exports = { checkHeap, watchHeap };
