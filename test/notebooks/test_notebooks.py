@@ -1,5 +1,6 @@
 """Every notebooks/*.ipynb runs top to bottom through the real adlab kernel, without error output."""
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -46,3 +47,19 @@ def test_notebook_runs_without_errors(path):
         if out.get("output_type") == "stream" and out.get("name") == "stderr"
     ]
     assert not stderr, "unexpected stderr output:\n" + "\n".join(stderr)
+    check_output_sizes(path, nb)
+
+
+OPTIMIZER_MIME = "application/vnd.adlab.optimizer-run.v1+json"
+
+
+def check_output_sizes(path, nb):
+    """Lean outputs: each compareRuns under 200 KB; the optimizer notebook under 1 MB executed."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if OPTIMIZER_MIME in out.get("data", {}):
+                size = len(json.dumps(out))
+                assert size < 200_000, f"cell {i}: a compareRuns output of {size} bytes"
+    if path.name.startswith("06-"):
+        size = len(nbformat.writes(nb))
+        assert size < 1_000_000, f"{path.name} executed is {size} bytes"

@@ -38,6 +38,8 @@ export interface CompareRunsOptions {
  * history is thinned keeping each stretch's lowest and highest loss (and the first and last).
  */
 const MAX_PAYLOAD_ITERATIONS = 300;
+/** Steps kept over all runs together (six runs keep 80 each), so a comparison stays under 200 KB. */
+const MAX_PAYLOAD_STEPS = 480;
 
 /**
  * Entries of `hyperparameters` that methods fill in while they run: results, shown apart from the
@@ -109,7 +111,10 @@ export class RunComparison implements MimeBundleProvider {
         const { settings, results } = split(r.hyperparameters);
         const keep = thinIndices(
           r.history.map((h) => h.loss),
-          MAX_PAYLOAD_ITERATIONS,
+          Math.min(
+            MAX_PAYLOAD_ITERATIONS,
+            Math.max(60, Math.floor(MAX_PAYLOAD_STEPS / this.runs.length)),
+          ),
         );
         return {
           method: r.method,
