@@ -29,6 +29,7 @@ const { createConverter } = require('tslab/dist/converter');
 const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');
 const { buildPrelude, libraryVersion, loadLibrary } = require('./prelude');
+const { useKernelPackages } = require('./resolve');
 const { KernelServer } = require('./server');
 const { serveRequests } = require('./requests');
 const interrupts = require('./interrupt');
@@ -380,6 +381,8 @@ async function main() {
 
   interrupts.installTimerGuards();
   watchHeap();
+  // `adlab` and its types come from the kernel's own packages, whatever the notebook's folder.
+  useKernelPackages(process.cwd());
   // Created now so that the type checker is warm before the first cell.
   const node = createConverter({ isJS: false, isBrowser: false });
   const convs = {

@@ -1,6 +1,6 @@
 # Installs everything adlab needs into the checkout, and exports the environment that points
 # Jupyter at it. Source it (`source scripts/setup.sh`) from lab.sh and test.sh, or run it alone.
-# Idempotent: a second run only rebuilds the TypeScript (incrementally) and refreshes data/.
+# Idempotent: a second run rebuilds only what changed (stamps in node_modules/.adlab-stamps/).
 #
 # Puts nothing outside the checkout:
 #   .venv/            Python packages (requirements.txt)
@@ -60,19 +60,20 @@ adlab_check_tools() {
     echo "setup: Python 3.10 or newer is required (found $(python3 --version 2>&1))" >&2
     ok=1
   fi
-  # Debian splits ensurepip (which `python3 -m venv` needs) into the python3-venv package.
-  if command -v python3 >/dev/null && ! python3 -c 'import ensurepip' 2>/dev/null; then
-    echo "setup: python3 cannot create a venv: install the Debian package python3-venv" >&2
-    ok=1
-  fi
   return $ok
 }
 
 adlab_python() {
   local stamp="$ADLAB_ROOT/.venv/.requirements.sha256"
-  # A venv without a working pip (a half-made one, or its python3 gone) is made again from scratch;
-  # --clear also drops the stamp, so the packages are reinstalled.
-  if ! "$ADLAB_ROOT/.venv/bin/python" -m pip --version >/dev/null 2>&1; then
+  # A venv without pip (a half-made one) or whose python3 is gone is made again from scratch;
+  # --clear also drops the stamp, so the packages are reinstalled. (Checked without running pip,
+  # which alone takes a second or two.)
+  if ! [ -f "$ADLAB_ROOT/.venv/bin/pip" ] || ! "$ADLAB_ROOT/.venv/bin/python" -c '' 2>/dev/null; then
+    # Debian splits ensurepip (which `python3 -m venv` needs) into the python3-venv package.
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then
+      echo "setup: python3 cannot create a venv: install the Debian package python3-venv" >&2
+      return 1
+    fi
     adlab_log "creating .venv"
     python3 -m venv --clear "$ADLAB_ROOT/.venv" || return 1
   fi
@@ -103,9 +104,40 @@ adlab_node() {
   echo "$want" >"$stamp"
 }
 
+# A hash of the files under the given paths (relative to the checkout): a build's inputs.
+adlab_inputs_sha() {
+  (cd "$ADLAB_ROOT" && find "$@" -type f -not -name '*.tsbuildinfo' -print0 2>/dev/null |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+
+# Builds one workspace (kernel-lib, labextension) unless its inputs match the stamp of the last
+# successful build and its output is there: a second start skips the ~20 s of tsc and Rspack.
+adlab_build_one() {
+  local name="$1" output="$2"
+  shift 2
+  local stamp="$ADLAB_ROOT/node_modules/.adlab-stamps/$name.sha256" want
+  want="$(adlab_inputs_sha "$@")"
+  if [ -e "$ADLAB_ROOT/$output" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    adlab_log "$name up to date"
+    return 0
+  fi
+  adlab_log "building $name (npm run build -w $name)"
+  (cd "$ADLAB_ROOT" && npm run --silent build -w "$name") || return 1
+  mkdir -p "$(dirname "$stamp")"
+  echo "$want" >"$stamp"
+}
+
+ADLAB_SHARED_INPUTS=(package-lock.json tsconfig.base.json install.json)
+ADLAB_LIB_INPUTS=(kernel-lib/src kernel-lib/wasm kernel-lib/scripts kernel-lib/package.json
+  kernel-lib/tsconfig.json)
+
 adlab_build() {
-  adlab_log "building (npm run build)"
-  (cd "$ADLAB_ROOT" && npm run --silent build)
+  adlab_build_one kernel-lib kernel-lib/dist/index.js \
+    "${ADLAB_SHARED_INPUTS[@]}" "${ADLAB_LIB_INPUTS[@]}" || return 1
+  # The extension imports the library's types, so the library's inputs are its inputs too.
+  adlab_build_one labextension labextension/prebuilt/package.json "${ADLAB_SHARED_INPUTS[@]}" \
+    "${ADLAB_LIB_INPUTS[@]}" labextension/src labextension/style labextension/package.json \
+    labextension/tsconfig.json
 }
 
 adlab_kernelspec() {
@@ -127,13 +159,20 @@ EOF
 adlab_labextension() {
   local src="$ADLAB_ROOT/labextension/prebuilt"
   local dst="$ADLAB_ROOT/data/labextensions/adlab-labextension"
-  rm -rf "$dst"
   if [ ! -f "$src/package.json" ]; then
+    rm -rf "$dst"
     adlab_log "WARNING: no prebuilt extension in labextension/prebuilt (build it with npm run build)"
     return 0
   fi
+  local entry want=""
+  for entry in "$src"/*; do want+="$(basename "$entry") "; done
+  # Already linked (the same entries, each a link into prebuilt/) and checked once: done.
+  if [ -f "$dst/.checked" ] && [ "$(cat "$dst/.checked")" = "$want" ]; then
+    adlab_log "JupyterLab extension linked in data/labextensions"
+    return 0
+  fi
+  rm -rf "$dst"
   mkdir -p "$dst"
-  local entry
   for entry in "$src"/*; do
     ln -s "$entry" "$dst/$(basename "$entry")"
   done
@@ -141,6 +180,7 @@ adlab_labextension() {
   listing="$(jupyter labextension list 2>&1)"
   if grep -q "adlab-labextension.*enabled.*OK" <<<"$listing"; then
     adlab_log "JupyterLab extension: $(grep "adlab-labextension" <<<"$listing" | sed 's/^ *//')"
+    echo "$want" >"$dst/.checked"
   else
     adlab_log "WARNING: adlab-labextension is not 'enabled OK':"
     echo "$listing"

@@ -57,7 +57,7 @@ step typecheck npm run --silent typecheck
 suite unit "$RESULTS/unit.xml" npx vitest run --passWithNoTests \
   --reporter=default --reporter=junit --outputFile.junit="$RESULTS/unit.xml"
 
-suite python "$RESULTS/py.xml" python -m pytest test/kernel test/notebooks \
+suite python "$RESULTS/py.xml" python -m pytest test/kernel test/notebooks test/package \
   --junitxml="$RESULTS/py.xml" -o junit_family=xunit2
 
 if [ -f test/e2e/playwright.config.ts ] && [ -x node_modules/.bin/playwright ]; then

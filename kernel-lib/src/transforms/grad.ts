@@ -4,6 +4,7 @@ import { fmt } from '../core/shape';
 import { Tensor } from '../core/tensor';
 import { tensorLeaves, type TreeResult } from '../core/pytree';
 import { onesLike } from '../numpy/creation';
+import type { AnyFunction, ArgsOf, GradResult, ValueAndGradResult } from './types';
 import { vjp } from './vjp';
 import { nameTransformed } from './naming';
 
@@ -56,6 +57,10 @@ function checkDifferentiable(op: string, tree: unknown): void {
  * jax.value_and_grad. The gradient has the structure of the chosen argument(s).
  * @example const [loss, g] = valueAndGrad(lossFn)(params, batch)
  */
+export function valueAndGrad<F extends AnyFunction, const O extends GradOptions = object>(
+  f: F,
+  options?: O,
+): (...args: ArgsOf<F>) => ValueAndGradResult<F, O>;
 export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const { argnums = 0, hasAux = false } = options;
   const valueAndGradOfF = (...args: unknown[]): [TreeResult, TreeResult] => {
@@ -79,6 +84,10 @@ export function valueAndGrad(f: (...args: never[]) => unknown, options: GradOpti
  * Returns a function computing the gradient of scalar `f` (with `hasAux`: `[grad, aux]`).
  * @example const df = grad((x) => np.sum(np.sin(x))); df(x) // cos(x)
  */
+export function grad<F extends AnyFunction, const O extends GradOptions = object>(
+  f: F,
+  options?: O,
+): (...args: ArgsOf<F>) => GradResult<F, O>;
 export function grad(f: (...args: never[]) => unknown, options: GradOptions = {}) {
   const vg = valueAndGrad(f, options);
   const gradOfF = (...args: unknown[]): TreeResult => {

@@ -13,6 +13,14 @@ import { zeros } from '../numpy/creation';
 import { vdot } from '../numpy/linalg';
 import { add } from '../numpy/math';
 import { grad, selectArgs } from './grad';
+import type {
+  AnyFunction,
+  ArgsOf,
+  HessianResult,
+  HvpResult,
+  JacobianResult,
+  TangentsFor,
+} from './types';
 import { jvp } from './jvp';
 import { vjp } from './vjp';
 import { nameTransformed } from './naming';
@@ -109,6 +117,10 @@ function blockTree(
  * (`vmap` of `jvp`); cheap when inputs are few.
  * @example jacfwd((x) => np.sin(x))(np.array([1, 2])) // diag(cos x), shape [2, 2]
  */
+export function jacfwd<F extends AnyFunction, const O extends JacobianOptions = object>(
+  f: F,
+  options?: O,
+): (...args: ArgsOf<F>) => JacobianResult<F, O>;
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
   const jacfwdOfF = (...args: unknown[]): TreeResult => {
@@ -137,6 +149,10 @@ export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOption
  * (`vmap` of the pullback) after one forward pass; cheap when outputs are few.
  * @example jacrev((x) => np.sin(x))(np.array([1, 2]))
  */
+export function jacrev<F extends AnyFunction, const O extends JacobianOptions = object>(
+  f: F,
+  options?: O,
+): (...args: ArgsOf<F>) => JacobianResult<F, O>;
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
   const { argnums = 0 } = options;
   const jacrevOfF = (...args: unknown[]): TreeResult => {
@@ -161,7 +177,14 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
  * The Hessian as jacfwd(jacrev(f)): shape in.shape ++ in.shape for a scalar f.
  * @example hessian((x) => np.sum(np.pow(x, 3)))(x) // diag(6x)
  */
-export function hessian(f: (...args: never[]) => unknown, options: JacobianOptions = {}) {
+export function hessian<F extends AnyFunction, const O extends JacobianOptions = object>(
+  f: F,
+  options?: O,
+): (...args: ArgsOf<F>) => HessianResult<F, O>;
+export function hessian(
+  f: (...args: never[]) => unknown,
+  options: JacobianOptions = {},
+): (...args: unknown[]) => TreeResult {
   return nameTransformed(jacfwd(jacrev(f, options) as never, options), 'hessian', f);
 }
 
@@ -176,12 +199,19 @@ export interface HvpOptions {
  * `tangents` are the argument lists (all arguments are differentiated); the result has their
  * structure. @example hvp(f, [x], [v]) // H(x) v
  */
+export function hvp<F extends AnyFunction, const P extends ArgsOf<F>>(
+  f: F,
+  primals: P,
+  tangents: TangentsFor<F, P>,
+  options?: HvpOptions,
+): HvpResult<F, P>;
 export function hvp(
   f: (...args: never[]) => unknown,
   primals: readonly unknown[],
-  tangents: readonly unknown[],
+  tangentList: unknown,
   options: HvpOptions = {},
 ): TreeResult {
+  const tangents = tangentList as readonly unknown[];
   const { mode = 'fwd-rev' } = options;
   const all = primals.map((_, i) => i);
   const gradAll = grad(f, { argnums: all });

@@ -14,6 +14,7 @@ import { zerosLike } from '../numpy/creation';
 import { transformName } from './naming';
 import { add } from '../numpy/math';
 import { installVjpOf } from '../primitives/special';
+import type { AnyFunction, ArgsOf, VjpTyped } from './types';
 import { symbolicZero } from '../primitives/helpers';
 
 /** Id of a value the tape does not track (constants, integer results). */
@@ -111,6 +112,16 @@ export type VjpResult<Out, In> = [out: Out, pullback: (ct: Out) => In, aux?: unk
  * With `hasAux`, `f` returns [out, aux] and aux comes back third, undifferentiated.
  * @example const [y, pullback] = vjp(f, [x]); const [dx] = pullback(np.onesLike(y))
  */
+export function vjp<
+  F extends AnyFunction,
+  const P extends ArgsOf<F>,
+  const O extends { hasAux?: boolean } = object,
+>(f: F, primals: P, options?: O): VjpTyped<F, P, O>;
+export function vjp<Out = Tensor>(
+  f: (...args: never[]) => unknown,
+  primals: readonly unknown[],
+  options?: { hasAux?: boolean },
+): [Out, (ct: Out) => TreeResult, unknown];
 export function vjp<Out = Tensor>(
   f: (...args: never[]) => unknown,
   primals: readonly unknown[],
