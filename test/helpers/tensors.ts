@@ -55,3 +55,17 @@ export function spd(seed: number, n: number): Tensor {
   const b = randn(seed, [n, n]);
   return np.add(np.matmul(b, b.T), np.mul(np.eye(n, 'float64'), n));
 }
+
+/**
+ * Asserts two lists of tensors agree in shape, dtype and values: bit for bit when `rtol` is 0,
+ * else within `rtol` (relative and absolute).
+ */
+export function expectSameTensors(got: Tensor[], want: Tensor[], rtol = 0): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => {
+    expect(g.shape).toEqual(want[i].shape);
+    expect(g.dtype).toBe(want[i].dtype);
+    if (rtol === 0) expect(Array.from(g.dataSync())).toEqual(Array.from(want[i].dataSync()));
+    else expectClose(g, want[i], rtol, rtol);
+  });
+}

@@ -31,17 +31,9 @@ import { wasmBackend } from '../../kernel-lib/src/backends/wasm';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
 import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { specs } from '../rules/specs';
-import { expectClose, randn } from '../helpers/tensors';
+import { expectClose, expectSameTensors, randn } from '../helpers/tensors';
 
-function expectSame(got: Tensor[], want: Tensor[], rtol = 0): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    expect(g.shape).toEqual(want[i].shape);
-    expect(g.dtype).toBe(want[i].dtype);
-    if (rtol === 0) expect(Array.from(g.dataSync())).toEqual(Array.from(want[i].dataSync()));
-    else expectClose(g, want[i], rtol, rtol);
-  });
-}
+const expectSame = expectSameTensors;
 
 describe('jit replays every primitive as eager execution computes it', () => {
   for (const key of Object.keys(primitives) as PrimitiveKey[]) {

@@ -10,7 +10,7 @@ import { bind } from '../../kernel-lib/src/core/trace';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
 import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { specs } from '../rules/specs';
-import { expectClose, randn } from '../helpers/tensors';
+import { expectClose, expectSameTensors, randn } from '../helpers/tensors';
 
 const BATCH = 3;
 
@@ -37,14 +37,7 @@ function loop(g: (...xs: Tensor[]) => Tensor[], xs: Tensor[], mapped: boolean[])
   );
 }
 
-function expectSame(got: Tensor[], want: Tensor[]): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    expect(g.shape).toEqual(want[i].shape);
-    expect(g.dtype).toBe(want[i].dtype);
-    expectClose(g, want[i], 1e-12, 1e-12);
-  });
-}
+const expectSame = (got: Tensor[], want: Tensor[]) => expectSameTensors(got, want, 1e-12);
 
 describe('vmap runs every primitive as a loop over examples would', () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
