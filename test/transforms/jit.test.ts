@@ -29,65 +29,55 @@ import { getBackend, setBackend } from '../../kernel-lib/src';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { wasmBackend } from '../../kernel-lib/src/backends/wasm';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
-import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
-import { specs } from '../rules/specs';
+import { primitives } from '../../kernel-lib/src/primitives';
+import { describeEachCase } from '../rules/each-case';
 import { expectClose, expectSameTensors, randn } from '../helpers/tensors';
 
 const expectSame = expectSameTensors;
 
 describe('jit replays every primitive as eager execution computes it', () => {
-  for (const key of Object.keys(primitives) as PrimitiveKey[]) {
-    const prim = primitives[key];
-    const spec = specs[key];
-    describe(`primitive ${key}`, () => {
-      for (const c of spec.cases) {
-        const params = c.params ?? {};
-        const apply = (...xs: Tensor[]) => bind(prim, xs, params);
-        for (const dtype of ['float32', 'float64'] as const) {
-          it(`${c.name} ${dtype}: value, traced once, replayed twice`, () => {
-            const xs = c.inputs(dtype);
-            const jitted = jit(apply);
-            expectSame(jitted(...xs) as Tensor[], apply(...xs));
-            expectSame(jitted(...xs) as Tensor[], apply(...xs));
-            expect(jitted.cacheSize).toBe(1);
-          });
-        }
-        if (spec.differentiable) {
-          it(`${c.name}: jit(jvp), jvp(jit), jit(vjp) and vjp(jit) equal the eager ones`, () => {
-            const xs = c.inputs('float64');
-            const diff = xs.map(
-              (x, i) => isFloat(x.dtype) && !(spec.integerInputs ?? []).includes(i),
-            );
-            const ts = xs.map((x, i) => (diff[i] ? randn(30 + i, [...x.shape]) : np.zerosLike(x)));
-            const tangentOf =
-              (g: typeof apply) =>
-              (...args: Tensor[]) =>
-                jvp(
-                  g as never,
-                  args.slice(0, xs.length),
-                  args.slice(xs.length),
-                )[1] as unknown as Tensor[];
-            const eagerJvp = tangentOf(apply)(...xs, ...ts);
-            expectSame(jit(tangentOf(apply))(...xs, ...ts) as Tensor[], eagerJvp, 1e-12);
-            expectSame(tangentOf(jit(apply) as typeof apply)(...xs, ...ts), eagerJvp, 1e-12);
+  describeEachCase((c, spec, apply) => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`${c.name} ${dtype}: value, traced once, replayed twice`, () => {
+        const xs = c.inputs(dtype);
+        const jitted = jit(apply);
+        expectSame(jitted(...xs) as Tensor[], apply(...xs));
+        expectSame(jitted(...xs) as Tensor[], apply(...xs));
+        expect(jitted.cacheSize).toBe(1);
+      });
+    }
+    if (spec.differentiable) {
+      it(`${c.name}: jit(jvp), jvp(jit), jit(vjp) and vjp(jit) equal the eager ones`, () => {
+        const xs = c.inputs('float64');
+        const diff = xs.map((x, i) => isFloat(x.dtype) && !(spec.integerInputs ?? []).includes(i));
+        const ts = xs.map((x, i) => (diff[i] ? randn(30 + i, [...x.shape]) : np.zerosLike(x)));
+        const tangentOf =
+          (g: typeof apply) =>
+          (...args: Tensor[]) =>
+            jvp(
+              g as never,
+              args.slice(0, xs.length),
+              args.slice(xs.length),
+            )[1] as unknown as Tensor[];
+        const eagerJvp = tangentOf(apply)(...xs, ...ts);
+        expectSame(jit(tangentOf(apply))(...xs, ...ts) as Tensor[], eagerJvp, 1e-12);
+        expectSame(tangentOf(jit(apply) as typeof apply)(...xs, ...ts), eagerJvp, 1e-12);
 
-            const outs = apply(...xs);
-            const cts = outs.map((y, k) => randn(50 + k, [...y.shape], y.dtype));
-            const pull =
-              (g: typeof apply) =>
-              (...args: Tensor[]) => {
-                const [, pullback] = vjp(g as never, args.slice(0, xs.length));
-                const got = (pullback as (ct: unknown) => (Tensor | null)[])(args.slice(xs.length));
-                return got.filter((_, i) => diff[i]) as Tensor[];
-              };
-            const eagerVjp = pull(apply)(...xs, ...cts);
-            expectSame(jit(pull(apply))(...xs, ...cts) as Tensor[], eagerVjp, 1e-12);
-            expectSame(pull(jit(apply) as typeof apply)(...xs, ...cts), eagerVjp, 1e-12);
-          });
-        }
-      }
-    });
-  }
+        const outs = apply(...xs);
+        const cts = outs.map((y, k) => randn(50 + k, [...y.shape], y.dtype));
+        const pull =
+          (g: typeof apply) =>
+          (...args: Tensor[]) => {
+            const [, pullback] = vjp(g as never, args.slice(0, xs.length));
+            const got = (pullback as (ct: unknown) => (Tensor | null)[])(args.slice(xs.length));
+            return got.filter((_, i) => diff[i]) as Tensor[];
+          };
+        const eagerVjp = pull(apply)(...xs, ...cts);
+        expectSame(jit(pull(apply))(...xs, ...cts) as Tensor[], eagerVjp, 1e-12);
+        expectSame(pull(jit(apply) as typeof apply)(...xs, ...cts), eagerVjp, 1e-12);
+      });
+    }
+  });
 });
 
 const mlpLoss = (p: { w1: Tensor; w2: Tensor }, x: Tensor, y: Tensor) => {

@@ -6,10 +6,9 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { grad, jvp, np, Tensor, valueAndGrad, vjp, vmap } from '../../kernel-lib/src';
-import { bind } from '../../kernel-lib/src/core/trace';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
-import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
-import { specs } from '../rules/specs';
+
+import { describeEachCase } from '../rules/each-case';
 import { expectClose, expectSameTensors, randn } from '../helpers/tensors';
 
 const BATCH = 3;
@@ -41,83 +40,75 @@ const expectSame = (got: Tensor[], want: Tensor[]) => expectSameTensors(got, wan
 
 describe('vmap runs every primitive as a loop over examples would', () => {
   const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-  for (const key of Object.keys(primitives) as PrimitiveKey[]) {
-    const prim = primitives[key];
-    const spec = specs[key];
-    describe(`primitive ${key}`, () => {
-      for (const c of spec.cases) {
-        const params = c.params ?? {};
-        const apply = (...xs: Tensor[]) => bind(prim, xs, params);
-        const xs = () => c.inputs('float64');
-        const n = () => xs().length;
+  describeEachCase((c, spec, apply) => {
+    const xs = () => c.inputs('float64');
+    const n = () => xs().length;
 
-        it(`${c.name}: all inputs batched, then each alone`, () => {
-          const inputs = xs();
-          const configs = [
-            inputs.map(() => true),
-            ...inputs.map((_, j) => inputs.map((_, i) => i === j)),
-          ];
-          for (const mapped of configs) {
-            const inAxes = mapped.map((m) => (m ? 0 : null));
-            const batched = inputs.map((x, i) => (mapped[i] ? batchOf(x, 0) : x));
-            expectSame(vmap(apply, { inAxes })(...batched), loop(apply, inputs, mapped));
-          }
-        });
-
-        it(`${c.name}: batch axis last in, and out at axis 1 where the output has one`, () => {
-          const inputs = xs();
-          const inAxes = inputs.map((x) => x.ndim);
-          const batched = inputs.map((x) => batchOf(x, x.ndim));
-          const want = loop(
-            apply,
-            inputs,
-            inputs.map(() => true),
-          );
-          const outAxes = want.map((w) => (w.ndim > 1 ? 1 : 0));
-          const got = vmap(apply, { inAxes, outAxes })(...batched) as Tensor[];
-          const swap01 = (g: Tensor) =>
-            np.transpose(g, [1, 0, ...g.shape.slice(2).map((_, k) => k + 2)]);
-          const moved = got.map((g, i) => (outAxes[i] === 1 ? swap01(g) : g));
-          expectSame(moved, want);
-        });
-
-        if (spec.differentiable) {
-          it(`${c.name}: batched JVP and VJP equal the per-example ones`, () => {
-            const inputs = xs();
-            const diff = inputs.map((_, i) => !(spec.integerInputs ?? []).includes(i));
-            const tangents = inputs.map((x, i) => (diff[i] ? randn(40 + i, [...x.shape]) : x));
-            const jvpOf = (...args: Tensor[]) => {
-              const primals = args.slice(0, n());
-              const ts = args.slice(n()).map((t, i) => (diff[i] ? t : np.zerosLike(primals[i])));
-              return jvp(apply as never, primals, ts)[1] as unknown as Tensor[];
-            };
-            const all = [...inputs, ...tangents];
-            const mapped = all.map(() => true);
-            expectSame(vmap(jvpOf)(...all.map((x) => batchOf(x, 0))), loop(jvpOf, all, mapped));
-
-            const outs = apply(...inputs);
-            const cts = outs.map((y, k) => randn(60 + k, [...y.shape], y.dtype));
-            const vjpOf = (...args: Tensor[]) => {
-              const [, pullback] = vjp(apply as never, args.slice(0, n()));
-              const got = (pullback as (ct: unknown) => Tensor[])(args.slice(n()));
-              return got.filter((_, i) => diff[i]);
-            };
-            const both = [...inputs, ...cts].filter((x) => isFloat(x.dtype));
-            if (both.length === inputs.length + cts.length) {
-              expectSame(
-                vmap(vjpOf)(...both.map((x) => batchOf(x, 0))),
-                loop(
-                  vjpOf,
-                  both,
-                  both.map(() => true),
-                ),
-              );
-            }
-          });
-        }
+    it(`${c.name}: all inputs batched, then each alone`, () => {
+      const inputs = xs();
+      const configs = [
+        inputs.map(() => true),
+        ...inputs.map((_, j) => inputs.map((_, i) => i === j)),
+      ];
+      for (const mapped of configs) {
+        const inAxes = mapped.map((m) => (m ? 0 : null));
+        const batched = inputs.map((x, i) => (mapped[i] ? batchOf(x, 0) : x));
+        expectSame(vmap(apply, { inAxes })(...batched), loop(apply, inputs, mapped));
       }
     });
-  }
+
+    it(`${c.name}: batch axis last in, and out at axis 1 where the output has one`, () => {
+      const inputs = xs();
+      const inAxes = inputs.map((x) => x.ndim);
+      const batched = inputs.map((x) => batchOf(x, x.ndim));
+      const want = loop(
+        apply,
+        inputs,
+        inputs.map(() => true),
+      );
+      const outAxes = want.map((w) => (w.ndim > 1 ? 1 : 0));
+      const got = vmap(apply, { inAxes, outAxes })(...batched) as Tensor[];
+      const swap01 = (g: Tensor) =>
+        np.transpose(g, [1, 0, ...g.shape.slice(2).map((_, k) => k + 2)]);
+      const moved = got.map((g, i) => (outAxes[i] === 1 ? swap01(g) : g));
+      expectSame(moved, want);
+    });
+
+    if (spec.differentiable) {
+      it(`${c.name}: batched JVP and VJP equal the per-example ones`, () => {
+        const inputs = xs();
+        const diff = inputs.map((_, i) => !(spec.integerInputs ?? []).includes(i));
+        const tangents = inputs.map((x, i) => (diff[i] ? randn(40 + i, [...x.shape]) : x));
+        const jvpOf = (...args: Tensor[]) => {
+          const primals = args.slice(0, n());
+          const ts = args.slice(n()).map((t, i) => (diff[i] ? t : np.zerosLike(primals[i])));
+          return jvp(apply as never, primals, ts)[1] as unknown as Tensor[];
+        };
+        const all = [...inputs, ...tangents];
+        const mapped = all.map(() => true);
+        expectSame(vmap(jvpOf)(...all.map((x) => batchOf(x, 0))), loop(jvpOf, all, mapped));
+
+        const outs = apply(...inputs);
+        const cts = outs.map((y, k) => randn(60 + k, [...y.shape], y.dtype));
+        const vjpOf = (...args: Tensor[]) => {
+          const [, pullback] = vjp(apply as never, args.slice(0, n()));
+          const got = (pullback as (ct: unknown) => Tensor[])(args.slice(n()));
+          return got.filter((_, i) => diff[i]);
+        };
+        const both = [...inputs, ...cts].filter((x) => isFloat(x.dtype));
+        if (both.length === inputs.length + cts.length) {
+          expectSame(
+            vmap(vjpOf)(...both.map((x) => batchOf(x, 0))),
+            loop(
+              vjpOf,
+              both,
+              both.map(() => true),
+            ),
+          );
+        }
+      });
+    }
+  });
   it('says once which primitives fell back to a loop', () => {
     const named = warn.mock.calls.map((call) => String(call[0]));
     // The carriers of user rules loop (their functions are opaque to batching), and so do gathers
