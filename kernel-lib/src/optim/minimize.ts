@@ -18,6 +18,7 @@ import type { IterationRecord, Preconditioner } from './template';
 import * as T from './transformations';
 import type { GradientTransformation } from './transformations';
 import { ravel } from './tree-math';
+import type { TensorsOf } from './state-kind';
 
 /** The methods `minimize` knows by name. */
 export const METHODS = [
@@ -150,7 +151,7 @@ function transformationMethod(t: GradientTransformation, x0: Tensor): Method {
 /** Gradient descent with a line search: P_k = I. */
 function gdMethod(lr: number, search: SearchSettings): Method {
   let prevStep = lr;
-  const identity: Preconditioner = {
+  const identity: Preconditioner<Tensor> = {
     kind: 'identity',
     description: 'P_k = I; a_k from an Armijo backtracking search',
     apply: (v) => v,
@@ -262,7 +263,7 @@ export function minimize<P>(
   f: (params: P) => Tensor,
   x0: P,
   options: MinimizeOptions = {},
-): OptimizeResult {
+): OptimizeResult<TensorsOf<P>> {
   if (typeof f !== 'function')
     throw new TypeError(`minimize: f must be a function, got ${show(f)}`);
   if (options === null || typeof options !== 'object')
