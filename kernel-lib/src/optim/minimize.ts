@@ -18,6 +18,8 @@ import type { IterationRecord, Preconditioner } from './template';
 import * as T from './transformations';
 import type { GradientTransformation } from './transformations';
 import { ravel } from './tree-math';
+import type { TensorsOf } from './state-kind';
+import type { TreeResult } from '../core/pytree';
 
 /** The methods `minimize` knows by name. */
 export const METHODS = [
@@ -150,7 +152,7 @@ function transformationMethod(t: GradientTransformation, x0: Tensor): Method {
 /** Gradient descent with a line search: P_k = I. */
 function gdMethod(lr: number, search: SearchSettings): Method {
   let prevStep = lr;
-  const identity: Preconditioner = {
+  const identity: Preconditioner<Tensor> = {
     kind: 'identity',
     description: 'P_k = I; a_k from an Armijo backtracking search',
     apply: (v) => v,
@@ -254,7 +256,7 @@ function makeMethod(o: MinimizeOptions, x0: Tensor): Method {
 const nonFiniteName = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 
 /** A run of {@link minimize} taken one iteration at a time (live displays drive it this way). */
-export interface RunStepper {
+export interface RunStepper<X = TreeResult> {
   /** Takes one iteration; returns false once the run has ended (and takes no more). */
   step(): boolean;
   /** True once the run has ended (converged, failed, stopped, or out of iterations). */
@@ -264,7 +266,7 @@ export interface RunStepper {
   /** Ends the run from outside (a Stop button), keeping what was computed. */
   stop(): void;
   /** The result so far; a run stopped early says "stopped at iteration k". */
-  result(): OptimizeResult;
+  result(): OptimizeResult<X>;
 }
 
 /**
@@ -276,7 +278,7 @@ export function startMinimize<P>(
   f: (params: P) => Tensor,
   x0: P,
   options: MinimizeOptions = {},
-): RunStepper {
+): RunStepper<TensorsOf<P>> {
   if (typeof f !== 'function')
     throw new TypeError(`minimize: f must be a function, got ${show(f)}`);
   if (options === null || typeof options !== 'object')
@@ -418,7 +420,7 @@ export function minimize<P>(
   f: (params: P) => Tensor,
   x0: P,
   options: MinimizeOptions = {},
-): OptimizeResult {
+): OptimizeResult<TensorsOf<P>> {
   const run = startMinimize(f, x0, options);
   while (run.step());
   return run.result();
