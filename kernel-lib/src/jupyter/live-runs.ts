@@ -20,7 +20,8 @@ import {
 
 /** One run of {@link liveCompareRuns}: the function, the start, and `minimize`'s options. */
 export interface LiveRunSpec<P = unknown> extends MinimizeOptions {
-  f: (params: P) => Tensor;
+  // A method signature, so runs over different parameter types fit in one array.
+  f(params: P): Tensor;
   x0: P;
 }
 
