@@ -1,6 +1,7 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
-import type { Backend, Operand, ReduceKind, ScalarFn, ScalarOp, Storage } from '../backend';
+import type { Backend, Operand, ReduceKind, Storage } from '../backend';
+import type { Expr, ScalarOpName } from '../expression';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
@@ -19,9 +20,9 @@ export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).dat
  */
 export interface FastKernels {
   /** See `Backend.nativeOps`. */
-  readonly nativeOps?: ReadonlySet<ScalarOp>;
+  readonly nativeOps?: ReadonlySet<ScalarOpName>;
   elementwise?(
-    fn: ScalarFn,
+    expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
@@ -43,12 +44,12 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
-    elementwise: (fn, xs, outShape, outDtype) =>
+    elementwise: (expr, xs, outShape, outDtype) =>
       self.fromHost(
-        fast.elementwise?.(fn, xs, outShape, outDtype) ??
+        fast.elementwise?.(expr, xs, outShape, outDtype) ??
           elementwise(
-            fn,
-            xs.map((x) => ({ data: cpuData(x), shape: x.shape })),
+            expr,
+            xs.map((x) => ({ data: cpuData(x), shape: x.shape, dtype: x.dtype })),
             outShape,
             outDtype,
           ),

@@ -6,7 +6,8 @@
  */
 import { sizeOf } from '../../core/shape';
 import type { DType } from '../../core/dtype';
-import type { Backend, Operand, ScalarOp } from '../backend';
+import type { Backend, Operand } from '../backend';
+import { directOp, scalarOps, type ScalarOpName } from '../expression';
 import { cpuData, createCpuBackend, type FastKernels } from '../cpu';
 import { trailingPeriod } from '../cpu/fast-loops';
 import { batchOffsets } from '../cpu/matmul';
@@ -24,7 +25,7 @@ export interface WasmThresholds {
   threads?: number;
 }
 
-const BINARY: Partial<Record<ScalarOp, number>> = {
+const BINARY: Partial<Record<ScalarOpName, number>> = {
   add: 0,
   sub: 1,
   mul: 2,
@@ -32,9 +33,9 @@ const BINARY: Partial<Record<ScalarOp, number>> = {
   max: 4,
   min: 5,
 };
-const UNARY: Partial<Record<ScalarOp, number>> = { neg: 0, abs: 1, sqrt: 2 };
+const UNARY: Partial<Record<ScalarOpName, number>> = { neg: 0, abs: 1, sqrt: 2 };
 /** Computed in float64 and rounded; doubtful elements come back flagged (float32 output only). */
-const TRANSCENDENTAL: Partial<Record<ScalarOp, number>> = { exp: 0, tanh: 1 };
+const TRANSCENDENTAL: Partial<Record<ScalarOpName, number>> = { exp: 0, tanh: 1 };
 
 type Float = 'float32' | 'float64';
 const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
@@ -46,13 +47,14 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
   const data = (x: Operand) => cpuData(x) as Float32Array | Float64Array;
   return {
     // SIMD exp and tanh beat a JavaScript loop calling Math.exp/Math.tanh by about 2x.
-    nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOp[]),
-    elementwise(fn, xs, outShape, outDtype) {
-      if (fn.op === undefined || !isFloatOf(outDtype, xs)) return undefined;
+    nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
+    elementwise(expr, xs, outShape, outDtype) {
+      const op = directOp(expr);
+      if (op === undefined || !isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
       if (n < min.elementwise) return undefined;
       const size = outDtype === 'float32' ? 4 : 8;
-      const tr = TRANSCENDENTAL[fn.op];
+      const tr = TRANSCENDENTAL[op];
       if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
         if (xs[0].shape.length !== outShape.length) return undefined;
         const x = data(xs[0]);
@@ -63,20 +65,21 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
         const count = k.transcendental_f32(tr, a, out, n, flags);
         const result = w.take(out, n, 'float32');
         const redo = new Int32Array(w.memory.buffer, flags, count);
+        const fn = scalarOps[op].cpu;
         for (let i = 0; i < count; i++) result[redo[i]] = fn(x[redo[i]]);
         return result;
       }
       if (xs.length === 1) {
-        const op = UNARY[fn.op];
-        if (op === undefined || xs[0].shape.length !== outShape.length) return undefined;
+        const code = UNARY[op];
+        if (code === undefined || xs[0].shape.length !== outShape.length) return undefined;
         w.reset();
         const a = w.put(data(xs[0]));
         const out = w.alloc(n * size);
-        (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(op, a, out, n);
+        (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(code, a, out, n);
         return w.take(out, n, outDtype);
       }
-      const op = BINARY[fn.op];
-      if (op === undefined || xs.length !== 2) return undefined;
+      const code = BINARY[op];
+      if (code === undefined || xs.length !== 2) return undefined;
       const pa = trailingPeriod(xs[0].shape, outShape);
       const pb = trailingPeriod(xs[1].shape, outShape);
       const swap = !(pa === n && pb > 0);
@@ -87,7 +90,7 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       const b = w.put(data(other));
       const out = w.alloc(n * size);
       (outDtype === 'float32' ? k.binary_f32 : k.binary_f64)(
-        op,
+        code,
         a,
         b,
         out,
