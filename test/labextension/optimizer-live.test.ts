@@ -97,7 +97,7 @@ describe('a live optimizer run in the widget', () => {
     );
     expect(document.querySelectorAll('.adlab-opt')).toHaveLength(1);
     view!.node.remove();
-  });
+  }, 60_000);
 
   it('keeps the tab across updates and says when the kernel is gone', async () => {
     const payload = (state: string, updates: number) => ({
