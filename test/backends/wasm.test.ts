@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { np, setBackend, getBackend, Tensor } from '../../kernel-lib/src';
-import type { Backend } from '../../kernel-lib/src/backends/backend';
+import type { Backend, Operand } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { createWasmBackend, wasmUnavailable } from '../../kernel-lib/src/backends/wasm';
 
@@ -146,6 +146,87 @@ describe.skipIf(!wasm)(`cpu-wasm kernels${wasm ? '' : ` (skipped: ${wasmUnavaila
         );
       expect(Array.from(run(two))).toEqual(Array.from(run(wasm!)));
       await new Promise((r) => setTimeout(r, 50)); // lets the worker start and take a share
+    }
+  });
+
+  it('matmul reads operands stored transposed as the materialized transpose, bit for bit', async () => {
+    const two = createWasmBackend({ elementwise: 0, matmul: 0, threads: 0 })!;
+    on(two, () => np.matmul(np.ones([16, 16]), np.ones([16, 16])).dataSync());
+    await new Promise((r) => setTimeout(r, 100)); // the worker starts and takes its share below
+    // [batch..., m, k, n]: tile edges, k over one packing block (256), n over one (1024)
+    const cases = [
+      [[], 5, 7, 9],
+      [[], 37, 300, 19],
+      [[], 12, 20, 1030],
+      [[2, 3], 9, 6, 10],
+    ] as const;
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [batch, m, k, n] of cases) {
+        // concrete tensors are their backend's operands
+        const tensor = (shape: number[], seed: number): Operand =>
+          on(wasm!, () => {
+            const size = shape.reduce((p, d) => p * d, 1);
+            return np.reshape(np.array(values(size, seed, 1), dtype), shape);
+          }) as unknown as Operand;
+        const a = tensor([...batch, m, k], 11);
+        const b = tensor([...batch, k, n], 12);
+        const [aT, bT] = on(wasm!, () =>
+          [a, b].map((t) => np.matrixTranspose(t as unknown as Tensor) as unknown as Operand),
+        );
+        const out = [...batch, m, n];
+        const want = Array.from(wasm!.readSync(wasm!.matmul(a, b, out)));
+        for (const be of [wasm!, two, cpuBackend]) {
+          for (const [x, y, t] of [
+            [aT, b, { a: true }],
+            [a, bT, { b: true }],
+            [aT, bT, { a: true, b: true }],
+          ] as const) {
+            const got = be.readSync(be.matmul(x, y, out, t));
+            if (be === cpuBackend) {
+              const ref = cpuBackend.readSync(cpuBackend.matmul(a, b, out));
+              expect(Array.from(got), `${be.name} ${JSON.stringify(t)}`).toEqual(Array.from(ref));
+            } else expect(Array.from(got), `${be.name} ${dtype} ${m}x${k}x${n}`).toEqual(want);
+          }
+        }
+      }
+    }
+  });
+
+  it('runs a batch of matrix-vector products with one matrix as one matmul, bit for bit', () => {
+    const single = createWasmBackend({ elementwise: 0, matmul: 0, threads: Infinity })!;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const [batch, m, k] = [6, 37, 300];
+      const t = (shape: number[], seed: number) =>
+        on(single, () => {
+          const size = shape.reduce((p, d) => p * d, 1);
+          return np.reshape(np.array(values(size, seed, 1), dtype), shape);
+        });
+      const mat = t([m, k], 13);
+      const vecs = t([batch, k, 1], 14); // A @ v_t
+      const rows = t([batch, 1, m], 15); // w_t @ A
+      const [got, gotRows, gotT] = on(single, () => [
+        np.matmul(mat, vecs),
+        np.matmul(rows, mat),
+        np.matmul(np.matrixTranspose(mat), np.reshape(rows, [batch, m, 1])),
+      ]);
+      // the matrix stored untransposed, read transposed by the folded product
+      const op = (x: Tensor) => x as unknown as Operand;
+      const flagged = on(single, () =>
+        single.matmul(op(mat), op(np.reshape(rows, [batch, m, 1])), [batch, k, 1], { a: true }),
+      );
+      expect(Array.from(single.readSync(flagged))).toEqual(Array.from(gotT.dataSync()));
+      for (let i = 0; i < batch; i++) {
+        const [one, oneRow, oneT] = on(single, () => [
+          np.matmul(mat, np.take(vecs, [i], 0)),
+          np.matmul(np.take(rows, [i], 0), mat),
+          np.matmul(np.matrixTranspose(mat), np.reshape(np.take(rows, [i], 0), [1, m, 1])),
+        ]);
+        const slice = (x: Tensor, size: number) =>
+          Array.from(x.dataSync().slice(i * size, (i + 1) * size));
+        expect(slice(got, m), `${dtype} A @ v`).toEqual(Array.from(one.dataSync()));
+        expect(slice(gotRows, k), `${dtype} w @ A`).toEqual(Array.from(oneRow.dataSync()));
+        expect(slice(gotT, k), `${dtype} Aᵀ @ v`).toEqual(Array.from(oneT.dataSync()));
+      }
     }
   });
 
