@@ -78,14 +78,28 @@ export interface StridedView {
 export interface Backend {
   readonly name: string;
   /**
+   * The device the data lives on (`cpu` when omitted): `cpu` and `cpu-wasm` share host memory,
+   * `webgpu` is a GPU's. Operands of one operation must live on one device.
+   */
+  readonly device?: string;
+  /** The dtypes this backend holds (all when omitted); another one is an error naming the op. */
+  readonly dtypes?: readonly DType[];
+  /**
    * Tagged scalar ops this backend runs in its own kernels faster than a fused JavaScript loop
    * would (jit's fusion leaves them as separate kernels).
    */
   readonly nativeOps?: ReadonlySet<ScalarOp>;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
-  /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
+  /**
+   * Reads data synchronously (the CPU backend returns its own array: do not mutate it). A device
+   * backend throws for data that only the device holds (see `canReadSync`).
+   */
   readSync(storage: Storage): TypedArray;
+  /** False where `readSync` would throw (device results); true when omitted. */
+  canReadSync?(storage: Storage): boolean;
+  /** Reads data asynchronously (a GPU's way; when omitted, `readSync`). */
+  readAsync?(storage: Storage): Promise<TypedArray>;
   /** Frees the storage now (a no-op where the garbage collector owns memory). */
   dispose(storage: Storage): void;
   /** `out[i] = fn(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`. */
