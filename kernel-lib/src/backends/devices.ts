@@ -34,7 +34,9 @@ export async function initWebGPU(): Promise<DeviceInfo> {
 
 function info(b: Backend): DeviceInfo {
   const description =
-    'description' in b ? String(b.description) : `host CPU, ${b.name === 'cpu' ? 'TypeScript' : 'WebAssembly SIMD'} kernels`;
+    'description' in b
+      ? String(b.description)
+      : `host CPU, ${b.name === 'cpu' ? 'TypeScript' : 'WebAssembly SIMD'} kernels`;
   return { name: b.device ?? 'cpu', backend: b.name, description };
 }
 
@@ -93,6 +95,7 @@ export interface DeviceMemory {
   readonly bytesInUse: number;
   readonly bytesPooled: number;
   readonly buffersCreated: number;
+  readonly bytesAcquired: number;
 }
 
 /** Memory held on `device` (undefined for the CPU, whose arrays the garbage collector owns). */

@@ -13,7 +13,10 @@ const describe = (x: ConcreteTensor, i: number) =>
   `operand ${i} (${x.dtype}[${x.shape}]) on ${x.device}${x.committed ? ' (placed there)' : ''}`;
 
 /** The operands, all on one device (uncommitted CPU ones uploaded), or an error naming `op`. */
-export function placeOperands(op: string, xs: readonly ConcreteTensor[]): readonly ConcreteTensor[] {
+export function placeOperands(
+  op: string,
+  xs: readonly ConcreteTensor[],
+): readonly ConcreteTensor[] {
   if (xs.length < 2) return xs;
   const device = xs[0].device;
   if (xs.every((x) => x.device === device)) return xs;

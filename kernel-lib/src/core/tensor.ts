@@ -86,7 +86,8 @@ export abstract class Tensor {
 
   /** The same values on `device` (`'cpu'` or `'webgpu'`), placed there explicitly (committed). */
   to(device: string): Promise<Tensor> {
-    if (!placement) throw new Error('adlab: tensor methods used before the library finished loading');
+    if (!placement)
+      throw new Error('adlab: tensor methods used before the library finished loading');
     return placement(this, device);
   }
 

@@ -9,6 +9,7 @@
  * (an HVP) and `grad(grad(f))` work without special cases. All traces are eager: tracers always
  * carry a concrete value underneath, so data-dependent control flow works as in PyTorch.
  */
+import type { Backend } from '../backends/backend';
 import type { AnyPrimitive, Aval } from './primitive';
 import { ConcreteTensor, DeviceReadError, Tensor } from './tensor';
 import { placeOperands, unsupportedDType } from './placement';
@@ -189,6 +190,15 @@ export function setEvalObserver(next: EvalObserver | undefined): EvalObserver | 
   return previous;
 }
 
+/**
+ * A host kernel's result (computed on the CPU from the operands' host data) uploaded to the
+ * operands' device: the fallback for operations without a device kernel.
+ */
+function onDevice(y: ConcreteTensor, backend: Backend): ConcreteTensor {
+  if (y.backend === backend || y.device === backend.device) return y;
+  return new ConcreteTensor(backend.fromHost(y.readSync()), y.shape, y.dtype);
+}
+
 /** Checks shapes and dtypes, puts the operands on one device, then runs the kernel. */
 function evaluate(prim: AnyPrimitive, given: readonly ConcreteTensor[], params: unknown): Tensor[] {
   const outs: Aval[] = prim.abstractEval(given, params);
@@ -208,6 +218,7 @@ function evaluate(prim: AnyPrimitive, given: readonly ConcreteTensor[], params: 
     }
     throw e;
   }
+  if (backend?.device !== undefined) ys = ys.map((y) => onDevice(y as ConcreteTensor, backend));
   if (xs.some((x) => x.committed)) for (const y of ys) (y as ConcreteTensor).committed = true;
   if (observer) observer(prim, xs, ys as ConcreteTensor[], params);
   return ys;

@@ -64,6 +64,10 @@ async function createContext(): Promise<GpuContext> {
   };
 }
 
+/** Dawn's instances, kept for the life of the process: one collected takes its devices with it. */
+const instances: Gpu[] = [];
+const keep = (gpu: Gpu): Gpu => (instances.push(gpu), gpu);
+
 type Gpu = { requestAdapter(options?: object): Promise<GPUAdapter | null> };
 
 async function requestAdapter(): Promise<[GPUAdapter, string]> {
@@ -77,18 +81,21 @@ async function requestAdapter(): Promise<[GPUAdapter, string]> {
     throw new Error('webgpu: this browser has no navigator.gpu');
   }
   const dawn = loadDawn();
-  for (const [k, v] of Object.entries(dawn.globals)) (globalThis as Record<string, unknown>)[k] ??= v;
+  for (const [k, v] of Object.entries(dawn.globals))
+    (globalThis as Record<string, unknown>)[k] ??= v;
   const errors: string[] = [];
   if (process.env.ADLAB_WEBGPU !== 'opengles') {
-    const adapter = await dawn.create([]).requestAdapter({ powerPreference: 'high-performance' });
+    const adapter = await keep(dawn.create([])).requestAdapter({
+      powerPreference: 'high-performance',
+    });
     if (adapter) return [adapter, 'Dawn'];
-    errors.push('no adapter on Dawn\'s default backend (Vulkan)');
+    errors.push("no adapter on Dawn's default backend (Vulkan)");
   }
   // Mesa's EGL needs no display for off-screen work when told so.
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const adapter = await dawn
-    .create(['backend=opengles'])
-    .requestAdapter({ featureLevel: 'compatibility' });
+  const adapter = await keep(dawn.create(['backend=opengles'])).requestAdapter({
+    featureLevel: 'compatibility',
+  });
   if (adapter) return [adapter, 'Dawn OpenGL ES, compatibility'];
   errors.push(
     'none on OpenGL ES either (needs the Debian packages libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)',
@@ -117,6 +124,7 @@ function loadDawn(): Dawn {
   } catch (e) {
     throw new Error(
       `webgpu: the optional npm package 'webgpu' (Dawn for Node) did not load: ${(e as Error).message}`,
+      { cause: e },
     );
   }
 }

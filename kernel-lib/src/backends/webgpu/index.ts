@@ -12,10 +12,12 @@ import { sizeOf } from '../../core/shape';
 import type { Backend, Operand, Storage } from '../backend';
 import { acquireDevice, type GpuContext } from './device';
 import type { GpuMemory, GpuStorage } from './memory';
+import { elementwise, wgslType } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
 import { Runtime } from './runtime';
 import { readStrided, scatterAdd, take, writeStrided } from './strided';
+import { lowerTagged } from './tagged';
 import { float64Error } from './wgsl';
 
 /** The WebGPU backend with what the device reports. */
@@ -50,8 +52,7 @@ export async function createWebGpuBackend(): Promise<WebGpuBackend> {
 
 function makeBackend(context: GpuContext): WebGpuBackend {
   const rt = new Runtime(context);
-  const gpu = (x: Operand | Storage): GpuStorage =>
-    ('storage' in x ? x.storage : x) as GpuStorage;
+  const gpu = (x: Operand | Storage): GpuStorage => ('storage' in x ? x.storage : x) as GpuStorage;
   const alloc = (shape: readonly number[], dtype: DType, op: string): GpuStorage => {
     if (dtype === 'float64') throw float64Error(op);
     return rt.allocate(sizeOf(shape), dtype, self);
@@ -83,8 +84,16 @@ function makeBackend(context: GpuContext): WebGpuBackend {
     canReadSync: (storage) => gpu(storage).host !== undefined,
     readAsync: (storage) => rt.read(gpu(storage)),
     dispose: (storage) => rt.pool.dispose(gpu(storage)),
-    elementwise() {
-      throw new Error('webgpu: elementwise kernels need the scalar-expression contract');
+    elementwise(fn, xs, outShape, outDtype) {
+      check('elementwise', ...xs);
+      const out = alloc(outShape, outDtype, 'elementwise');
+      const lowered = lowerTagged(
+        fn,
+        xs.map((x) => wgslType(x.dtype, 'elementwise')),
+      );
+      const operands = xs.map((x) => ({ storage: gpu(x), shape: x.shape, dtype: x.dtype }));
+      elementwise(rt, lowered, operands, outShape, outDtype, out, 'elementwise');
+      return out;
     },
     reduce(kind, x, axes, outDtype) {
       check(kind, x);

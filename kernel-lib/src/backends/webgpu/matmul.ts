@@ -112,7 +112,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   }
 }`;
   rt.run(
-    t === 'f32' ? code : code.replace(/fma\(av\[i\], bv\[j\], (acc\[i \* 4u \+ j\])\)/, '$1 + av[i] * bv[j]'),
+    t === 'f32'
+      ? code
+      : code.replace(/fma\(av\[i\], bv\[j\], (acc\[i \* 4u \+ j\])\)/, '$1 + av[i] * bv[j]'),
     [a.buffer, b.buffer, out.buffer],
     [Math.ceil(N / TILE), Math.ceil(M / TILE), B],
   );

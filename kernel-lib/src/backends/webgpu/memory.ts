@@ -5,7 +5,7 @@
  *
  * Prompt release: a garbage collector knows nothing of GPU memory, so a training loop could pile
  * up dead intermediates between collections. When the bytes held by live storages grow past twice
- * what was live after the last collection (plus 64 MiB), the pool asks V8 for a collection (in
+ * what was live after the last collection (plus 64 MiB; a full collection every 8th time), the pool asks V8 for a collection (in
  * Node, `gc` is obtained through `v8.setFlagsFromString('--expose-gc')`); the released buffers come
  * back when the registry's callbacks run: at once where V8 offers `cleanupSome` (Node 20), else at
  * the next turn of the event loop (any `await`, e.g. of `loss.data()`).
@@ -33,10 +33,14 @@ export interface GpuMemory {
   readonly buffersCreated: number;
   /** Collections the pool asked for. */
   readonly collections: number;
+  /** Bytes handed out for tensors since the device was set up (pooled or new). */
+  readonly bytesAcquired: number;
 }
 
 const USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST
 const MAX_POOLED_BYTES = 512 * 2 ** 20;
+/** Growth past twice the live bytes after the last collection that asks for a collection. */
+const SLACK_BYTES = 64 * 2 ** 20;
 
 /** Buffer sizes are rounded up so nearby sizes share pooled buffers. */
 export function roundedBytes(bytes: number): number {
@@ -54,6 +58,9 @@ export class BufferPool {
   private pooled = 0;
   private created = 0;
   private collections = 0;
+  private acquired = 0;
+  /** See SLACK_BYTES (tests lower it to see many collections in a short run). */
+  slackBytes = SLACK_BYTES;
   private liveAfterCollection = 0;
   private readonly registry: FinalizationRegistry<GPUBuffer>;
   private readonly cleanup: (() => void) | undefined;
@@ -138,20 +145,27 @@ export class BufferPool {
       bytesPooled: this.pooled,
       buffersCreated: this.created,
       collections: this.collections,
+      bytesAcquired: this.acquired,
     };
   }
 
   private track(buffer: GPUBuffer): GPUBuffer {
     this.inUse += buffer.size;
+    this.acquired += buffer.size;
     return buffer;
   }
 
+  private overThreshold(): boolean {
+    return this.inUse >= 2 * this.liveAfterCollection + this.slackBytes;
+  }
+
   private maybeCollect(): void {
-    if (!this.gc || this.inUse < 2 * this.liveAfterCollection + 64 * 2 ** 20) return;
+    if (!this.gc || !this.overThreshold()) return;
     this.collections++;
     this.gc({ type: 'minor' });
     this.cleanup?.();
-    if (this.cleanup && this.inUse >= 2 * this.liveAfterCollection + 64 * 2 ** 20) {
+    // Tensors that outlived a minor collection are in the old generation: a full one every 8th time.
+    if (this.cleanup && (this.collections % 8 === 0 || this.overThreshold())) {
       this.gc();
       this.cleanup();
     }

@@ -23,7 +23,10 @@ function accType(kind: ReduceKind, inDtype: DType, outDtype: DType): 'f32' | 'i3
 /** WGSL: `better(a, ia, b, ib)` is true when (b, ib) should replace (a, ia). */
 function betterFn(kind: ReduceKind, t: 'f32' | 'i32'): string {
   const cmp = kind === 'max' || kind === 'argmax' ? '>' : '<';
-  const nan = t === 'f32' ? 'if (isnan(a)) { return isnan(b) && ib < ia; } if (isnan(b)) { return true; }' : '';
+  const nan =
+    t === 'f32'
+      ? 'if (isnan(a)) { return isnan(b) && ib < ia; } if (isnan(b)) { return true; }'
+      : '';
   return `fn better(a: ${t}, ia: u32, b: ${t}, ib: u32) -> bool {
   ${nan}
   return b ${cmp} a || (b == a && ib < ia);
@@ -115,9 +118,7 @@ ${kind === 'sum' ? '' : betterFn(kind, t)}`;
 }
 
 function combine(kind: ReduceKind): string {
-  return kind === 'sum'
-    ? 'acc = acc + v;'
-    : 'if (better(acc, best, v, r)) { acc = v; best = r; }';
+  return kind === 'sum' ? 'acc = acc + v;' : 'if (better(acc, best, v, r)) { acc = v; best = r; }';
 }
 
 /** One thread per output, looping over its reduced elements. */

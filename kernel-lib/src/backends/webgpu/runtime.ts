@@ -34,7 +34,10 @@ export class Runtime {
     if (!p) {
       this.compiles++;
       const module = this.device.createShaderModule({ code });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      p = this.device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+      });
       this.pipelines.set(code, p);
     }
     return p;
