@@ -5,27 +5,12 @@
  */
 import type { DType } from '../../core/dtype';
 import { broadcastStrides, sizeOf } from '../../core/shape';
+import { exprText, type Expr } from '../expression';
+import type { WgslType } from '../expression';
+import { lowerToWgsl, wgslType, type WgslLowered } from '../expression/wgsl';
 import type { GpuStorage } from './memory';
 import { groupsFor, WORKGROUP, type Runtime } from './runtime';
 import { ENTRY, flatIndex, storageType, stridedOffset } from './wgsl';
-
-/** How values are typed in the shader: float32 `f32`, int32 `i32`, bool `bool`. */
-export type WgslType = 'f32' | 'i32' | 'bool';
-
-export function wgslType(dtype: DType, op: string): WgslType {
-  const s = storageType(dtype, op);
-  return s === 'u32' ? 'bool' : s;
-}
-
-/** A scalar formula in WGSL: statements and the result expression, given the inputs' values. */
-export interface Lowered {
-  /** Helper functions the body calls (module scope). */
-  readonly helpers: string;
-  /** Statements computing `value` from the inputs `x0`, `x1`, ... (already typed). */
-  readonly body: string;
-  /** The WGSL expression of the result. */
-  readonly value: string;
-}
 
 const load = (word: string, t: WgslType) => (t === 'bool' ? `(${word} != 0u)` : word);
 const storeAs = (value: string, dtype: DType) =>
@@ -35,19 +20,49 @@ const storeAs = (value: string, dtype: DType) =>
       ? `i32(${value})`
       : `f32(${value})`;
 
-/** Runs `lowered` over the broadcast inputs `xs` into `out` of `outShape`. */
+/**
+ * Runs the scalar expression `expr` over the broadcast inputs `xs` into `out` of `outShape` (a
+ * fused chain is one expression, so one kernel). The WGSL is generated per expression, dtypes and
+ * shapes; the runtime caches the compiled pipeline by that text.
+ */
 export function elementwise(
   rt: Runtime,
-  lowered: Lowered,
+  expr: Expr,
   xs: readonly { storage: GpuStorage; shape: readonly number[]; dtype: DType }[],
   outShape: readonly number[],
   outDtype: DType,
   out: GpuStorage,
-  op: string,
 ): void {
   const n = sizeOf(outShape);
   if (n === 0) return;
   const groups = groupsFor(n, WORKGROUP, rt.context.limits.maxDispatch);
+  const key = `${xs.map((x) => `${x.dtype}[${x.shape}]`).join()}>${outDtype}[${outShape}]`;
+  let codes = generated.get(expr);
+  if (!codes) generated.set(expr, (codes = new Map()));
+  let code = codes.get(key);
+  if (code === undefined) {
+    code = shader(expr, xs, outShape, outDtype, n, groups[0]);
+    codes.set(key, code);
+  }
+  rt.run(code, [...xs.map((x) => x.storage.buffer), out.buffer], groups);
+}
+
+/** Generated shader text per expression (the same object comes back for every call of a primitive). */
+const generated = new WeakMap<Expr, Map<string, string>>();
+
+function shader(
+  expr: Expr,
+  xs: readonly { shape: readonly number[]; dtype: DType }[],
+  outShape: readonly number[],
+  outDtype: DType,
+  n: number,
+  groupsX: number,
+): string {
+  const op = exprText(expr);
+  const lowered: WgslLowered = lowerToWgsl(
+    expr,
+    xs.map((x, k) => ({ code: `x${k}`, dtype: x.dtype })),
+  );
   const decls = xs.map(
     (x, k) =>
       `@group(0) @binding(${k}) var<storage, read> in${k}: array<${storageType(x.dtype, op)}>;`,
@@ -60,15 +75,14 @@ export function elementwise(
     const strides = broadcastStrides(x.shape, outShape);
     return `${stridedOffset(`p${k}`, 'i', outShape, 0, strides)}\n  let x${k} = ${load(`in${k}[p${k}]`, t)};`;
   });
-  const code = `${decls.join('\n')}
+  return `${decls.join('\n')}
 @group(0) @binding(${xs.length}) var<storage, read_write> y: array<${storageType(outDtype, op)}>;
-${lowered.helpers}
+${lowered.functions}
 ${ENTRY} {
-  ${flatIndex(groups[0])}
+  ${flatIndex(groupsX)}
   if (i >= ${n}u) { return; }
   ${loads.join('\n  ')}
-  ${lowered.body}
-  y[i] = ${storeAs(lowered.value, outDtype)};
+  ${lowered.statements.join('\n  ')}
+  y[i] = ${storeAs(lowered.result, outDtype)};
 }`;
-  rt.run(code, [...xs.map((x) => x.storage.buffer), out.buffer], groups);
 }

@@ -12,12 +12,11 @@ import { sizeOf } from '../../core/shape';
 import type { Backend, Operand, Storage } from '../backend';
 import { acquireDevice, type GpuContext } from './device';
 import type { GpuMemory, GpuStorage } from './memory';
-import { elementwise, wgslType } from './elementwise';
+import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
 import { Runtime } from './runtime';
 import { readStrided, scatterAdd, take, writeStrided } from './strided';
-import { lowerTagged } from './tagged';
 import { float64Error } from './wgsl';
 
 /** The WebGPU backend with what the device reports. */
@@ -84,15 +83,11 @@ function makeBackend(context: GpuContext): WebGpuBackend {
     canReadSync: (storage) => gpu(storage).host !== undefined,
     readAsync: (storage) => rt.read(gpu(storage)),
     dispose: (storage) => rt.pool.dispose(gpu(storage)),
-    elementwise(fn, xs, outShape, outDtype) {
+    elementwise(expr, xs, outShape, outDtype) {
       check('elementwise', ...xs);
       const out = alloc(outShape, outDtype, 'elementwise');
-      const lowered = lowerTagged(
-        fn,
-        xs.map((x) => wgslType(x.dtype, 'elementwise')),
-      );
       const operands = xs.map((x) => ({ storage: gpu(x), shape: x.shape, dtype: x.dtype }));
-      elementwise(rt, lowered, operands, outShape, outDtype, out, 'elementwise');
+      elementwise(rt, expr, operands, outShape, outDtype, out);
       return out;
     },
     reduce(kind, x, axes, outDtype) {
