@@ -1,7 +1,11 @@
 import './setup';
 import { describe, expect, it } from 'vitest';
 import { grad, makeGraph, np, type Tensor } from '../../kernel-lib/src';
-import { parseGraphPayload, setExpanded, type GraphModel } from '../../labextension/src/model/graph-model';
+import {
+  parseGraphPayload,
+  setExpanded,
+  type GraphModel,
+} from '../../labextension/src/model/graph-model';
 import {
   arrangeBands,
   cutBands,
@@ -81,7 +85,8 @@ describe('export layouts of a tall graph', () => {
         const a = boxes[i]!;
         const c = boxes[j]!;
         const apart =
-          Math.abs(a.x - c.x) >= (a.w + c.w) / 2 - 1e-9 || Math.abs(a.y - c.y) >= (a.h + c.h) / 2 - 1e-9;
+          Math.abs(a.x - c.x) >= (a.w + c.w) / 2 - 1e-9 ||
+          Math.abs(a.y - c.y) >= (a.h + c.h) / 2 - 1e-9;
         expect(apart).toBe(true);
       }
     // The SVG draws the stubs dashed, the stub out without an arrowhead.

@@ -50,7 +50,9 @@ describe('fetch values in the graph inspector', () => {
 
   it('shows a jvp’s tangents', async () => {
     useKernel();
-    const g = makeGraph((v: Tensor) => jvp((u: Tensor) => np.exp(u), [v], [np.ones([3], 'float64')]))(x);
+    const g = makeGraph((v: Tensor) =>
+      jvp((u: Tensor) => np.exp(u), [v], [np.ones([3], 'float64')]),
+    )(x);
     const { node, view } = renderGraph(g.toPayload(), noViz);
     await view!.layout();
     const exp = g.nodes.find((n) => n.primitive === 'exp')!;

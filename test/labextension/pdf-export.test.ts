@@ -7,8 +7,17 @@ const pdfMock = vi.hoisted(() => ({
     Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
   ),
   svgPagesToPdfBlob: vi.fn(
-    (_pages: { svg: string; x: number; y: number; width: number; height: number; footer?: string }[], _page: { width: number; height: number }) =>
-      Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
+    (
+      _pages: {
+        svg: string;
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+        footer?: string;
+      }[],
+      _page: { width: number; height: number },
+    ) => Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
   ),
   downloadBlob: vi.fn(),
 }));

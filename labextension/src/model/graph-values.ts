@@ -19,7 +19,8 @@ export interface GraphValuesModel {
 
 function entries(raw: unknown, what: string, size: number): number[] {
   if (!Array.isArray(raw)) fail(`${what} must be an array, got ${describe(raw)}`);
-  if (raw.length > Math.min(size, 4096)) fail(`${what} has ${raw.length} entries, more than the value`);
+  if (raw.length > Math.min(size, 4096))
+    fail(`${what} has ${raw.length} entries, more than the value`);
   return raw.map((v: unknown, i) => {
     if (!isJsonNumber(v)) fail(`${what}[${i}] is not a number (got ${describe(v)})`);
     return decodeNumber(v);
@@ -35,7 +36,12 @@ export function parseGraphValues(raw: unknown, node: number): GraphValuesModel {
   const shape = raw.shape as number[];
   const size = shape.reduce((a, b) => a * b, 1);
   if (raw.size !== size) fail(`result.size does not match the shape`);
-  const out: GraphValuesModel = { node, shape, size, value: entries(raw.value, 'result.value', size) };
+  const out: GraphValuesModel = {
+    node,
+    shape,
+    size,
+    value: entries(raw.value, 'result.value', size),
+  };
   if (raw.tangent !== undefined) out.tangent = entries(raw.tangent, 'result.tangent', size);
   if (raw.cotangent !== undefined) out.cotangent = entries(raw.cotangent, 'result.cotangent', size);
   return out;

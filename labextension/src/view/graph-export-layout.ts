@@ -125,7 +125,10 @@ export function arrangeBands(
  * The layout of a PNG or SVG export: unchanged unless it is taller than a portrait page, else cut
  * into as many bands side by side as bring it nearest the aspect of a landscape page.
  */
-export function exportLayout(layout: GraphLayout, aspect = A4_LANDSCAPE.width / A4_LANDSCAPE.height): GraphLayout {
+export function exportLayout(
+  layout: GraphLayout,
+  aspect = A4_LANDSCAPE.width / A4_LANDSCAPE.height,
+): GraphLayout {
   const { width: w, height: h } = layout;
   if (w <= 0 || h <= 0 || w / h >= 1 / aspect) return layout;
   const k = Math.max(1, Math.round(Math.sqrt((aspect * h) / w)));

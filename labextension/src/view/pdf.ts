@@ -107,11 +107,17 @@ export async function svgPagesToPdfBlob(
 ): Promise<Blob> {
   if (!(page.width > 0 && page.height > 0) || pages.length === 0)
     throw new Error('the figure has no size');
-  for (const p of pages) if (!(p.width > 0 && p.height > 0)) throw new Error('the figure has no size');
+  for (const p of pages)
+    if (!(p.width > 0 && p.height > 0)) throw new Error('the figure has no size');
   const roots = pages.map((p) => parseSvg(p.svg));
   const { jsPDF, svg2pdf } = await load();
   const orientation = page.width >= page.height ? 'landscape' : 'portrait';
-  const pdf = new jsPDF({ orientation, unit: 'pt', format: [page.width, page.height], compress: true });
+  const pdf = new jsPDF({
+    orientation,
+    unit: 'pt',
+    format: [page.width, page.height],
+    compress: true,
+  });
   // svg2pdf.js reads computed styles: render from a hidden, attached copy.
   const host = document.createElement('div');
   host.style.cssText = 'position:fixed;left:-100000px;top:0;visibility:hidden;';
