@@ -39,6 +39,12 @@ export interface StridedView {
   readonly strides: readonly number[];
 }
 
+/** Which operands of a matmul are stored transposed (last two axes swapped). */
+export interface MatmulTranspose {
+  readonly a?: boolean;
+  readonly b?: boolean;
+}
+
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
@@ -47,6 +53,8 @@ export interface Backend {
    * leaves them as separate kernels).
    */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
+  readonly matmulTransposes?: boolean;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
   /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
@@ -67,8 +75,13 @@ export interface Backend {
   ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
-  /** Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible. */
-  matmul(a: Operand, b: Operand, outShape: readonly number[]): Storage;
+  /**
+   * Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible.
+   * With `transpose.a` (`.b`) the operand is stored transposed, `[..., k, m]` (`[..., n, k]`), and
+   * is read as its transpose without a copy; callers pass flags only to backends that declare
+   * {@link Backend.matmulTransposes}. Results equal those of the materialized transpose.
+   */
+  matmul(a: Operand, b: Operand, outShape: readonly number[], transpose?: MatmulTranspose): Storage;
   /** `out[i] = x[view(i)]`: transpose, slice, flip and broadcast in one kernel. */
   readStrided(x: Operand, view: StridedView, outShape: readonly number[]): Storage;
   /** Zeros of `outShape`, then `out[view_p(i)] += parts[p][i]` for each part: pad and concatenate. */

@@ -112,12 +112,14 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       (outDtype === 'float32' ? k.sum_f32 : k.sum_f64)(src, out, outer, red, inner, acc);
       return w.take(out, outer * inner, outDtype);
     },
-    matmul(a, b, outShape) {
+    matmulTransposes: true,
+    matmul(a, b, outShape, transpose) {
       const dtype = a.dtype;
       if (!isFloatOf(dtype, [a, b])) return undefined;
       const rank = outShape.length;
       const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
-      const kk = a.shape[a.shape.length - 1];
+      const kk = a.shape[a.shape.length - (transpose?.a ? 2 : 1)];
+      const trans = (transpose?.a ? 1 : 0) | (transpose?.b ? 2 : 0);
       if (m * n * kk < min.matmul) return undefined;
       const size = dtype === 'float32' ? 4 : 8;
       const batchShape = outShape.slice(0, rank - 2);
@@ -134,8 +136,8 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       if (split && threads === null) threads = MatmulThreads.start(w.file);
       for (let t = 0; t < batch; t++) {
         const [at, bt, ct] = [pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size];
-        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work);
-        else run(at, bt, ct, m, kk, n, 0, m, work);
+        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work, trans);
+        else run(at, bt, ct, m, kk, n, 0, m, work, trans);
       }
       return w.take(pc, batch * m * n, dtype);
     },
