@@ -9,7 +9,6 @@
  *
  * One interface, `GradientTransformation<K>`, then covers every transformation, chains included.
  */
-import type { TangentOf } from '../transforms/types';
 
 declare const paramsType: unique symbol;
 
@@ -36,5 +35,4 @@ export interface OpaqueKind extends StateKind {
  * The tree of gradients, updates and moments for parameters P: P's structure with tensors at the
  * leaves (a number parameter gets a scalar tensor); `any` stays `any`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TensorsOf<P> = 0 extends 1 & P ? any : TangentOf<P>;
+export type { TensorsOf } from '../transforms/types';
