@@ -142,7 +142,7 @@ describe('a live optimizer run in the widget', () => {
     const live = new LiveComparison([startMinimize(rosen.f, rosen.x0, { method: 'sgd' })], {});
     live.beat -= 10_000;
     const dom = renderOptimizer(
-      (live.bundle('running', null) as Record<string, unknown>)[MIME.optimizerRun],
+      (live.bundle('running', undefined) as Record<string, unknown>)[MIME.optimizerRun],
       () => Promise.resolve(fakePlotly()),
     );
     await dom.view!.stop();
