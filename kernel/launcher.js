@@ -16,7 +16,8 @@
  *  - interrupts a running cell on SIGINT, and stops the timers and awaits of every cell started so
  *    far (kernel/interrupt.js),
  *  - exits when the process that started it dies (no orphaned kernels),
- *  - installs adlab's display hook so `display(x)` sends `display_data` with the full MIME bundle.
+ *  - installs adlab's display hook so `display(x)` sends `display_data` with the full MIME bundle,
+ *  - runs a cell with a top-level `for await` loop as async, as one with `await` (kernel/for-await.js).
  */
 'use strict';
 
@@ -37,6 +38,7 @@ const { checkHeap, watchHeap } = require('./heap');
 const { serveComms } = require('./comms');
 const { History } = require('./history');
 const { evaluateUserExpressions } = require('./user-expressions');
+const { allowTopLevelForAwait } = require('./for-await');
 
 /**
  * tslab's request handler, typed loosely: the launcher overrides members that tslab declares private.
@@ -384,7 +386,7 @@ async function main() {
   // `adlab` and its types come from the kernel's own packages, whatever the notebook's folder.
   useKernelPackages(process.cwd());
   // Created now so that the type checker is warm before the first cell.
-  const node = createConverter({ isJS: false, isBrowser: false });
+  const node = allowTopLevelForAwait(createConverter({ isJS: false, isBrowser: false }));
   const convs = {
     node,
     // Browser cells (`//// @browser`) are not supported by this kernel; tslab ignores them too.

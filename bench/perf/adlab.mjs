@@ -1,5 +1,7 @@
-// adlab's side of the benchmark: the same workloads as the peers, on the built library (dist/).
+// adlab's side of the benchmark, on the built library (dist/): eager, or every workload under jit.
+// Processes that load it run with ADLAB_WASM_THREADS=0 (one thread, as the peers).
 import { createRequire } from 'node:module';
+import { ADAM, adamScalars } from './data.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -18,46 +20,77 @@ export function mlpLoss(lib, params, x, y) {
   return nn.softmaxCrossEntropy(logits, y);
 }
 
-/** A cpu-wasm backend that never uses a second thread (`undefined` if wasm is not built). */
-export function singleThreadBackend() {
-  const { createWasmBackend } = require('../../kernel-lib/dist/backends/wasm/index.js');
-  return createWasmBackend({ elementwise: 4096, matmul: 16384, threads: Infinity });
-}
-
-/**
- * adlab workloads for one dtype (float32 is the default; float64 rows reuse them), on `backend`
- * (the library's default backend when omitted).
- */
-export function adlabImpl(lib, dtype = 'float32', name = 'adlab', backend = lib.getBackend()) {
-  const { np, grad, valueAndGrad, hvp } = lib;
+/** Engines: 'adlab' (eager), 'adlab jit', 'adlab f64' (eager, float64). */
+export function createImpl(engine) {
+  const lib = loadAdlab();
+  const useJit = engine === 'adlab jit';
+  const dtype = engine === 'adlab f64' ? 'float64' : 'float32';
+  const { np, valueAndGrad, grad, hvp, jacrev, hessian } = lib;
+  const jitted = [];
+  const maybeJit = (f) => {
+    if (!useJit) return f;
+    const j = lib.jit(f);
+    jitted.push(j);
+    return j;
+  };
   const arr = (data, shape) => np.reshape(np.array(data, dtype), shape);
+  const scalar = (v) => np.array(v, dtype);
   return {
-    name,
-    activate: () => lib.setBackend(backend),
-    matmul(n, a, b) {
+    backend: lib.getBackend().name,
+    /** Milliseconds the jit traces took (the first call also compiles fusion plans and runs). */
+    traceMs: () => (useJit ? jitted.reduce((s, j) => s + j.lastCompileMs, 0) : undefined),
+    matmul({ n, a, b }) {
       const ta = arr(a, [n, n]);
       const tb = arr(b, [n, n]);
-      return () => np.matmul(ta, tb).dataSync();
+      const f = maybeJit((p, q) => np.matmul(p, q));
+      return () => f(ta, tb).dataSync();
     },
     mlp(d) {
       let params = d.params.map((p) => arr(p.data, p.shape));
       const x = arr(d.x, d.xShape);
       const y = arr(d.y, d.yShape);
-      const step = valueAndGrad((ps) => mlpLoss(lib, ps, x, y));
+      const step = maybeJit((ps, xb, yb) => {
+        const [loss, grads] = valueAndGrad((p) => mlpLoss(lib, p, xb, yb))(ps);
+        return [loss, ps.map((p, i) => np.sub(p, np.mul(grads[i], d.lr)))];
+      });
       return () => {
-        const [loss, grads] = step(params);
-        params = params.map((p, i) => np.sub(p, np.mul(grads[i], d.lr)));
+        const [loss, next] = step(params, x, y);
+        params = next;
         return { loss: loss.item(), w3: params[4].dataSync() };
       };
     },
-    chain(x0, steps, withGrad) {
+    adam(d) {
+      let params = d.params.map((p) => arr(p.data, p.shape));
+      let m = params.map((p) => np.zerosLike(p));
+      let v = params.map((p) => np.zerosLike(p));
+      const x = arr(d.x, d.xShape);
+      const y = arr(d.y, d.yShape);
+      const step = maybeJit((ps, ms, vs, xb, yb, c1, c2) => {
+        const [loss, g] = valueAndGrad((p) => mlpLoss(lib, p, xb, yb))(ps);
+        const m2 = ms.map((mi, i) => np.add(np.mul(mi, ADAM.b1), np.mul(g[i], 1 - ADAM.b1)));
+        const v2 = vs.map((vi, i) =>
+          np.add(np.mul(vi, ADAM.b2), np.mul(np.mul(g[i], g[i]), 1 - ADAM.b2)),
+        );
+        const p2 = ps.map((p, i) =>
+          np.sub(p, np.div(np.mul(m2[i], c1), np.add(np.sqrt(np.mul(v2[i], c2)), ADAM.eps))),
+        );
+        return [loss, p2, m2, v2];
+      });
+      let t = 0;
+      return () => {
+        const { c1, c2 } = adamScalars(++t);
+        const [loss, p2, m2, v2] = step(params, m, v, x, y, scalar(c1), scalar(c2));
+        [params, m, v] = [p2, m2, v2];
+        return { loss: loss.item(), w3: params[4].dataSync() };
+      };
+    },
+    chain({ x: x0, steps }, withGrad) {
       const x = np.array(x0, dtype);
       const f = (v) => {
         for (let k = 0; k < steps; k++) v = k % 2 === 0 ? np.mul(v, 1.0001) : np.sin(v);
         return v;
       };
-      if (!withGrad) return () => f(x).dataSync();
-      const g = grad((v) => np.sum(f(v)));
+      const g = maybeJit(withGrad ? grad((v) => np.sum(f(v))) : f);
       return () => g(x).dataSync();
     },
     hvp(d) {
@@ -65,12 +98,27 @@ export function adlabImpl(lib, dtype = 'float32', name = 'adlab', backend = lib.
       const x = arr(d.x, d.xShape);
       const y = arr(d.y, d.yShape);
       const v = arr(d.v, d.params[0].shape);
-      const f = (w1) => mlpLoss(lib, [w1, ...params.slice(1)], x, y);
-      return () => hvp(f, [params[0]], [v]).dataSync();
+      const f = maybeJit((w1, t, rest, xb, yb) =>
+        hvp((u) => mlpLoss(lib, [u, ...rest], xb, yb), [w1], [t]),
+      );
+      return () => f(params[0], v, params.slice(1), x, y).dataSync();
     },
     elementwise(xs) {
       const x = np.array(xs, dtype);
-      return () => np.add(np.mul(np.tanh(x), x), np.exp(np.neg(x))).dataSync();
+      const f = maybeJit((t) => np.add(np.mul(np.tanh(t), t), np.exp(np.neg(t))));
+      return () => f(x).dataSync();
+    },
+    hessian({ n, a, x }) {
+      const ta = arr(a, [n, n]);
+      const tx = arr(x, [n]);
+      const h = maybeJit(hessian((u, am) => np.sum(np.tanh(np.matmul(am, u)))));
+      return () => h(tx, ta).dataSync();
+    },
+    jacrev({ n, a, x }) {
+      const ta = arr(a, [n, n]);
+      const tx = arr(x, [n]);
+      const j = maybeJit(jacrev((u, am) => np.tanh(np.matmul(am, u))));
+      return () => j(tx, ta).dataSync();
     },
   };
 }

@@ -1,4 +1,5 @@
-// Shared inputs and float64 references for the benchmark workloads (plain JS, no library).
+// Shared inputs of the benchmark workloads (plain JS, no library): every process builds the same
+// deterministic data from these functions.
 
 /** A deterministic stream of floats in [-1, 1) (xorshift32), rounded to float32. */
 export function randomF32(n, seed, scale = 1) {
@@ -15,9 +16,9 @@ export function randomF32(n, seed, scale = 1) {
   return out;
 }
 
-/** Largest |got - want| over max(1, max |want|): one number for "how close". */
+/** Largest |got - want| over max |want|: one number for "how close". */
 export function relErr(got, want) {
-  if (got.length !== want.length) return Infinity;
+  if (!got || got.length !== want.length) return Infinity;
   let err = 0;
   let scale = 0;
   for (let i = 0; i < want.length; i++) {
@@ -28,36 +29,43 @@ export function relErr(got, want) {
   return err / Math.max(scale, 1e-30);
 }
 
-/** Entries (i, j) of a @ b in float64, for a sample of positions (a full reference is O(n³)). */
-export function matmulSample(a, b, n, positions) {
-  return positions.map(([i, j]) => {
-    let acc = 0;
-    for (let p = 0; p < n; p++) acc += a[i * n + p] * b[p * n + j];
-    return acc;
-  });
+/** Two n x n matrices. */
+export function matmulData(n) {
+  return { n, a: randomF32(n * n, 1), b: randomF32(n * n, 2) };
 }
 
-/** tanh(x)*x + exp(-x) in float64. */
-export function elementwiseRef(x) {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]) * x[i] + Math.exp(-x[i]);
-  return out;
-}
-
-/** The chained-ops workload in float64: even steps multiply by 1.0001, odd steps take sin. */
-export function chainRef(x, steps) {
-  const v = Float64Array.from(x);
-  const d = new Float64Array(x.length).fill(1);
-  for (let k = 0; k < steps; k++) {
-    for (let i = 0; i < v.length; i++) {
-      if (k % 2 === 0) {
-        v[i] *= 1.0001;
-        d[i] *= 1.0001;
-      } else {
-        d[i] *= Math.cos(v[i]);
-        v[i] = Math.sin(v[i]);
-      }
-    }
+/** The MLP 784-256-256-10 with a batch of 128, plus a direction `v` for the HVP w.r.t. W1. */
+export function mlpData() {
+  const sizes = [784, 256, 256, 10];
+  const batch = 128;
+  const params = [];
+  for (let l = 0; l < 3; l++) {
+    const [i, o] = [sizes[l], sizes[l + 1]];
+    params.push({ data: randomF32(i * o, 11 + l, Math.sqrt(6 / i)), shape: [i, o] });
+    params.push({ data: randomF32(o, 21 + l, 0.01), shape: [o] });
   }
-  return { value: v, grad: d };
+  const x = randomF32(batch * 784, 5);
+  const y = new Float32Array(batch * 10);
+  for (let b = 0; b < batch; b++) y[b * 10 + ((b * 7) % 10)] = 1;
+  const v = randomF32(784 * 256, 9);
+  return { sizes, batch, params, x, xShape: [batch, 784], y, yShape: [batch, 10], v, lr: 0.1 };
 }
+
+/** Adam's hyperparameters; the bias corrections of step t are passed in as two scalars. */
+export const ADAM = { lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8 };
+
+/** Adam's scalars at step t (1-based): p -= c1 * m / (sqrt(c2 * v) + eps). */
+export function adamScalars(t) {
+  return { c1: ADAM.lr / (1 - ADAM.b1 ** t), c2: 1 / (1 - ADAM.b2 ** t) };
+}
+
+/** f(x) = sum(tanh(A x)) for the dense Hessian (n = 100) and tanh(A x) for jacrev (n = 200). */
+export function tanhData(n, seed) {
+  return { n, a: randomF32(n * n, seed, 1 / Math.sqrt(n)), x: randomF32(n, seed + 1) };
+}
+
+/** The elementwise chain's input: 1e6 floats in [-3, 3). */
+export const elementwiseData = () => randomF32(1e6, 3, 3);
+
+/** The chained-ops input: 16 floats; `steps` ops alternate x * 1.0001 and sin(x). */
+export const chainData = () => ({ x: randomF32(16, 4), steps: 1000 });

@@ -1,21 +1,16 @@
-// jax-js peers on its wasm device, eager and under jit. jax-js arrays are reference counted: every
-// function consumes its arguments, so each reuse of an array goes through `.ref`.
+// jax-js on its wasm device, eager or with every workload under jit (one thread: in Node jax-js
+// finds no global Worker). jax-js arrays are reference counted: every function consumes its
+// arguments, so each reuse of an array goes through `.ref`.
+import { ADAM, adamScalars } from './data.mjs';
 
-/** Loads jax-js's wasm device, or returns the reason it cannot. */
-export async function loadJaxjs() {
-  try {
-    const jax = await import('@jax-js/jax');
-    const devices = await jax.init('wasm');
-    if (!devices.includes('wasm')) return { impls: [], error: 'wasm device unavailable' };
-    jax.defaultDevice('wasm');
-    return { impls: [jaxImpl(jax, false), jaxImpl(jax, true)] };
-  } catch (e) {
-    return { impls: [], error: String(e).split('\n')[0] };
-  }
-}
-
-function jaxImpl(jax, useJit) {
-  const { numpy: np, nn, grad, valueAndGrad, jvp, tree } = jax;
+/** Engines: 'jax-js eager', 'jax-js jit'. */
+export async function createImpl(engine) {
+  const jax = await import('@jax-js/jax');
+  const devices = await jax.init('wasm');
+  if (!devices.includes('wasm')) throw new Error('jax-js: wasm device unavailable');
+  jax.defaultDevice('wasm');
+  const useJit = engine === 'jax-js jit';
+  const { numpy: np, nn, valueAndGrad, grad, jvp, tree, jacrev, hessian } = jax;
   const maybeJit = (f) => (useJit ? jax.jit(f) : f);
   const loss = (p, x, y) => {
     const [w1, b1, w2, b2, w3, b3] = p;
@@ -27,8 +22,8 @@ function jaxImpl(jax, useJit) {
   };
   const arr = (data, shape) => np.array(data).reshape(shape);
   return {
-    name: useJit ? 'jax-js jit' : 'jax-js eager',
-    matmul(n, a, b) {
+    backend: 'wasm',
+    matmul({ n, a, b }) {
       if (useJit) return null; // one kernel either way
       const ta = arr(a, [n, n]);
       const tb = arr(b, [n, n]);
@@ -48,7 +43,32 @@ function jaxImpl(jax, useJit) {
         return { loss: l.dataSync()[0], w3: params[4].ref.dataSync() };
       };
     },
-    chain(x0, steps, withGrad) {
+    adam(d) {
+      let params = d.params.map((p) => arr(p.data, p.shape));
+      let m = d.params.map((p) => np.zeros(p.shape));
+      let v = d.params.map((p) => np.zeros(p.shape));
+      const x = arr(d.x, d.xShape);
+      const y = arr(d.y, d.yShape);
+      const step = maybeJit((p, ms, vs, xb, yb, c1, c2) => {
+        const [l, g] = valueAndGrad(loss)(tree.ref(p), xb, yb);
+        const m2 = ms.map((mi, i) => mi.mul(ADAM.b1).add(g[i].ref.mul(1 - ADAM.b1)));
+        const v2 = vs.map((vi, i) => vi.mul(ADAM.b2).add(g[i].ref.mul(g[i]).mul(1 - ADAM.b2)));
+        const p2 = p.map((w, i) =>
+          w.sub(m2[i].ref.mul(c1.ref).div(np.sqrt(v2[i].ref.mul(c2.ref)).add(ADAM.eps))),
+        );
+        c1.dispose();
+        c2.dispose();
+        return [l, p2, m2, v2];
+      });
+      let t = 0;
+      return () => {
+        const { c1, c2 } = adamScalars(++t);
+        const [l, p2, m2, v2] = step(params, m, v, x.ref, y.ref, np.array(c1), np.array(c2));
+        [params, m, v] = [p2, m2, v2];
+        return { loss: l.dataSync()[0], w3: params[4].ref.dataSync() };
+      };
+    },
+    chain({ x: x0, steps }, withGrad) {
       const x = np.array(x0);
       const f = (v) => {
         for (let k = 0; k < steps; k++) v = k % 2 === 0 ? v.mul(1.0001) : np.sin(v);
@@ -77,6 +97,18 @@ function jaxImpl(jax, useJit) {
       const x = np.array(xs);
       const f = maybeJit((t) => np.tanh(t.ref).mul(t.ref).add(np.exp(t.neg())));
       return () => f(x.ref).dataSync();
+    },
+    hessian({ n, a, x }) {
+      const ta = arr(a, [n, n]);
+      const tx = arr(x, [n]);
+      const h = maybeJit((u, am) => hessian((w) => np.sum(np.tanh(np.matmul(am.ref, w))))(u));
+      return () => h(tx.ref, ta.ref).dataSync();
+    },
+    jacrev({ n, a, x }) {
+      const ta = arr(a, [n, n]);
+      const tx = arr(x, [n]);
+      const j = maybeJit((u, am) => jacrev((w) => np.tanh(np.matmul(am.ref, w)))(u));
+      return () => j(tx.ref, ta.ref).dataSync();
     },
   };
 }

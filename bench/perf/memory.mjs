@@ -1,29 +1,12 @@
 // Memory over a long training run: 10,000 SGD steps of the 784-256-256-10 MLP (batch 128), with
 // heap and RSS reported at step 100 and 10,000 (and in between). Flat numbers mean no leak.
 // Usage: node --expose-gc bench/perf/memory.mjs [--steps=N]
-import { adlabImpl, loadAdlab } from './adlab.mjs';
-import { randomF32 } from './data.mjs';
+import { createImpl, loadAdlab } from './adlab.mjs';
+import { mlpData } from './data.mjs';
 
 const steps = Number(process.argv.find((a) => a.startsWith('--steps='))?.slice(8) ?? 10000);
 const lib = loadAdlab();
-const sizes = [784, 256, 256, 10];
-const params = [];
-for (let l = 0; l < 3; l++) {
-  const [i, o] = [sizes[l], sizes[l + 1]];
-  params.push({ data: randomF32(i * o, 11 + l, Math.sqrt(6 / i)), shape: [i, o] });
-  params.push({ data: randomF32(o, 21 + l, 0.01), shape: [o] });
-}
-const y = new Float32Array(128 * 10);
-for (let b = 0; b < 128; b++) y[b * 10 + ((b * 7) % 10)] = 1;
-const data = {
-  params,
-  x: randomF32(128 * 784, 5),
-  xShape: [128, 784],
-  y,
-  yShape: [128, 10],
-  lr: 0.01,
-};
-const step = adlabImpl(lib).mlp(data);
+const step = createImpl('adlab').mlp({ ...mlpData(), lr: 0.01 });
 
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 const marks = new Set([100, 1000, 2500, 5000, 7500, 10000, steps]);

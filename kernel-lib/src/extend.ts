@@ -9,15 +9,10 @@ export type { Primitive, AnyPrimitive, Aval, Tangent } from './core/primitive';
 export { bind, bind1, setEvalObserver } from './core/trace';
 export type { EvalObserver } from './core/trace';
 export { ConcreteTensor } from './core/tensor';
-export type {
-  Backend,
-  Storage,
-  Operand,
-  ScalarFn,
-  ReduceKind,
-  StridedView,
-} from './backends/backend';
+export type { Backend, Storage, Operand, ReduceKind, StridedView } from './backends/backend';
 export { tensorFromHost } from './backends';
+export type { Expr, ScalarOpName } from './backends/expression';
+export { apply, constant, input, opExpr } from './backends/expression';
 export { addTangents, linear, unbroadcast, wrap, zeroDerivative } from './primitives/helpers';
 export { primitives } from './primitives';
 export {

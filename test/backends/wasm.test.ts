@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { np, setBackend, getBackend, Tensor } from '../../kernel-lib/src';
-import type { Backend } from '../../kernel-lib/src/backends/backend';
+import type { Backend, Operand } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { createWasmBackend, wasmUnavailable } from '../../kernel-lib/src/backends/wasm';
 
@@ -146,6 +146,49 @@ describe.skipIf(!wasm)(`cpu-wasm kernels${wasm ? '' : ` (skipped: ${wasmUnavaila
         );
       expect(Array.from(run(two))).toEqual(Array.from(run(wasm!)));
       await new Promise((r) => setTimeout(r, 50)); // lets the worker start and take a share
+    }
+  });
+
+  it('matmul reads operands stored transposed as the materialized transpose, bit for bit', async () => {
+    const two = createWasmBackend({ elementwise: 0, matmul: 0, threads: 0 })!;
+    on(two, () => np.matmul(np.ones([16, 16]), np.ones([16, 16])).dataSync());
+    await new Promise((r) => setTimeout(r, 100)); // the worker starts and takes its share below
+    // [batch..., m, k, n]: tile edges, k over one packing block (256), n over one (1024)
+    const cases = [
+      [[], 5, 7, 9],
+      [[], 37, 300, 19],
+      [[], 12, 20, 1030],
+      [[2, 3], 9, 6, 10],
+    ] as const;
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [batch, m, k, n] of cases) {
+        // concrete tensors are their backend's operands
+        const tensor = (shape: number[], seed: number): Operand =>
+          on(wasm!, () => {
+            const size = shape.reduce((p, d) => p * d, 1);
+            return np.reshape(np.array(values(size, seed, 1), dtype), shape);
+          }) as unknown as Operand;
+        const a = tensor([...batch, m, k], 11);
+        const b = tensor([...batch, k, n], 12);
+        const [aT, bT] = on(wasm!, () =>
+          [a, b].map((t) => np.matrixTranspose(t as unknown as Tensor) as unknown as Operand),
+        );
+        const out = [...batch, m, n];
+        const want = Array.from(wasm!.readSync(wasm!.matmul(a, b, out)));
+        for (const be of [wasm!, two, cpuBackend]) {
+          for (const [x, y, t] of [
+            [aT, b, { a: true }],
+            [a, bT, { b: true }],
+            [aT, bT, { a: true, b: true }],
+          ] as const) {
+            const got = be.readSync(be.matmul(x, y, out, t));
+            if (be === cpuBackend) {
+              const ref = cpuBackend.readSync(cpuBackend.matmul(a, b, out));
+              expect(Array.from(got), `${be.name} ${JSON.stringify(t)}`).toEqual(Array.from(ref));
+            } else expect(Array.from(got), `${be.name} ${dtype} ${m}x${k}x${n}`).toEqual(want);
+          }
+        }
+      }
     }
   });
 

@@ -7,7 +7,7 @@ import { np, Tensor } from '../../kernel-lib/src';
 import type { DType } from '../../kernel-lib/src';
 import type { PrimitiveKey } from '../../kernel-lib/src/primitives';
 import { rand, randn, spd, wellConditioned } from '../helpers/tensors';
-import * as scalarSpecial from '../../kernel-lib/src/primitives/scalar-special';
+import * as scalarSpecial from '../../kernel-lib/src/backends/expression/scalar-special';
 
 export interface SpecCase {
   name: string;

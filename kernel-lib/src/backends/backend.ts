@@ -1,9 +1,11 @@
 /**
  * The backend interface: where tensor data lives and the few kinds of kernels that run on it.
  *
- * Primitives never touch raw data directly: they call these kernel kinds (an elementwise map from a
- * scalar formula, reductions, matmul, strided copies, gather/scatter). Host kernels (the dense
- * factorizations in `linalg`) read data back with `readSync` and upload their result.
+ * Primitives never touch raw data directly: they call these kernel kinds (an elementwise map
+ * described as a scalar expression, reductions, matmul, strided copies, gather/scatter). Every
+ * kernel argument is data, never a JavaScript closure, so a device backend can compile it: the
+ * elementwise expression form and its op table (each op with a CPU and a WGSL lowering) are in
+ * `expression/`.
  *
  * Memory: the CPU backend's storage is a typed array owned by the garbage collector, so `dispose`
  * does nothing there. A GPU backend keeps buffers alive by reference counting from ConcreteTensor
@@ -11,6 +13,7 @@
  * see kernel-lib/README.md.
  */
 import type { DType, TypedArray } from '../core/dtype';
+import type { Expr, ScalarOpName } from './expression';
 
 /** Backend-owned data. */
 export interface Storage {
@@ -22,44 +25,6 @@ export interface Operand {
   readonly storage: Storage;
   readonly shape: readonly number[];
   readonly dtype: DType;
-}
-
-/**
- * Formulas a backend may recognize and run with its own loop or SIMD kernel. The scalar formula
- * stays the definition: a kernel must give the same results as calling it (rounded to the dtype).
- */
-export type ScalarOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'max'
-  | 'min'
-  | 'neg'
-  | 'abs'
-  | 'sqrt'
-  | 'exp'
-  | 'log'
-  | 'tanh'
-  | 'sin'
-  | 'cos'
-  | 'gt'
-  | 'ge'
-  | 'lt'
-  | 'le'
-  | 'eq'
-  | 'ne'
-  | 'where';
-
-/**
- * An elementwise scalar formula; inputs and result are JS numbers (float64 arithmetic). `op`, when
- * present, names a well-known formula (see {@link ScalarOp}) so backends need not call `fn` per element.
- */
-export type ScalarFn = ((...xs: number[]) => number) & { readonly op?: ScalarOp };
-
-/** Tags a scalar formula with the name backends may recognize it by. */
-export function scalarOp<F extends (...xs: number[]) => number>(op: ScalarOp, fn: F): ScalarFn {
-  return Object.assign(fn, { op });
 }
 
 /** The reductions a backend provides. */
@@ -74,31 +39,49 @@ export interface StridedView {
   readonly strides: readonly number[];
 }
 
+/** Which operands of a matmul are stored transposed (last two axes swapped). */
+export interface MatmulTranspose {
+  readonly a?: boolean;
+  readonly b?: boolean;
+}
+
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
   /**
-   * Tagged scalar ops this backend runs in its own kernels faster than a fused JavaScript loop
-   * would (jit's fusion leaves them as separate kernels).
+   * Scalar ops this backend runs in its own kernels faster than a fused loop would (jit's fusion
+   * leaves them as separate kernels).
    */
-  readonly nativeOps?: ReadonlySet<ScalarOp>;
+  readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
+  readonly matmulTransposes?: boolean;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
   /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
   readSync(storage: Storage): TypedArray;
   /** Frees the storage now (a no-op where the garbage collector owns memory). */
   dispose(storage: Storage): void;
-  /** `out[i] = fn(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`. */
+  /**
+   * `out[i] = expr(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`:
+   * `input(k)` reads `xs[k]`; the semantics (float64 formulas, each node rounded to its dtype) are
+   * in `expression/index.ts`. The same expression object comes back for every call of a primitive,
+   * so backends may cache what they compile from it.
+   */
   elementwise(
-    fn: ScalarFn,
+    expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
   ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
-  /** Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible. */
-  matmul(a: Operand, b: Operand, outShape: readonly number[]): Storage;
+  /**
+   * Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible.
+   * With `transpose.a` (`.b`) the operand is stored transposed, `[..., k, m]` (`[..., n, k]`), and
+   * is read as its transpose without a copy; callers pass flags only to backends that declare
+   * {@link Backend.matmulTransposes}. Results equal those of the materialized transpose.
+   */
+  matmul(a: Operand, b: Operand, outShape: readonly number[], transpose?: MatmulTranspose): Storage;
   /** `out[i] = x[view(i)]`: transpose, slice, flip and broadcast in one kernel. */
   readStrided(x: Operand, view: StridedView, outShape: readonly number[]): Storage;
   /** Zeros of `outShape`, then `out[view_p(i)] += parts[p][i]` for each part: pad and concatenate. */

@@ -5,7 +5,7 @@
  * mode; `null` is a symbolic zero), `ct` cotangent (reverse mode). Rules are written with
  * differentiable primitives, never raw buffers, so derivatives nest to any order.
  */
-import type { ScalarFn } from '../backends/backend';
+import type { Expr } from '../backends/expression';
 import type { DType } from './dtype';
 import type { ConcreteTensor, Tensor } from './tensor';
 
@@ -56,10 +56,10 @@ export interface Primitive<P = Record<string, never>> {
    */
   batch?: BatchRule<P>;
   /**
-   * The scalar formula of an elementwise primitive (inputs broadcast NumPy-style, no params that
-   * change the formula): `jit` fuses chains of these into one pass.
+   * An elementwise primitive's scalar expression (`input(k)` is input k, broadcast NumPy-style):
+   * what its kernel computes, and what `jit` composes to fuse chains into one pass.
    */
-  scalar?: ScalarFn;
+  expression?(params: P): Expr;
   /** Floating-point operations performed (graph capture's cost model); defaults to 0. */
   flops?(inputs: readonly Aval[], outs: readonly Aval[], params: P): number;
   /**

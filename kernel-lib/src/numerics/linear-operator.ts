@@ -11,6 +11,7 @@ import { astype } from '../numpy/convert';
 import { concatenate, reshape, split, stack } from '../numpy/shape';
 import { hvp } from '../transforms/jacobian';
 import { jvp } from '../transforms/jvp';
+import type { AnyFunction, ArgsOf } from '../transforms/types';
 import { vjp } from '../transforms/vjp';
 
 /** A linear map of R^n to R^m known by its action. */
@@ -132,10 +133,7 @@ const ravel = (tree: unknown, dtype: FloatDType) => astype(ravelTree(tree)[0], d
  * forward mode (jvp), rmatvec by reverse mode (one recorded forward pass, one pullback per call).
  * @example const J = jacobianOperator((W: Tensor) => np.tanh(np.matmul(X, W)), [W]); J.matvec(v)
  */
-export function jacobianOperator(
-  f: (...args: never[]) => unknown,
-  primals: readonly unknown[],
-): LinearOperator {
+export function jacobianOperator<F extends AnyFunction>(f: F, primals: ArgsOf<F>): LinearOperator {
   const [x, unravelIn] = ravelTree(primals);
   const [y, pullback] = vjp(f, primals);
   const [out, unravelOut] = ravelTree(y);
@@ -153,9 +151,9 @@ export function jacobianOperator(
  * The transpose Jᵀ of {@link jacobianOperator} (matvec is the VJP).
  * @example jacobianTransposeOperator(f, [x]).matvec(w) // Jᵀ w
  */
-export function jacobianTransposeOperator(
-  f: (...args: never[]) => unknown,
-  primals: readonly unknown[],
+export function jacobianTransposeOperator<F extends AnyFunction>(
+  f: F,
+  primals: ArgsOf<F>,
 ): LinearOperator {
   const j = jacobianOperator(f, primals);
   return { shape: [j.shape[1], j.shape[0]], dtype: j.dtype, matvec: j.rmatvec!, rmatvec: j.matvec };
@@ -166,16 +164,17 @@ export function jacobianTransposeOperator(
  * Hessian-vector product (forward-over-reverse by default), H is never formed.
  * @example const H = hessianOperator(loss, [params]); lanczos(H, { steps: 30 })
  */
-export function hessianOperator(
-  f: (...args: never[]) => unknown,
-  primals: readonly unknown[],
+export function hessianOperator<F extends AnyFunction>(
+  f: F,
+  primals: ArgsOf<F>,
   options: { mode?: 'fwd-rev' | 'rev-rev' } = {},
 ): LinearOperator {
   const [x, unravel] = ravelTree(primals);
   const dtype = x.dtype as FloatDType;
+  const loose: (...args: never[]) => unknown = f; // the tangents are built at run time
   const matvec = (v: Tensor) => {
     const tangents = unravel(v) as unknown[];
-    const out = hvp(f, primals, tangents, options);
+    const out = hvp(loose, primals, tangents, options);
     return ravel(primals.length === 1 ? [out] : out, dtype);
   };
   return { shape: [x.size, x.size], dtype, matvec, rmatvec: matvec };
@@ -186,9 +185,9 @@ export function hessianOperator(
  * semidefinite): a jvp followed by a vjp per matvec.
  * @example const G = gaussNewtonOperator((p: Tensor) => np.sub(model(p), y), [p]); cg(G, g)
  */
-export function gaussNewtonOperator(
-  f: (...args: never[]) => unknown,
-  primals: readonly unknown[],
+export function gaussNewtonOperator<F extends AnyFunction>(
+  f: F,
+  primals: ArgsOf<F>,
 ): LinearOperator {
   const j = jacobianOperator(f, primals);
   const matvec = (v: Tensor) => j.rmatvec!(j.matvec(v));

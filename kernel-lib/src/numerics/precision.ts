@@ -6,6 +6,7 @@ import { isFloat } from '../core/dtype';
 import { flatten, unflatten } from '../core/pytree';
 import { Tensor } from '../core/tensor';
 import { astype } from '../numpy/convert';
+import type { AnyFunction } from '../transforms/types';
 
 /** A floating-point dtype. */
 export type FloatDType = 'float32' | 'float64';
@@ -63,21 +64,21 @@ export function ulp(x: number, dtype: FloatDType = 'float64'): number {
   return nextafter(a, Infinity, dtype) - a;
 }
 
-/** The result of {@link compareDTypes}. */
-export interface DTypeComparison {
+/** The result of {@link compareDTypes}; `Out` is f's return type. */
+export interface DTypeComparison<Out = unknown> {
   /** f evaluated with every float argument cast to float32. */
-  float32: unknown;
+  float32: Out;
   /** f evaluated with every float argument cast to float64. */
-  float64: unknown;
+  float64: Out;
   /** max |f32 - f64| / max(|f64|, tiny) over all output elements. */
   maxRelDiff: number;
   /** max |f32 - f64| over all output elements. */
   maxAbsDiff: number;
 }
 
-const castTree = (tree: unknown, dtype: FloatDType): unknown => {
+const castTree = <T>(tree: T, dtype: FloatDType): T => {
   const [leaves, def] = flatten(tree);
-  return unflatten(
+  return unflatten<T>(
     def,
     leaves.map((l) => (l instanceof Tensor && isFloat(l.dtype) ? astype(l, dtype) : l)),
   );
@@ -91,12 +92,12 @@ const outputValues = (tree: unknown): number[] =>
  * a direct measurement of how much precision the function loses in float32.
  * @example compareDTypes((x: Tensor) => np.sub(np.mean(np.square(x)), np.square(np.mean(x))), [x]).maxRelDiff
  */
-export function compareDTypes(
-  f: (...args: never[]) => unknown,
-  args: readonly unknown[],
-): DTypeComparison {
-  const lo = f(...(castTree(args, 'float32') as never[]));
-  const hi = f(...(castTree(args, 'float64') as never[]));
+export function compareDTypes<F extends AnyFunction>(
+  f: F,
+  args: Parameters<F>,
+): DTypeComparison<ReturnType<F>> {
+  const lo = f(...castTree(args, 'float32')) as ReturnType<F>;
+  const hi = f(...castTree(args, 'float64')) as ReturnType<F>;
   const a = outputValues(lo);
   const b = outputValues(hi);
   let maxRelDiff = 0;

@@ -9,7 +9,7 @@ import { checkShape, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 import { nextafter } from '../numerics/precision';
-import { erf } from '../primitives/scalar-special';
+import { erf } from '../backends/expression/scalar-special';
 import * as ops from './ops';
 
 function mix(x: number): number {

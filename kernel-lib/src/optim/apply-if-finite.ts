@@ -6,11 +6,12 @@
 import type { TreeResult } from '../core/pytree';
 import { tensorLeaves } from '../core/pytree';
 import { integer, knownKeys } from './options';
+import type { StateFor, StateKind, StateOf } from './state-kind';
 import type { GradientTransformation } from './transformations';
 import { treeZerosLike } from './tree-math';
 
 /** The state of {@link applyIfFinite}: the inner state and counts of skipped updates. */
-export interface ApplyIfFiniteState<S = TreeResult> {
+export interface ApplyIfFiniteState<S = TreeResult, G = TreeResult> extends StateFor<G> {
   /** The wrapped transformation's state (not advanced by a skipped update). */
   inner: S;
   /** Non-finite updates in a row up to now. */
@@ -19,6 +20,11 @@ export interface ApplyIfFiniteState<S = TreeResult> {
   lastFinite: boolean;
   /** Non-finite updates over the whole run. */
   totalNotFinite: number;
+}
+
+/** The kind of applyIfFinite(inner): the inner kind's state, wrapped. */
+export interface ApplyIfFiniteKind<K extends StateKind> extends StateKind {
+  readonly state: ApplyIfFiniteState<StateOf<K, this['grads']>, this['grads']>;
 }
 
 /** Options of {@link applyIfFinite}. */
@@ -42,10 +48,10 @@ function allFinite(tree: unknown): boolean {
  * `maxConsecutiveErrors` skips in a row the non-finite update goes through, as in optax.
  * @example const opt = optim.applyIfFinite(optim.adam(1e-3), { maxConsecutiveErrors: 5 })
  */
-export function applyIfFinite<S>(
-  inner: GradientTransformation<S>,
+export function applyIfFinite<K extends StateKind>(
+  inner: GradientTransformation<K>,
   options: ApplyIfFiniteOptions = {},
-): GradientTransformation<ApplyIfFiniteState<S>> {
+): GradientTransformation<ApplyIfFiniteKind<K>> {
   knownKeys('applyIfFinite', options, ['maxConsecutiveErrors']);
   const { maxConsecutiveErrors = Infinity } = options;
   if (maxConsecutiveErrors !== Infinity)

@@ -38,13 +38,13 @@ export function twoLoop(memory: LbfgsMemory, v: Tensor): Tensor {
 }
 
 /** The L-BFGS preconditioner of a memory, as an inspectable object. */
-export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner {
+export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner<Tensor> {
   // A snapshot: later steps change the method's memory, not this P_k.
   const memory = { ...current, s: [...current.s], y: [...current.y], rho: [...current.rho] };
   return {
     kind: 'lbfgs',
     description: `P_k = two-loop recursion over ${memory.s.length} curvature pair(s), H_0 = ${memory.gamma.toPrecision(4)} I`,
-    apply: (v) => twoLoop(memory, v as Tensor),
+    apply: (v) => twoLoop(memory, v),
     memory,
   };
 }
@@ -53,7 +53,7 @@ export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner {
 export function lbfgsMethod(m: number, search: SearchSettings): Method {
   const memory: LbfgsMemory = { s: [], y: [], rho: [], gamma: 1 };
   let skipped = 0;
-  let latest: Preconditioner | undefined;
+  let latest: Preconditioner<Tensor> | undefined;
   return {
     name: 'lbfgs',
     hyperparameters: { memory: m, lineSearch: search.kind },

@@ -28,7 +28,7 @@ export interface Method {
   hyperparameters: Record<string, number | string | boolean>;
   step(ctx: StepContext): StepOutcome;
   /** P_k of the latest step (undefined before the first). */
-  preconditioner(): Preconditioner | undefined;
+  preconditioner(): Preconditioner<Tensor> | undefined;
 }
 
 /** Line-search settings a second-order method receives from the driver. */

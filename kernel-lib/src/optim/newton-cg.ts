@@ -75,7 +75,7 @@ export function newtonCgMethod(
   forcing?: Forcing,
 ): Method {
   const eta = typeof forcing === 'number' ? () => forcing : (forcing ?? superlinear);
-  let latest: Preconditioner | undefined;
+  let latest: Preconditioner<Tensor> | undefined;
   let cgTotal = 0;
   let negativeCurvatureSteps = 0;
   return {
@@ -103,9 +103,8 @@ export function newtonCgMethod(
         kind: 'newton-cg',
         description: `P_k v = truncated CG on H_k p = v by HVPs (matrix-free; ${cg.iterations} CG step(s) here${cg.negativeCurvature ? ', stopped at negative curvature' : ''})`,
         apply: (v) => {
-          const t = v as Tensor;
-          const tn = np.norm(t).item();
-          return truncatedCg(hv, t, eta(tn) * tn, maxIter).p;
+          const vn = np.norm(v).item();
+          return truncatedCg(hv, v, eta(vn) * vn, maxIter).p;
         },
         hvp: hv,
         cgIterations: cg.iterations,

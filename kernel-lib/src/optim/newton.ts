@@ -30,14 +30,18 @@ export function shiftToPositiveDefinite(h: Tensor, damping = 0): { shift: number
 }
 
 /** The Newton preconditioner: a solve with H + tau I. */
-export function newtonPreconditioner(h: Tensor, shift: number, matrix: Tensor): Preconditioner {
+export function newtonPreconditioner(
+  h: Tensor,
+  shift: number,
+  matrix: Tensor,
+): Preconditioner<Tensor> {
   return {
     kind: 'newton',
     description:
       shift > 0
         ? `P_k = (H_k + ${shift.toPrecision(3)} I)^-1 (H_k shifted to be positive definite)`
         : 'P_k = H_k^-1 (exact Hessian, positive definite here)',
-    apply: (v) => np.solve(matrix, v as Tensor),
+    apply: (v) => np.solve(matrix, v),
     hessian: h,
     shift,
   };
@@ -45,7 +49,7 @@ export function newtonPreconditioner(h: Tensor, shift: number, matrix: Tensor): 
 
 /** Newton's method for the driver. */
 export function newtonMethod(damping: number, search: SearchSettings): Method {
-  let latest: Preconditioner | undefined;
+  let latest: Preconditioner<Tensor> | undefined;
   return {
     name: 'newton',
     hyperparameters: { damping, lineSearch: search.kind },

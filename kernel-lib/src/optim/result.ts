@@ -5,19 +5,27 @@ import type { MimeBundle } from '../jupyter/protocol';
 import { compareRuns } from '../jupyter/optimizer-display';
 import type { EvalCounts, IterationRecord, Preconditioner } from './template';
 
-/** Why a run stopped. */
+/** Why a run stopped ('stopped': by Stop; 'running': the result of a run still in progress). */
 export type TerminationStatus =
-  'converged' | 'maxIter' | 'nonFinite' | 'lineSearchFailed' | 'noProgress' | 'callback';
+  | 'converged'
+  | 'maxIter'
+  | 'nonFinite'
+  | 'lineSearchFailed'
+  | 'noProgress'
+  | 'callback'
+  | 'stopped'
+  | 'running';
 
 /**
  * One optimizer run: the final iterate, its loss, the history and the termination reason.
- * Displays in the kernel as an optimizer-run chart with a summary table.
+ * Displays in the kernel as an optimizer-run chart with a summary table. `X` is the type of the
+ * iterate (x0's structure with tensors at the leaves); `preconditioner` acts on the flat vector.
  * @example const r = minimize(f, x0, { method: 'lbfgs' }); r.termination; r.history.length
  */
-export class OptimizeResult {
+export class OptimizeResult<X = TreeResult> {
   constructor(
-    /** The final iterate, with the structure of x0. */
-    readonly x: TreeResult,
+    /** The final iterate, with the structure of x0 (tensors at the leaves). */
+    readonly x: X,
     /** The final iterate flattened to one vector. */
     readonly xFlat: Tensor,
     /** f at the final iterate. */
@@ -30,7 +38,7 @@ export class OptimizeResult {
     readonly method: string,
     readonly hyperparameters: Record<string, number | string | boolean>,
     /** P_k of the last step taken (undefined if no step was taken). */
-    readonly preconditioner: Preconditioner | undefined,
+    readonly preconditioner: Preconditioner<Tensor> | undefined,
     /** A label for displays (the method name unless `name` was given). */
     readonly name: string,
     /** The objective of the flat vector (used for contour plots of 2-D problems). */

@@ -3,7 +3,7 @@
  * gradient, P_k a preconditioner and a_k a step size. Methods differ only in P_k and a_k, so each
  * exposes its P_k as a {@link Preconditioner} you can apply to a vector and inspect.
  */
-import type { PyTree, TreeResult } from '../core/pytree';
+import type { TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 
 /** What kind of operator a preconditioner is. */
@@ -12,17 +12,19 @@ export type PreconditionerKind =
 
 /**
  * The P_k of one iteration: an operator you can apply to a vector (or a pytree, for first-order
- * methods), with the data that defines it.
+ * methods), with the data that defines it. `G` is the type it acts on: the parameters' tree for a
+ * gradient transformation (`Tensor` for a Tensor, `{ w, b }` for `{ w, b }`), the flat `Tensor`
+ * for `minimize`'s results.
  * @example const P = result.preconditioner; P.apply(np.array([1, 0]))
  */
-export interface Preconditioner {
+export interface Preconditioner<G = TreeResult> {
   kind: PreconditionerKind;
   /** One line on what P_k is, for people. */
   description: string;
   /** P_k v (for momentum, the direction from a gradient v: beta m_{k-1} + v, an affine map). */
-  apply(v: PyTree): TreeResult;
-  /** For diagonal methods (SGD, Adam, RMSProp, Adagrad): the diagonal of P_k, shaped like the params. */
-  diagonal?: PyTree;
+  apply(v: G): G;
+  /** For diagonal methods (Adam, RMSProp, Adagrad): the diagonal of P_k, shaped like the params. */
+  diagonal?: G;
   /** For L-BFGS: the memory of curvature pairs (oldest first) and the initial scaling gamma. */
   memory?: { s: Tensor[]; y: Tensor[]; rho: number[]; gamma: number };
   /** For Newton: the Hessian and the shift tau added to make H + tau I positive definite. */

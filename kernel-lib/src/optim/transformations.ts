@@ -4,37 +4,92 @@
  * returns `[updates, newState]`, and `applyUpdates(params, updates)` adds them. Updates already
  * carry the minus sign and the step: updates = -a_k P_k g_k.
  */
-import type { TreeResult } from '../core/pytree';
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import { checkLr, lrAt, type LearningRate } from './schedules';
 import { inRange, knownKeys, positive } from './options';
+import type { OpaqueKind, StateFor, StateKind, StateOf, TensorsOf } from './state-kind';
 import type { Preconditioner } from './template';
 import { treeNorm, treeZerosLike, treeZip } from './tree-math';
 
 /**
- * A pure optimizer: `{ init, update }` over pytrees, optionally describing its P_k and a_k.
+ * A pure optimizer: `{ init, update }` over pytrees, optionally describing its P_k and a_k. The
+ * kind K gives the state's type for each parameter type (see state-kind.ts): `adam(lr).init(x)`
+ * is an `AdamState<Tensor>` for a Tensor x, and `update` returns updates shaped like the grads.
  * @example const opt = optim.adam(1e-3); let s = opt.init(params); const [u, s2] = opt.update(g, s, params)
  */
-export interface GradientTransformation<S = TreeResult> {
+export interface GradientTransformation<K extends StateKind = OpaqueKind> {
   /** A short name ('adam', 'chain(clipByGlobalNorm, sgd)'). */
   name: string;
   /** The hyperparameters, for legends and tables. */
   hyperparameters: Record<string, number | string | boolean>;
-  /** The state before the first update. */
-  init(params: unknown): S;
-  /** Turns gradients into updates; `params` is needed by weight decay only. */
-  update(grads: unknown, state: S, params?: unknown): [TreeResult, S];
+  /** The state before the first update, for parameters like `params`. */
+  init<P>(params: P): StateOf<K, TensorsOf<P>>;
+  /** Turns gradients into updates of the same structure; `params` is needed by weight decay only. */
+  update<G>(grads: G, state: StateOf<K, G>, params?: unknown): [updates: G, state: StateOf<K, G>];
   /** P_k of the latest update (`state` is the state that update returned). */
-  preconditioner?(state: S): Preconditioner;
+  preconditioner?<G>(state: StateOf<K, G>): Preconditioner<G>;
   /** a_k of the latest update. */
-  stepSize?(state: S): number;
+  stepSize?<G>(state: StateOf<K, G>): number;
 }
 
 /** params + updates, leaf by leaf. @example params = optim.applyUpdates(params, updates) */
-export function applyUpdates<T>(params: T, updates: unknown): T {
-  return treeZip([params, updates], (p, u) => np.add(p, np.astype(u, p.dtype))) as T;
+export function applyUpdates<T>(params: T, updates: TensorsOf<T>): TensorsOf<T> {
+  return treeZip([params, updates], (p, u) => np.add(p, np.astype(u, p.dtype)));
 }
+
+/** The state of SGD (and of every transformation): the number of updates so far. */
+export interface CountState<G> extends StateFor<G> {
+  count: number;
+}
+/** The state of momentum and nesterov: the count and the velocity m, shaped like the params. */
+export interface MomentumState<G> extends CountState<G> {
+  trace: G;
+}
+/** The state of Adam and AdamW: step count, first moment mu, second moment nu. */
+export interface AdamState<G> extends CountState<G> {
+  mu: G;
+  nu: G;
+}
+/** The state of RMSProp: the count and the moving average nu of g². */
+export interface RmspropState<G> extends CountState<G> {
+  nu: G;
+}
+/** The state of Adagrad: the count and the running sum of g². */
+export interface AdagradState<G> extends CountState<G> {
+  sumSq: G;
+}
+
+/** The kinds (state families) of the transformations here. */
+export interface SgdKind extends StateKind {
+  readonly state: CountState<this['grads']>;
+}
+export interface MomentumKind extends StateKind {
+  readonly state: MomentumState<this['grads']>;
+}
+export interface AdamKind extends StateKind {
+  readonly state: AdamState<this['grads']>;
+}
+export interface RmspropKind extends StateKind {
+  readonly state: RmspropState<this['grads']>;
+}
+export interface AdagradKind extends StateKind {
+  readonly state: AdagradState<this['grads']>;
+}
+/** Stateless transformations (clipping, scaling, weight decay). */
+export interface EmptyKind extends StateKind {
+  readonly state: StateFor<this['grads']>;
+}
+/** A chain's state: the list of its transformations' states. */
+export interface ChainKind<
+  Ts extends readonly GradientTransformation<StateKind>[],
+> extends StateKind {
+  readonly state: { -readonly [I in keyof Ts]: StateOf<KindOf<Ts[I]>, this['grads']> } & StateFor<
+    this['grads']
+  >;
+}
+/** The kind of a transformation type. */
+export type KindOf<T> = T extends GradientTransformation<infer K> ? K : never;
 
 function lrName(lr: LearningRate): number | string {
   return typeof lr === 'function' ? 'schedule' : lr;
@@ -46,7 +101,7 @@ const latestStepSize =
   (state: { count: number }): number =>
     lrAt(rate, Math.max(state.count - 1, 0));
 
-const identity = (): Preconditioner => ({
+const identity = <G>(): Preconditioner<G> => ({
   kind: 'identity',
   description: 'P_k = I: the step is along -g_k',
   apply: (v) => v,
@@ -56,7 +111,7 @@ const identity = (): Preconditioner => ({
  * Stochastic gradient descent: x <- x - lr g (P_k = I, a_k = lr).
  * @example const opt = optim.sgd(0.1)
  */
-export function sgd(lr: LearningRate): GradientTransformation<{ count: number }> {
+export function sgd(lr: LearningRate): GradientTransformation<SgdKind> {
   const rate = checkLr('sgd', lr);
   return {
     name: 'sgd',
@@ -81,7 +136,7 @@ function heavyBall(
   op: 'momentum' | 'nesterov',
   lr: LearningRate,
   options: MomentumOptions,
-): GradientTransformation<{ count: number; trace: TreeResult }> {
+): GradientTransformation<MomentumKind> {
   knownKeys(op, options, ['beta']);
   const rate = checkLr(op, lr);
   const beta = inRange(op, 'beta', options.beta ?? 0.9, 0, 1);
@@ -140,19 +195,12 @@ export interface AdamOptions {
   epsRoot?: number;
 }
 
-/** The state of Adam: step count, first moment mu, second moment nu. */
-export interface AdamState {
-  count: number;
-  mu: TreeResult;
-  nu: TreeResult;
-}
-
 function adamCore(
   op: string,
   lr: LearningRate,
   options: AdamOptions & { weightDecay?: number },
   keys: string[],
-): GradientTransformation<AdamState> {
+): GradientTransformation<AdamKind> {
   knownKeys(op, options, keys);
   const rate = checkLr(op, lr);
   const b1 = inRange(op, 'b1', options.b1 ?? 0.9, 0, 1);
@@ -223,7 +271,7 @@ export function adamw(lr: LearningRate, options: AdamOptions & { weightDecay?: n
 export function rmsprop(
   lr: LearningRate,
   options: { decay?: number; eps?: number } = {},
-): GradientTransformation<{ count: number; nu: TreeResult }> {
+): GradientTransformation<RmspropKind> {
   knownKeys('rmsprop', options, ['decay', 'eps']);
   const rate = checkLr('rmsprop', lr);
   const decay = inRange('rmsprop', 'decay', options.decay ?? 0.9, 0, 1);
@@ -254,7 +302,7 @@ export function rmsprop(
 export function adagrad(
   lr: LearningRate,
   options: { initialAccumulator?: number; eps?: number } = {},
-): GradientTransformation<{ count: number; sumSq: TreeResult }> {
+): GradientTransformation<AdagradKind> {
   knownKeys('adagrad', options, ['initialAccumulator', 'eps']);
   const rate = checkLr('adagrad', lr);
   const init0 = positive('adagrad', 'initialAccumulator', options.initialAccumulator ?? 0.1, true);
@@ -279,7 +327,7 @@ export function adagrad(
   };
 }
 
-function diagonalOf(d: TreeResult, description: string): Preconditioner {
+function diagonalOf<G>(d: G, description: string): Preconditioner<G> {
   return {
     kind: 'diagonal',
     description,
@@ -292,7 +340,7 @@ function diagonalOf(d: TreeResult, description: string): Preconditioner {
  * Rescales all updates together so their global norm is at most maxNorm.
  * @example optim.chain(optim.clipByGlobalNorm(1), optim.adam(1e-3))
  */
-export function clipByGlobalNorm(maxNorm: number): GradientTransformation<Record<string, never>> {
+export function clipByGlobalNorm(maxNorm: number): GradientTransformation<EmptyKind> {
   positive('clipByGlobalNorm', 'maxNorm', maxNorm);
   return {
     name: 'clipByGlobalNorm',
@@ -310,9 +358,7 @@ export function clipByGlobalNorm(maxNorm: number): GradientTransformation<Record
  * Adds weightDecay · params to the updates (put it before the scaling step in a chain).
  * @example optim.chain(optim.addDecayedWeights(1e-4), optim.sgd(0.1))
  */
-export function addDecayedWeights(
-  weightDecay: number,
-): GradientTransformation<Record<string, never>> {
+export function addDecayedWeights(weightDecay: number): GradientTransformation<EmptyKind> {
   positive('addDecayedWeights', 'weightDecay', weightDecay, true);
   return {
     name: 'addDecayedWeights',
@@ -332,7 +378,7 @@ export function addDecayedWeights(
  * Multiplies updates by a constant (use a negative factor to descend).
  * @example optim.chain(optim.clipByGlobalNorm(1), optim.scale(-0.1))
  */
-export function scale(factor: number): GradientTransformation<Record<string, never>> {
+export function scale(factor: number): GradientTransformation<EmptyKind> {
   if (typeof factor !== 'number' || !Number.isFinite(factor))
     throw new RangeError(`scale: option 'factor' must be a finite number, got ${String(factor)}`);
   return {
@@ -347,22 +393,26 @@ export function scale(factor: number): GradientTransformation<Record<string, nev
  * Applies transformations in sequence; the state is the list of their states.
  * @example const opt = optim.chain(optim.clipByGlobalNorm(1), optim.adamw(1e-3))
  */
-export function chain(
-  ...transforms: GradientTransformation[]
-): GradientTransformation<TreeResult[]> {
+export function chain<Ts extends readonly GradientTransformation<StateKind>[]>(
+  ...transforms: Ts
+): GradientTransformation<ChainKind<Ts>> {
   if (transforms.length === 0) throw new RangeError('chain: needs at least one transformation');
-  const last = transforms[transforms.length - 1];
+  // The parts' states are typed by the chain's kind; inside, each part sees its own state as any.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const parts: readonly GradientTransformation<any>[] = transforms;
+  const last = parts[parts.length - 1];
   const hyper: Record<string, number | string | boolean> = {};
-  for (const t of transforms) {
+  for (const t of parts) {
     for (const [k, v] of Object.entries(t.hyperparameters)) hyper[`${t.name}.${k}`] = v;
   }
-  return {
-    name: `chain(${transforms.map((t) => t.name).join(', ')})`,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const chained: GradientTransformation<any> = {
+    name: `chain(${parts.map((t) => t.name).join(', ')})`,
     hyperparameters: hyper,
-    init: (params) => transforms.map((t) => t.init(params)),
+    init: (params) => parts.map((t) => t.init(params)),
     update(grads, state, params) {
-      let u: TreeResult = grads;
-      const next = transforms.map((t, i) => {
+      let u = grads;
+      const next = parts.map((t, i) => {
         const [u2, s2] = t.update(u, state[i], params);
         u = u2;
         return s2;
@@ -374,4 +424,5 @@ export function chain(
       : undefined,
     stepSize: last.stepSize ? (state) => last.stepSize!(state[state.length - 1]) : undefined,
   };
+  return chained;
 }

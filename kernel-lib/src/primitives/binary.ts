@@ -5,10 +5,17 @@
 import type { Aval, Primitive } from '../core/primitive';
 import { broadcastShapes, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { scalarOp, type ScalarFn, type ScalarOp } from '../backends/backend';
+import { opExpr, type ScalarOpName } from '../backends/expression';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting } from './batching';
-import { addTangents, linear, sameDType, unbroadcast, wrap, zeroDerivative } from './helpers';
+import {
+  addTangents,
+  elementwiseImpl,
+  linear,
+  sameDType,
+  unbroadcast,
+  zeroDerivative,
+} from './helpers';
 
 type Binary = Primitive<Record<string, never>>;
 type Rules = Pick<Binary, 'jvp' | 'vjp'>;
@@ -18,33 +25,16 @@ function binaryAval(name: string, [a, b]: readonly Aval[], dtype?: 'bool'): Aval
   return [{ shape, dtype: dtype ?? sameDType(name, [a, b]) }];
 }
 
-/** Formulas backends run with their own loops (tag by primitive name; the formula is the definition). */
-const tags: Record<string, ScalarOp> = {
-  add: 'add',
-  sub: 'sub',
-  mul: 'mul',
-  div: 'div',
-  maximum: 'max',
-  minimum: 'min',
-  less: 'lt',
-  less_equal: 'le',
-  greater: 'gt',
-  greater_equal: 'ge',
-  equal: 'eq',
-  not_equal: 'ne',
-};
-
-export function binary(name: string, formula: ScalarFn, rules: Rules, outDType?: 'bool'): Binary {
-  const scalar = name in tags ? scalarOp(tags[name], formula) : formula;
+/** A binary elementwise primitive from its scalar op (the formula: backends/expression/ops.ts). */
+export function binary(name: string, op: ScalarOpName, rules: Rules, outDType?: 'bool'): Binary {
+  const expression = () => opExpr(op);
   return {
     name,
     abstractEval: (xs) => binaryAval(name, xs, outDType),
-    impl: ([a, b], _p, [out]) => [
-      wrap(a.backend.elementwise(scalar, [a, b], out.shape, out.dtype), out),
-    ],
+    impl: elementwiseImpl(expression),
     flops: (_i, [out]) => sizeOf(out.shape),
     batch: batchBroadcasting,
-    scalar,
+    expression,
     ...rules,
   };
 }
@@ -75,13 +65,13 @@ export function fromPartials(
 }
 
 // d(a + b) = da + db
-export const add = binary('add', (a, b) => a + b, {
+export const add = binary('add', 'add', {
   jvp: ([da, db], _x, [y]) => [linear(addTangents(da, db), (t) => ops.broadcastTo(t, y.shape))],
   vjp: ([ct], [a, b]) => [() => unbroadcast(ct, a.shape), () => unbroadcast(ct, b.shape)],
 });
 
 // d(a - b) = da - db
-export const sub = binary('sub', (a, b) => a - b, {
+export const sub = binary('sub', 'sub', {
   jvp: ([da, db], _x, [y]) => [
     linear(addTangents(da, linear(db, ops.neg)), (t) => ops.broadcastTo(t, y.shape)),
   ],
@@ -89,7 +79,7 @@ export const sub = binary('sub', (a, b) => a - b, {
 });
 
 // d(a b) = da b + a db
-export const mul = binary('mul', (a, b) => a * b, {
+export const mul = binary('mul', 'mul', {
   jvp: ([da, db], [a, b]) => [
     addTangents(
       linear(da, (t) => ops.mul(t, b)),
@@ -103,7 +93,7 @@ export const mul = binary('mul', (a, b) => a * b, {
 });
 
 // d(a / b) = da / b - (a / b²) db = (da - y db) / b
-export const div = binary('div', (a, b) => a / b, {
+export const div = binary('div', 'div', {
   jvp: ([da, db], [, b], [y]) => [
     linear(
       addTangents(
@@ -126,7 +116,7 @@ export const div = binary('div', (a, b) => a / b, {
 // derivative 0 in the base) and the db term is 0 where a = 0 (a^b is flat in b there, for b > 0).
 export const pow = binary(
   'pow',
-  Math.pow,
+  'pow',
   fromPartials((a, b, y) => {
     const zero = ops.zerosLike(y);
     const dBase = ops.where(ops.equal(b, 0), zero, ops.mul(b, ops.pow(a, ops.sub(b, 1))));
@@ -139,14 +129,14 @@ export const pow = binary(
 // d max(a, b) = da where a > b, db where b > a, and (da + db) / 2 at ties (convention, as JAX).
 export const maximum = binary(
   'maximum',
-  (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  'max',
   fromPartials((a, b) => tieSplit(a, b)),
 );
 
 // d min(a, b): the mirror image of maximum, with the same half-and-half split at ties.
 export const minimum = binary(
   'minimum',
-  (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  'min',
   fromPartials((a, b) => tieSplit(b, a)),
 );
 
@@ -161,18 +151,17 @@ function tieSplit(a: Tensor, b: Tensor): [Tensor, Tensor] {
 }
 
 /** A comparison or logical op: a bool result, zero derivative. */
-const cmp = (name: string, f: (a: number, b: number) => boolean): Binary =>
-  binary(name, (a, b) => (f(a, b) ? 1 : 0), zeroDerivative, 'bool');
+const cmp = (name: string, op: ScalarOpName): Binary => binary(name, op, zeroDerivative, 'bool');
 
-export const less = cmp('less', (a, b) => a < b);
-export const lessEqual = cmp('less_equal', (a, b) => a <= b);
-export const greater = cmp('greater', (a, b) => a > b);
-export const greaterEqual = cmp('greater_equal', (a, b) => a >= b);
-export const equal = cmp('equal', (a, b) => a === b);
-export const notEqual = cmp('not_equal', (a, b) => a !== b);
-export const logicalAnd = cmp('logical_and', (a, b) => a !== 0 && b !== 0);
-export const logicalOr = cmp('logical_or', (a, b) => a !== 0 || b !== 0);
-export const logicalXor = cmp('logical_xor', (a, b) => (a !== 0) !== (b !== 0));
+export const less = cmp('less', 'lt');
+export const lessEqual = cmp('less_equal', 'le');
+export const greater = cmp('greater', 'gt');
+export const greaterEqual = cmp('greater_equal', 'ge');
+export const equal = cmp('equal', 'eq');
+export const notEqual = cmp('not_equal', 'ne');
+export const logicalAnd = cmp('logical_and', 'logical_and');
+export const logicalOr = cmp('logical_or', 'logical_or');
+export const logicalXor = cmp('logical_xor', 'logical_xor');
 
 /** The binary family, for the registry. */
 export const binaryPrimitives = {

@@ -2,6 +2,7 @@
 import type { Aval, Tangent } from '../core/primitive';
 import { ConcreteTensor, type Tensor } from '../core/tensor';
 import type { Storage } from '../backends/backend';
+import type { Expr } from '../backends/expression';
 import { isFloat, type DType } from '../core/dtype';
 import { fmt } from '../core/shape';
 import * as ops from '../numpy/ops';
@@ -9,6 +10,16 @@ import * as ops from '../numpy/ops';
 /** Wraps a kernel's storage as the output described by `aval`. */
 export function wrap(storage: Storage, aval: Aval): ConcreteTensor {
   return new ConcreteTensor(storage, aval.shape, aval.dtype);
+}
+
+/**
+ * The kernel of an elementwise primitive: its scalar expression over its inputs (broadcast to the
+ * output), run by the first input's backend.
+ */
+export function elementwiseImpl<P>(expression: (params: P) => Expr) {
+  return (xs: readonly ConcreteTensor[], params: P, [out]: readonly Aval[]): ConcreteTensor[] => [
+    wrap(xs[0].backend.elementwise(expression(params), xs, out.shape, out.dtype), out),
+  ];
 }
 
 /** Sum of tangents where `null` is zero. */

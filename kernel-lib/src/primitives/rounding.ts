@@ -5,19 +5,18 @@
 import * as ops from '../numpy/ops';
 import { binary, fromPartials } from './binary';
 import { predicate } from './unary';
-import { roundHalfEven } from './scalar-special';
 
 /** Rounding toward +inf; piecewise constant. */
-export const ceil = predicate('ceil', Math.ceil, 'same');
+export const ceil = predicate('ceil', 'ceil', 'same');
 /** Rounding to the nearest integer, halves to even (as NumPy); piecewise constant. */
-export const round = predicate('round', roundHalfEven, 'same');
+export const round = predicate('round', 'round', 'same');
 /** Rounding toward 0; piecewise constant. */
-export const trunc = predicate('trunc', Math.trunc, 'same');
+export const trunc = predicate('trunc', 'trunc', 'same');
 
 // rem(a, b) = a - trunc(a/b) b, sign of a: d = da - trunc(a/b) db (away from the jumps).
 export const rem = binary(
   'rem',
-  (a, b) => a % b,
+  'rem',
   fromPartials((a, b) => [ops.onesLike(ops.add(a, b)), ops.neg(ops.trunc(ops.div(a, b)))]),
 );
 

@@ -6,12 +6,12 @@ import { checkDType, isFloat, type DType } from '../core/dtype';
 import type { Aval, Primitive, Tangent } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { scalarOp } from '../backends/backend';
+import { opExpr, type Expr } from '../backends/expression';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting } from './batching';
-import { linear, sameDType, unbroadcast, wrap } from './helpers';
+import { elementwiseImpl, linear, sameDType, unbroadcast } from './helpers';
 
-const select = scalarOp('where', (s, x, y) => (s ? x : y));
+const select = () => opExpr('select');
 
 // d where(c, a, b) = where(c, da, db); the condition gets no derivative. The unselected branch
 // still gets cotangent 0 times its local derivative: if that derivative is inf or NaN the product
@@ -29,9 +29,7 @@ export const where: Primitive<Record<string, never>> = {
       },
     ];
   },
-  impl: ([c, a, b], _p, [out]) => [
-    wrap(c.backend.elementwise(select, [c, a, b], out.shape, out.dtype), out),
-  ],
+  impl: elementwiseImpl(select),
   jvp: ([, da, db], [c, a, b]) => {
     if (da === null && db === null) return [null];
     return [ops.where(c, da ?? ops.zerosLike(a), db ?? ops.zerosLike(b))];
@@ -45,27 +43,27 @@ export const where: Primitive<Record<string, never>> = {
     ];
   },
   batch: batchBroadcasting,
-  scalar: select,
+  expression: select,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 
-/** Float to int32 as JAX on CPU: truncate toward 0, saturate at the int32 range, NaN to 0. */
-const toInt32 = (a: number): number =>
-  Number.isNaN(a) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(a)));
+/** The cast to `dtype` (int32 truncates and saturates, NaN to 0; bool is `!= 0`, NaN true). */
+const cast = ({ dtype }: { dtype: DType }): Expr =>
+  opExpr(
+    dtype === 'float32'
+      ? 'to_float32'
+      : dtype === 'float64'
+        ? 'to_float64'
+        : dtype === 'int32'
+          ? 'to_int32'
+          : 'to_bool',
+  );
 
 /** Converts element types. Its derivative converts tangents (float to float) or is zero. */
 export const convert: Primitive<{ dtype: DType }> = {
   name: 'convert_element_type',
   abstractEval: ([x], { dtype }) => [{ shape: x.shape, dtype: checkDType(dtype, 'astype') }],
-  impl: ([x], { dtype }, [out]) => {
-    const f =
-      dtype === 'bool'
-        ? (a: number) => (a !== 0 ? 1 : 0)
-        : dtype === 'int32'
-          ? toInt32
-          : (a: number) => a;
-    return [wrap(x.backend.elementwise(f, [x], x.shape, dtype), out)];
-  },
+  impl: elementwiseImpl(cast),
   // d cast(x) = cast(dx) between float types; zero into or out of integer types.
   jvp: ([dx], [x], _y, { dtype }) => [
     isFloat(dtype) && isFloat(x.dtype) ? linear(dx, (t) => ops.astype(t, dtype)) : null,
@@ -74,6 +72,7 @@ export const convert: Primitive<{ dtype: DType }> = {
     isFloat(dtype) && isFloat(x.dtype) ? ops.astype(ct, x.dtype) : null,
   ],
   batch: batchBroadcasting,
+  expression: cast,
 };
 
 /** The identity whose derivative is zero: `stopGradient`. */

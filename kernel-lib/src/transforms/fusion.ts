@@ -1,27 +1,28 @@
 /**
  * Elementwise fusion for jitted programs. A chain of elementwise equations (primitives with a
- * `scalar` formula) of one float dtype and one output shape, whose intermediates nothing else
- * reads, becomes one generated function run in a single pass: no intermediate buffers, one loop.
+ * scalar `expression`) of float or bool dtypes and one output shape, whose intermediates nothing
+ * else reads, becomes one composed expression run by the backend in a single pass: no intermediate
+ * buffers, one loop (the CPU backend compiles it once, see backends/cpu/compile.ts). A comparison
+ * read by several fused consumers is recomputed in each (relu's mask).
  *
- * Float32 policy: each intermediate is rounded to float32 (Math.fround) exactly where the unfused
- * program would have stored it, so fused results are bit-identical to eager ones; transcendental
- * functions keep running in float64 lanes and are rounded once, as the eager kernels do.
+ * Float32 policy: each node of the composed expression is rounded to its dtype exactly where the
+ * unfused program would have stored it (the expression semantics), so fused results are
+ * bit-identical to eager ones; transcendental formulas run in float64 and are rounded once, as the
+ * eager kernels do.
  */
-import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval } from '../core/primitive';
-import { shapesEqual, sizeOf } from '../core/shape';
+import { shapesEqual } from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
-import { getBackend, tensorFromHost } from '../backends';
-import type { ScalarFn } from '../backends/backend';
+import { getBackend } from '../backends';
+import { directOp, input, substitute, type Expr } from '../backends/expression';
 import type { Atom, Equation } from './program';
 
-/** A fused chain: `output = fn(...inputs)` elementwise, with broadcasting of the inputs. */
+/** A fused chain: `output = expr(...inputs)` elementwise, with broadcasting of the inputs. */
 export interface FusedStep {
   readonly fused: true;
   readonly inputs: readonly Atom[];
-  readonly fn: ScalarFn;
-  /** The chain as a loop over typed arrays, for a pattern of one-element inputs. */
-  readonly loop: (scalars: readonly boolean[]) => FusedLoop;
+  /** The composed expression (`input(k)` reads `inputs[k]`). */
+  readonly expr: Expr;
   readonly output: number;
   readonly aval: Aval;
   /** How many primitives the step replaces. */
@@ -31,11 +32,13 @@ export interface FusedStep {
 /** What running a program does, in order: original equations and fused chains. */
 export type Step = Equation | FusedStep;
 
+const FUSED_DTYPES = new Set(['float32', 'float64', 'bool']);
+
 const isFusible = (eq: Equation, avals: readonly Aval[], native: ReadonlySet<string>) =>
-  eq.prim.scalar !== undefined &&
-  !native.has(eq.prim.scalar.op ?? '') &&
+  eq.prim.expression !== undefined &&
+  !native.has(directOp(eq.prim.expression(eq.params)) ?? '') &&
   eq.outputs.length === 1 &&
-  (avals[eq.outputs[0]].dtype === 'float32' || avals[eq.outputs[0]].dtype === 'float64');
+  FUSED_DTYPES.has(avals[eq.outputs[0]].dtype);
 
 /**
  * The steps of a program with elementwise chains fused. `outputs` are the program's output atoms
@@ -61,16 +64,22 @@ export function fuse(
   });
 
   // A fusible value is folded into its consumer when that consumer is its only reader and is
-  // itself fusible with the same dtype and shape; otherwise it is materialized.
-  const folded = new Set<number>();
+  // itself fusible with the same shape (each value is rounded to its own dtype inside the fused
+  // step); otherwise it is materialized. A bool read only by fusible consumers of its
+  // shape (relu's mask, read forward and backward) is folded into each when it is one formula of
+  // materialized values: recomputing a comparison costs less than storing it and reading it back.
+  const readers = new Array<number>(avals.length).fill(0);
   for (const eq of equations) {
     if (!producer.has(eq.outputs[0])) continue;
-    const out = avals[eq.outputs[0]];
-    for (const a of eq.inputs) {
-      if (!('variable' in a) || uses[a.variable] !== 1 || !producer.has(a.variable)) continue;
-      const inner = avals[a.variable];
-      if (inner.dtype === out.dtype && shapesEqual(inner.shape, out.shape)) folded.add(a.variable);
-    }
+    const { shape } = avals[eq.outputs[0]];
+    for (const a of eq.inputs)
+      if ('variable' in a && shapesEqual(avals[a.variable].shape, shape)) readers[a.variable] += 1;
+  }
+  const folded = new Set<number>();
+  for (const v of producer.keys()) if (uses[v] === 1 && readers[v] === 1) folded.add(v);
+  for (const [v, eq] of producer) {
+    const single = eq.inputs.every((a) => !('variable' in a) || !folded.has(a.variable));
+    if (avals[v].dtype === 'bool' && uses[v] > 1 && readers[v] === uses[v] && single) folded.add(v);
   }
 
   const steps: Step[] = [];
@@ -81,64 +90,33 @@ export function fuse(
       steps.push(eq);
       continue;
     }
-    steps.push(generate(eq, producer, folded, avals[v]));
+    steps.push(generate(eq, producer, folded, avals));
   }
   return steps;
 }
 
-/** Generates the fused function of the chain ending at `root`. */
+/** Composes the expression of the chain ending at `root`. */
 function generate(
   root: Equation,
   producer: ReadonlyMap<number, Equation>,
   folded: ReadonlySet<number>,
-  aval: Aval,
+  avals: readonly Aval[],
 ): FusedStep {
+  const aval = avals[root.outputs[0]];
   const inputs: Atom[] = [];
-  const fns: ScalarFn[] = [];
-  const lines: string[] = [];
-  const round = aval.dtype === 'float32';
   let size = 0;
-  const argOf = (a: Atom): string => {
-    if ('variable' in a && folded.has(a.variable)) return emit(producer.get(a.variable)!);
+  const argOf = (a: Atom): Expr => {
+    if ('variable' in a && folded.has(a.variable)) return compose(producer.get(a.variable)!);
     let k = inputs.findIndex((b) => sameAtom(a, b));
     if (k < 0) k = inputs.push(a) - 1;
-    return `x${k}`;
+    return input(k);
   };
-  const emit = (eq: Equation): string => {
-    const args = eq.inputs.map(argOf);
-    fns.push(eq.prim.scalar!);
+  const compose = (eq: Equation): Expr => {
     size += 1;
-    const t = `t${lines.length}`;
-    const call = `f${fns.length - 1}(${args.join(', ')})`;
-    lines.push(`const ${t} = ${round ? `fround(${call})` : call};`);
-    return t;
+    return substitute(eq.prim.expression!(eq.params), eq.inputs.map(argOf));
   };
-  const result = emit(root);
-  // The formulas are passed in, not inlined as text: they stay the primitives' own definitions.
-  const names = ['fround', ...fns.map((_, i) => `f${i}`)];
-  const compile = (body: string) =>
-    (new Function(...names, body) as (...fs: unknown[]) => never)(Math.fround, ...fns);
-  const params = inputs.map((_, i) => `x${i}`).join(', ');
-  const fn: ScalarFn = compile(
-    `return function fused(${params}) {\n${lines.join('\n')}\nreturn ${result};\n};`,
-  );
-  const loops = new Map<string, FusedLoop>();
-  // One loop per pattern of scalar inputs: x[i] for full-size inputs, x[0] for one-element ones.
-  const loop = (scalars: readonly boolean[]): FusedLoop => {
-    const key = scalars.map(Number).join('');
-    let l = loops.get(key);
-    if (l === undefined) {
-      const reads = inputs.map((_, k) => `const x${k} = d${k}[${scalars[k] ? 0 : 'i'}];`);
-      const ds = inputs.map((_, k) => `d${k}`).join(', ');
-      l = compile(
-        `return function fusedLoop(out, n, ${ds}) {\nfor (let i = 0; i < n; i++) {\n` +
-          `${[...reads, ...lines].join('\n')}\nout[i] = ${result};\n}\n};`,
-      );
-      loops.set(key, l);
-    }
-    return l;
-  };
-  return { fused: true, inputs, fn, loop, output: root.outputs[0], aval, size };
+  const expr = compose(root);
+  return { fused: true, inputs, expr, output: root.outputs[0], aval, size };
 }
 
 const sameAtom = (a: Atom, b: Atom) =>
@@ -146,20 +124,8 @@ const sameAtom = (a: Atom, b: Atom) =>
     ? 'variable' in b && a.variable === b.variable
     : 'constant' in b && a.constant === b.constant;
 
-/** A fused chain as one loop over typed arrays: `out[i] = chain(d0[i or 0], d1[i or 0], ...)`. */
-export type FusedLoop = (out: TypedArray, n: number, ...data: TypedArray[]) => void;
-
-/**
- * Runs a fused step: one generated loop when every input has the output's shape or one element
- * (the common case), else the backend's broadcasting elementwise kernel with the fused formula.
- */
+/** Runs a fused step: the backend's elementwise kernel on the composed expression. */
 export function runFused(step: FusedStep, xs: readonly ConcreteTensor[]): ConcreteTensor {
   const { shape, dtype } = step.aval;
-  const simple = xs.every((x) => x.size === 1 || shapesEqual(x.shape, shape));
-  if (!simple)
-    return new ConcreteTensor(xs[0].backend.elementwise(step.fn, xs, shape, dtype), shape, dtype);
-  const n = sizeOf(shape);
-  const out = allocate(dtype, n);
-  step.loop(xs.map((x) => x.size === 1 && n !== 1))(out, n, ...xs.map((x) => x.readSync()));
-  return tensorFromHost(out, shape, dtype);
+  return new ConcreteTensor(xs[0].backend.elementwise(step.expr, xs, shape, dtype), shape, dtype);
 }

@@ -9,6 +9,11 @@ import { bind, hasEvalObserver, isTracing } from '../core/trace';
 import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
 import { fuse, runFused, type Step } from './fusion';
+import {
+  foldTransposes,
+  runTransposedMatmul,
+  type TransposedMatmulStep,
+} from './transposed-matmul';
 
 /** An operand: a variable of the program, or a constant captured while tracing. */
 export type Atom = { readonly variable: number } | { readonly constant: Tensor };
@@ -30,16 +35,20 @@ export class Program {
     readonly avals: readonly Aval[],
   ) {}
 
-  /** Fusion plans by backend (which ops a backend runs natively decides what is fused). */
-  private readonly plans = new Map<string, Step[]>();
+  /** Plans by backend (which ops a backend runs natively decides what is fused). */
+  private readonly plans = new Map<string, (Step | TransposedMatmulStep)[]>();
 
-  /** The steps a concrete run on the active backend takes: equations, elementwise chains fused. */
-  steps(): readonly Step[] {
-    const backend = getBackend().name;
-    let plan = this.plans.get(backend);
+  /**
+   * The steps a concrete run on the active backend takes: equations, elementwise chains fused,
+   * and transposes folded into matmuls where the backend reads transposed operands.
+   */
+  steps(): readonly (Step | TransposedMatmulStep)[] {
+    const backend = getBackend();
+    let plan = this.plans.get(backend.name);
     if (plan === undefined) {
-      plan = fuse(this.equations, this.outputs, this.avals);
-      this.plans.set(backend, plan);
+      const fused = fuse(this.equations, this.outputs, this.avals);
+      plan = backend.matmulTransposes ? foldTransposes(fused, this.outputs, this.avals) : fused;
+      this.plans.set(backend.name, plan);
     }
     return plan;
   }
@@ -58,6 +67,8 @@ export class Program {
     for (const step of concrete ? this.steps() : this.equations) {
       if ('fused' in step) {
         env[step.output] = runFused(step, step.inputs.map(read) as ConcreteTensor[]);
+      } else if ('transposedMatmul' in step) {
+        env[step.output] = runTransposedMatmul(step, step.inputs.map(read) as ConcreteTensor[]);
       } else {
         const ys = bind(step.prim, step.inputs.map(read), step.params);
         step.outputs.forEach((v, i) => (env[v] = ys[i]));

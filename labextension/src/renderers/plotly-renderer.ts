@@ -8,14 +8,20 @@ export interface PlotlyView {
   draw(): Promise<void>;
   resize(): void;
   dispose(): void;
+  /** Its link to the kernel, attached while the widget is in the page. */
+  live?: { attach(): void; detach(): void };
 }
 
 /**
  * A MIME renderer widget for plotly views (figures, optimizer runs): builds the view from the
  * bundle in `build` (which never throws), draws it when attached, redraws it in the new theme when
- * JupyterLab's theme changes, and resizes it with the output area.
+ * JupyterLab's theme changes, and resizes it with the output area. A view with a live link is
+ * attached to its kernel while the widget is in the page.
  */
-export abstract class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
+export abstract class PlotlyRenderer<V extends PlotlyView = PlotlyView>
+  extends Widget
+  implements IRenderMime.IRenderer
+{
   constructor(options: IRenderMime.IRendererOptions, className: string) {
     super();
     this.mimeType = options.mimeType;
@@ -23,11 +29,15 @@ export abstract class PlotlyRenderer extends Widget implements IRenderMime.IRend
   }
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    if (this._view && (await this.updateInPlace(this._view, model))) return;
     this._clear();
     const dom = this.build(model);
     this.node.appendChild(dom.node);
     this._view = dom.view;
-    if (this.isAttached) await this._view?.draw();
+    if (this.isAttached) {
+      this._view?.live?.attach();
+      await this._view?.draw();
+    }
   }
 
   override dispose(): void {
@@ -37,7 +47,12 @@ export abstract class PlotlyRenderer extends Widget implements IRenderMime.IRend
   }
 
   /** The DOM of one bundle: the view, or an error box. */
-  protected abstract build(model: IRenderMime.IMimeModel): { node: HTMLElement; view?: PlotlyView };
+  protected abstract build(model: IRenderMime.IMimeModel): { node: HTMLElement; view?: V };
+
+  /** Shows a newer bundle in the current view; false (the default) rebuilds the view. */
+  protected updateInPlace(_view: V, _model: IRenderMime.IMimeModel): Promise<boolean> {
+    return Promise.resolve(false);
+  }
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
@@ -48,6 +63,7 @@ export abstract class PlotlyRenderer extends Widget implements IRenderMime.IRend
     });
     // Notebooks are virtualized: draw once the output has a width, resize when it changes.
     this._unobserveWidth = observeWidth(this.node, () => this._view?.resize());
+    this._view?.live?.attach();
     void this._view?.draw();
   }
 
@@ -56,17 +72,19 @@ export abstract class PlotlyRenderer extends Widget implements IRenderMime.IRend
     this._unobserve = undefined;
     this._unobserveWidth?.();
     this._unobserveWidth = undefined;
+    this._view?.live?.detach();
     super.onBeforeDetach(msg);
   }
 
   private _clear(): void {
+    this._view?.live?.detach();
     this._view?.dispose();
     this._view = undefined;
     this.node.textContent = '';
   }
 
   protected readonly mimeType: string;
-  private _view: PlotlyView | undefined;
+  private _view: V | undefined;
   private _unobserve: (() => void) | undefined;
   private _unobserveWidth: (() => void) | undefined;
 }

@@ -1,19 +1,32 @@
 /** Elementwise kernels with NumPy broadcasting, computing in float64 and storing per dtype. */
 import { allocate, type DType, type TypedArray } from '../../core/dtype';
 import { broadcastStrides, sizeOf } from '../../core/shape';
-import type { ScalarFn } from '../backend';
+import type { Expr, ScalarOpName } from '../expression';
+import { compileCpu } from './compile';
 import { binaryLoops, trailingPeriod, unaryLoops, whereLoop } from './fast-loops';
 
-/** Runs `fn` over broadcast inputs. Stores into a typed array of `outDtype` (rounding per element). */
+type Fn = (...xs: number[]) => number;
+
+/** Runs `expr` over broadcast inputs. Stores into a typed array of `outDtype` (rounding per element). */
 export function elementwise(
-  fn: ScalarFn,
-  xs: readonly { data: TypedArray; shape: readonly number[] }[],
+  expr: Expr,
+  xs: readonly { data: TypedArray; shape: readonly number[]; dtype: DType }[],
   outShape: readonly number[],
   outDtype: DType,
 ): TypedArray {
   const n = sizeOf(outShape);
   const out = allocate(outDtype, n);
-  if (fn.op !== undefined && taggedLoop(fn, xs, outShape, n, out)) return out;
+  const kernel = compileCpu(
+    expr,
+    xs.map((x) => x.dtype),
+  );
+  if (kernel.op !== undefined && opLoop(kernel.op, xs, outShape, n, out)) return out;
+  // A composed expression over full-size and one-element inputs: its own generated loop.
+  if (kernel.loop && xs.every((x) => x.data.length === n || x.data.length === 1)) {
+    kernel.loop(xs.map((x) => x.data.length === 1 && n !== 1))(out, n, ...xs.map((x) => x.data));
+    return out;
+  }
+  const fn = kernel.fn;
   const sameShape = xs.every((x) => x.data.length === n && x.shape.length === outShape.length);
   if (xs.length === 1 && sameShape) {
     const a = xs[0].data;
@@ -57,15 +70,15 @@ export function elementwise(
   return out;
 }
 
-/** Runs a tagged formula's own loop when the operands allow it; false when they do not. */
-function taggedLoop(
-  fn: ScalarFn,
+/** Runs an op's own loop when the operands allow it; false when they do not. */
+function opLoop(
+  op: ScalarOpName,
   xs: readonly { data: TypedArray; shape: readonly number[] }[],
   outShape: readonly number[],
   n: number,
   out: TypedArray,
 ): boolean {
-  if (fn.op === 'where') {
+  if (op === 'select') {
     if (xs.length !== 3 || n === 0) return false;
     const [pc, pa, pb] = xs.map((x) => trailingPeriod(x.shape, outShape));
     if (pc === 0 || pa === 0 || pb === 0) return false;
@@ -73,12 +86,12 @@ function taggedLoop(
     return true;
   }
   if (xs.length === 1) {
-    const loop = unaryLoops[fn.op!];
+    const loop = unaryLoops[op];
     if (!loop || xs[0].data.length !== n) return false;
     loop(xs[0].data, out, n);
     return true;
   }
-  const loop = binaryLoops[fn.op!];
+  const loop = binaryLoops[op];
   if (!loop || xs.length !== 2 || n === 0) return false;
   const [a, b] = xs;
   const pa = trailingPeriod(a.shape, outShape);
@@ -91,7 +104,7 @@ function taggedLoop(
 
 /** Inputs that repeat along leading axes only (each with its period): counters, no odometer. */
 function periodic(
-  fn: ScalarFn,
+  fn: Fn,
   xs: readonly { data: TypedArray }[],
   periods: readonly number[],
   out: TypedArray,

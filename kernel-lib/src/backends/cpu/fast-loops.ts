@@ -1,10 +1,11 @@
 /**
- * Monomorphic loops for the tagged scalar formulas (`ScalarFn.op`): one loop per formula, so the JS
+ * Monomorphic loops for common scalar ops (an expression that is one op on the inputs in order):
+ * one loop per op, so the JS
  * engine inlines `Math.tanh` or `+` instead of calling a closure per element. Each loop computes
  * exactly what the formula computes (float64, stored into the output's dtype).
  */
 import type { TypedArray } from '../../core/dtype';
-import type { ScalarOp } from '../backend';
+import type { ScalarOpName } from '../expression';
 
 type UnaryLoop = (a: TypedArray, out: TypedArray, n: number) => void;
 type BinaryLoop = (
@@ -16,8 +17,8 @@ type BinaryLoop = (
   swap: boolean,
 ) => void;
 
-/** One loop per tagged unary formula (same results as calling the formula per element). */
-export const unaryLoops: Partial<Record<ScalarOp, UnaryLoop>> = {
+/** One loop per unary op (same results as calling the formula per element). */
+export const unaryLoops: Partial<Record<ScalarOpName, UnaryLoop>> = {
   neg: (a, out, n) => {
     for (let i = 0; i < n; i++) out[i] = -a[i];
   },
@@ -46,7 +47,7 @@ export const unaryLoops: Partial<Record<ScalarOp, UnaryLoop>> = {
 
 // `b` repeats with `period` along `a` (period n: same shape; 1: a scalar; else a broadcast row).
 // With `swap` the formula's operands are (b, a).
-export const binaryLoops: Partial<Record<ScalarOp, BinaryLoop>> = {
+export const binaryLoops: Partial<Record<ScalarOpName, BinaryLoop>> = {
   add: (a, b, out, n, p) => {
     for (let i = 0, j = 0; i < n; i++) {
       out[i] = a[i] + b[j];

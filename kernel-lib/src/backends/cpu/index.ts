@@ -1,6 +1,8 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
-import type { Backend, Operand, ReduceKind, ScalarFn, ScalarOp, Storage } from '../backend';
+import { stridesOf } from '../../core/shape';
+import type { Backend, MatmulTranspose, Operand, ReduceKind, Storage } from '../backend';
+import type { Expr, ScalarOpName } from '../expression';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
@@ -19,9 +21,9 @@ export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).dat
  */
 export interface FastKernels {
   /** See `Backend.nativeOps`. */
-  readonly nativeOps?: ReadonlySet<ScalarOp>;
+  readonly nativeOps?: ReadonlySet<ScalarOpName>;
   elementwise?(
-    fn: ScalarFn,
+    expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
@@ -32,7 +34,14 @@ export interface FastKernels {
     axes: readonly number[],
     outDtype: DType,
   ): TypedArray | undefined;
-  matmul?(a: Operand, b: Operand, outShape: readonly number[]): TypedArray | undefined;
+  /** Takes `transpose` flags (see Backend.matmul) when `matmulTransposes` is set. */
+  matmulTransposes?: boolean;
+  matmul?(
+    a: Operand,
+    b: Operand,
+    outShape: readonly number[],
+    transpose?: MatmulTranspose,
+  ): TypedArray | undefined;
 }
 
 /** A backend on garbage-collected typed arrays: the TypeScript kernels, after any `fast` ones. */
@@ -43,12 +52,12 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
-    elementwise: (fn, xs, outShape, outDtype) =>
+    elementwise: (expr, xs, outShape, outDtype) =>
       self.fromHost(
-        fast.elementwise?.(fn, xs, outShape, outDtype) ??
+        fast.elementwise?.(expr, xs, outShape, outDtype) ??
           elementwise(
-            fn,
-            xs.map((x) => ({ data: cpuData(x), shape: x.shape })),
+            expr,
+            xs.map((x) => ({ data: cpuData(x), shape: x.shape, dtype: x.dtype })),
             outShape,
             outDtype,
           ),
@@ -57,11 +66,13 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
       self.fromHost(
         fast.reduce?.(kind, x, axes, outDtype) ?? reduce(kind, cpuData(x), x.shape, axes, outDtype),
       ),
-    matmul: (a, b, outShape) =>
-      self.fromHost(
-        fast.matmul?.(a, b, outShape) ??
-          matmul(cpuData(a), a.shape, cpuData(b), b.shape, outShape, a.dtype),
-      ),
+    matmulTransposes: fast.matmulTransposes,
+    matmul: (a, b, outShape, transpose) => {
+      const done = fast.matmul?.(a, b, outShape, transpose);
+      if (done) return self.fromHost(done);
+      const [pa, pb] = [transpose?.a ? swapLast(a) : a, transpose?.b ? swapLast(b) : b];
+      return self.fromHost(matmul(cpuData(pa), pa.shape, cpuData(pb), pb.shape, outShape, a.dtype));
+    },
     readStrided: (x, view, outShape) =>
       self.fromHost(readStrided(cpuData(x), view, outShape, x.dtype)),
     writeStrided: (parts, outShape, dtype) =>
@@ -78,6 +89,17 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
       self.fromHost(scatterAdd(cpuData(ct), cpuData(indices), axis, outShape, ct.dtype)),
   };
   return self;
+}
+
+/** `x` with its last two axes swapped, materialized (for the kernels that read plain layouts). */
+function swapLast(x: Operand): Operand {
+  const r = x.shape.length;
+  const perm = x.shape.map((_, i) => (i < r - 2 ? i : 2 * r - 3 - i));
+  const strides = stridesOf(x.shape);
+  const shape = perm.map((i) => x.shape[i]);
+  const view = { offset: 0, strides: perm.map((i) => strides[i]) };
+  const data = readStrided(cpuData(x), view, shape, x.dtype);
+  return { storage: { backend: x.storage.backend, data } as CpuStorage, shape, dtype: x.dtype };
 }
 
 /** The reference backend: every kernel in plain TypeScript. */

@@ -6,7 +6,8 @@
  */
 import { sizeOf } from '../../core/shape';
 import type { DType } from '../../core/dtype';
-import type { Backend, Operand, ScalarOp } from '../backend';
+import type { Backend, Operand } from '../backend';
+import { directOp, scalarOps, type ScalarOpName } from '../expression';
 import { cpuData, createCpuBackend, type FastKernels } from '../cpu';
 import { trailingPeriod } from '../cpu/fast-loops';
 import { batchOffsets } from '../cpu/matmul';
@@ -24,7 +25,7 @@ export interface WasmThresholds {
   threads?: number;
 }
 
-const BINARY: Partial<Record<ScalarOp, number>> = {
+const BINARY: Partial<Record<ScalarOpName, number>> = {
   add: 0,
   sub: 1,
   mul: 2,
@@ -32,9 +33,9 @@ const BINARY: Partial<Record<ScalarOp, number>> = {
   max: 4,
   min: 5,
 };
-const UNARY: Partial<Record<ScalarOp, number>> = { neg: 0, abs: 1, sqrt: 2 };
+const UNARY: Partial<Record<ScalarOpName, number>> = { neg: 0, abs: 1, sqrt: 2 };
 /** Computed in float64 and rounded; doubtful elements come back flagged (float32 output only). */
-const TRANSCENDENTAL: Partial<Record<ScalarOp, number>> = { exp: 0, tanh: 1 };
+const TRANSCENDENTAL: Partial<Record<ScalarOpName, number>> = { exp: 0, tanh: 1 };
 
 type Float = 'float32' | 'float64';
 const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
@@ -46,13 +47,14 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
   const data = (x: Operand) => cpuData(x) as Float32Array | Float64Array;
   return {
     // SIMD exp and tanh beat a JavaScript loop calling Math.exp/Math.tanh by about 2x.
-    nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOp[]),
-    elementwise(fn, xs, outShape, outDtype) {
-      if (fn.op === undefined || !isFloatOf(outDtype, xs)) return undefined;
+    nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
+    elementwise(expr, xs, outShape, outDtype) {
+      const op = directOp(expr);
+      if (op === undefined || !isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
       if (n < min.elementwise) return undefined;
       const size = outDtype === 'float32' ? 4 : 8;
-      const tr = TRANSCENDENTAL[fn.op];
+      const tr = TRANSCENDENTAL[op];
       if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
         if (xs[0].shape.length !== outShape.length) return undefined;
         const x = data(xs[0]);
@@ -63,20 +65,21 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
         const count = k.transcendental_f32(tr, a, out, n, flags);
         const result = w.take(out, n, 'float32');
         const redo = new Int32Array(w.memory.buffer, flags, count);
+        const fn = scalarOps[op].cpu;
         for (let i = 0; i < count; i++) result[redo[i]] = fn(x[redo[i]]);
         return result;
       }
       if (xs.length === 1) {
-        const op = UNARY[fn.op];
-        if (op === undefined || xs[0].shape.length !== outShape.length) return undefined;
+        const code = UNARY[op];
+        if (code === undefined || xs[0].shape.length !== outShape.length) return undefined;
         w.reset();
         const a = w.put(data(xs[0]));
         const out = w.alloc(n * size);
-        (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(op, a, out, n);
+        (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(code, a, out, n);
         return w.take(out, n, outDtype);
       }
-      const op = BINARY[fn.op];
-      if (op === undefined || xs.length !== 2) return undefined;
+      const code = BINARY[op];
+      if (code === undefined || xs.length !== 2) return undefined;
       const pa = trailingPeriod(xs[0].shape, outShape);
       const pb = trailingPeriod(xs[1].shape, outShape);
       const swap = !(pa === n && pb > 0);
@@ -87,7 +90,7 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       const b = w.put(data(other));
       const out = w.alloc(n * size);
       (outDtype === 'float32' ? k.binary_f32 : k.binary_f64)(
-        op,
+        code,
         a,
         b,
         out,
@@ -109,12 +112,14 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       (outDtype === 'float32' ? k.sum_f32 : k.sum_f64)(src, out, outer, red, inner, acc);
       return w.take(out, outer * inner, outDtype);
     },
-    matmul(a, b, outShape) {
+    matmulTransposes: true,
+    matmul(a, b, outShape, transpose) {
       const dtype = a.dtype;
       if (!isFloatOf(dtype, [a, b])) return undefined;
       const rank = outShape.length;
       const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
-      const kk = a.shape[a.shape.length - 1];
+      const kk = a.shape[a.shape.length - (transpose?.a ? 2 : 1)];
+      const trans = (transpose?.a ? 1 : 0) | (transpose?.b ? 2 : 0);
       if (m * n * kk < min.matmul) return undefined;
       const size = dtype === 'float32' ? 4 : 8;
       const batchShape = outShape.slice(0, rank - 2);
@@ -131,8 +136,8 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       if (split && threads === null) threads = MatmulThreads.start(w.file);
       for (let t = 0; t < batch; t++) {
         const [at, bt, ct] = [pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size];
-        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work);
-        else run(at, bt, ct, m, kk, n, 0, m, work);
+        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work, trans);
+        else run(at, bt, ct, m, kk, n, 0, m, work, trans);
       }
       return w.take(pc, batch * m * n, dtype);
     },

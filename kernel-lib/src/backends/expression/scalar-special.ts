@@ -82,15 +82,15 @@ function lgammaStirling(x: number): number {
   return (x - 0.5) * Math.log(x) - x + HALF_LOG_TWO_PI + series;
 }
 
-/** ζ(k) for k = 2..30: a partial sum plus its Euler-Maclaurin tail (error far below 1e-17). */
-const ZETA = Array.from({ length: 31 }, (_, k) => {
+/** ζ(k) for k = 2..30 (shared with the WGSL lowering): a partial sum plus its Euler-Maclaurin tail (error far below 1e-17). */
+export const ZETA = Array.from({ length: 31 }, (_, k) => {
   if (k < 2) return NaN;
   const n = 1000;
   let sum = 0;
   for (let i = 1; i < n; i++) sum += i ** -k;
   return sum + n ** (1 - k) / (k - 1) + 0.5 * n ** -k + (k / 12) * n ** (-k - 1);
 });
-const EULER_GAMMA = 0.5772156649015329;
+export const EULER_GAMMA = 0.5772156649015329;
 
 /** ln Γ(1 + z) = -γz + Σ_{k≥2} (-1)^k ζ(k) z^k / k for |z| <= 0.25: exact zeros at z = 0. */
 function lgamma1p(z: number): number {
@@ -126,7 +126,7 @@ export function gammaln(x: number): number {
 }
 
 /** Bernoulli numbers B₂, B₄, ..., B₁₆ for the asymptotic series of the polygamma functions. */
-const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510];
+export const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510];
 
 function factorial(n: number): number {
   let f = 1;
