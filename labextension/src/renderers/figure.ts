@@ -25,6 +25,9 @@ import { PlotlyRenderer } from './plotly-renderer';
 /** Height on screen of one row of panels, and of the title and legend above them, in pixels. */
 const ROW_HEIGHT = 300;
 const TOP_HEIGHT = 40;
+/** The least height in points of one row of panels in print, and of the text above the rows. */
+const PRINT_ROW_MIN = 110;
+const PRINT_TOP = 40;
 
 /** A base64 PNG from the bundle, or undefined when it is missing or not base64. */
 export function fallbackPng(raw: unknown): string | undefined {
@@ -110,10 +113,14 @@ export class FigureView {
       const plotly = await this.load();
       const { rows, cols } = gridShape(this.payload);
       const size = printSize(width, rows, cols);
+      // Panels side by side in one column would be a strip too flat to read: keep each row at
+      // least PRINT_ROW_MIN points tall, plus the title and legend above.
+      size.height = Math.max(size.height, rows * PRINT_ROW_MIN + PRINT_TOP);
       const fig = figureToPlotly(this.payload, PRINT_THEME, size);
       await exportPlotlyFigure(plotly, fig, format, size, safeFileName(this.title, 'figure'));
       this._status.textContent = '';
-    } catch {
+    } catch (e) {
+      console.warn(`adlab: ${format} export failed`, e);
       this._status.textContent = `${format.toUpperCase()} export failed.`;
     }
   }

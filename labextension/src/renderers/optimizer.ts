@@ -258,7 +258,8 @@ export class OptimizerView {
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
       await exportPlotlyFigure(plotly, fig, format, size, name);
       this._status.textContent = '';
-    } catch {
+    } catch (e) {
+      console.warn(`adlab: ${format} export failed`, e);
       this._status.textContent = `${format.toUpperCase()} export failed.`;
     }
   }

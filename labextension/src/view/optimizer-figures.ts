@@ -139,9 +139,6 @@ function baseLayout(
       xanchor: 'left',
       yanchor: 'bottom',
       font: { size: Math.round(fs * 0.92) },
-      // Up to four runs a row, each a quarter of the width.
-      entrywidthmode: 'fraction',
-      entrywidth: 0.98 / Math.max(1, Math.min(model.runs.length, 4)),
       itemwidth: 30,
     },
     xaxis: { ...axis },

@@ -251,9 +251,10 @@ export function figureToPlotly(
   const cellH = (1 - GAP.y * (rows - 1)) / rows;
   // The top margin, in pixels: the figure title, the legend row, the panel titles.
   const titleH = payload.title ? fontSize * 2 : 0;
-  // The legend: up to four entries a row, each a quarter of the width (long names stay whole).
-  const perRow = Math.min(lineNames.size, 4);
-  const legendH = legend.enabled ? fontSize * 1.9 * Math.ceil(lineNames.size / perRow) : 0;
+  // The legend's rows: entries (a 30 px line sample, the name, a gap) wrap at the figure width.
+  const entries = [...lineNames].map((name) => 40 + name.length * fontSize * 0.6);
+  const legendRows = legendRowCount(entries, size.width - fontSize * 5);
+  const legendH = legend.enabled ? fontSize * 1.9 * legendRows : 0;
   const panelTitleH =
     payload.panels[0]?.title || payload.panels[0]?.notes.length ? fontSize * 1.6 : fontSize * 0.6;
   const top =
@@ -335,13 +336,25 @@ export function figureToPlotly(
       yref: 'container',
       font: { size: Math.round(fontSize * 0.95) },
       bgcolor: 'rgba(0,0,0,0)',
-      entrywidthmode: 'fraction',
-      entrywidth: 0.98 / perRow,
       itemwidth: 30,
     };
   }
   layout.annotations = annotations;
   return { data, layout };
+}
+
+/** How many rows entries of these widths fill when wrapped at `width`. */
+function legendRowCount(widths: number[], width: number): number {
+  let rows = 1;
+  let used = 0;
+  for (const w of widths) {
+    if (used > 0 && used + w > width) {
+      rows++;
+      used = 0;
+    }
+    used += w;
+  }
+  return rows;
 }
 
 /** The rows and columns of panels of a payload. */

@@ -123,7 +123,8 @@ export class SpectrumPlot {
       const fig = figureToPlotly(spectrumPayload(this._eig), PRINT_THEME, size);
       await exportPlotlyFigure(plotly, fig, format, size, 'hessian-spectrum');
       this._status.textContent = '';
-    } catch {
+    } catch (e) {
+      console.warn(`adlab: ${format} export failed`, e);
       this._status.textContent = `${format.toUpperCase()} export failed.`;
     }
   }
