@@ -34,6 +34,15 @@ export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
 export { getBackend, setBackend } from './backends';
+export {
+  defaultDevice,
+  deviceMemory,
+  devicePut,
+  devices,
+  initWebGPU,
+  setDefaultDevice,
+} from './backends/devices';
+export type { DeviceInfo, DeviceMemory } from './backends/devices';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';
 export { numerics, sym } from './numerics';

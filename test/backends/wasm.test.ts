@@ -192,6 +192,44 @@ describe.skipIf(!wasm)(`cpu-wasm kernels${wasm ? '' : ` (skipped: ${wasmUnavaila
     }
   });
 
+  it('runs a batch of matrix-vector products with one matrix as one matmul, bit for bit', () => {
+    const single = createWasmBackend({ elementwise: 0, matmul: 0, threads: Infinity })!;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const [batch, m, k] = [6, 37, 300];
+      const t = (shape: number[], seed: number) =>
+        on(single, () => {
+          const size = shape.reduce((p, d) => p * d, 1);
+          return np.reshape(np.array(values(size, seed, 1), dtype), shape);
+        });
+      const mat = t([m, k], 13);
+      const vecs = t([batch, k, 1], 14); // A @ v_t
+      const rows = t([batch, 1, m], 15); // w_t @ A
+      const [got, gotRows, gotT] = on(single, () => [
+        np.matmul(mat, vecs),
+        np.matmul(rows, mat),
+        np.matmul(np.matrixTranspose(mat), np.reshape(rows, [batch, m, 1])),
+      ]);
+      // the matrix stored untransposed, read transposed by the folded product
+      const op = (x: Tensor) => x as unknown as Operand;
+      const flagged = on(single, () =>
+        single.matmul(op(mat), op(np.reshape(rows, [batch, m, 1])), [batch, k, 1], { a: true }),
+      );
+      expect(Array.from(single.readSync(flagged))).toEqual(Array.from(gotT.dataSync()));
+      for (let i = 0; i < batch; i++) {
+        const [one, oneRow, oneT] = on(single, () => [
+          np.matmul(mat, np.take(vecs, [i], 0)),
+          np.matmul(np.take(rows, [i], 0), mat),
+          np.matmul(np.matrixTranspose(mat), np.reshape(np.take(rows, [i], 0), [1, m, 1])),
+        ]);
+        const slice = (x: Tensor, size: number) =>
+          Array.from(x.dataSync().slice(i * size, (i + 1) * size));
+        expect(slice(got, m), `${dtype} A @ v`).toEqual(Array.from(one.dataSync()));
+        expect(slice(gotRows, k), `${dtype} w @ A`).toEqual(Array.from(oneRow.dataSync()));
+        expect(slice(gotT, k), `${dtype} Aᵀ @ v`).toEqual(Array.from(oneT.dataSync()));
+      }
+    }
+  });
+
   it('float32 exp and tanh equal the float64 formula rounded, on 200k values', () => {
     const x = values(200_000, 8, 30, SPECIALS);
     for (const [name, f] of [

@@ -4,7 +4,7 @@
  * example is done, jvp through it, reverse mode refused) and `scan` with no steps (the final
  * carry and the stacked outputs with a leading axis of 0, shapes found by tracing).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { grad, jit, jvp, np, scan, Tensor, vjp, vmap, whileLoop } from '../../kernel-lib/src';
 import { expectClose } from '../helpers/tensors';
 
@@ -134,6 +134,7 @@ describe('scan with no steps', () => {
 
   it('returns the initial carry and outputs with a leading axis of 0', () => {
     const [carry, ys] = scan(step, f64(1.5), np.zeros([0, 3], 'float64'));
+    expectTypeOf(ys).toEqualTypeOf<{ doubled: Tensor; total: Tensor }>();
     expectClose(carry, 1.5);
     expect(ys.doubled.shape).toEqual([0, 3]);
     expect(ys.doubled.dtype).toBe('float64');

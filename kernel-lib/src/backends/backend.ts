@@ -49,6 +49,13 @@ export interface MatmulTranspose {
 export interface Backend {
   readonly name: string;
   /**
+   * The device the data lives on (`cpu` when omitted): `cpu` and `cpu-wasm` share host memory,
+   * `webgpu` is a GPU's. Operands of one operation must live on one device.
+   */
+  readonly device?: string;
+  /** The dtypes this backend holds (all when omitted); another one is an error naming the op. */
+  readonly dtypes?: readonly DType[];
+  /**
    * Scalar ops this backend runs in its own kernels faster than a fused loop would (jit's fusion
    * leaves them as separate kernels).
    */
@@ -57,8 +64,15 @@ export interface Backend {
   readonly matmulTransposes?: boolean;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
-  /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
+  /**
+   * Reads data synchronously (the CPU backend returns its own array: do not mutate it). A device
+   * backend throws for data that only the device holds (see `canReadSync`).
+   */
   readSync(storage: Storage): TypedArray;
+  /** False where `readSync` would throw (device results); true when omitted. */
+  canReadSync?(storage: Storage): boolean;
+  /** Reads data asynchronously (a GPU's way; when omitted, `readSync`). */
+  readAsync?(storage: Storage): Promise<TypedArray>;
   /** Frees the storage now (a no-op where the garbage collector owns memory). */
   dispose(storage: Storage): void;
   /**

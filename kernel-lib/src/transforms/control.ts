@@ -16,6 +16,7 @@ import { notEqual, where } from '../numpy/math';
 import { broadcastTo, reshape, stack, take } from '../numpy/shape';
 import { trace } from './jit';
 import type { Atom } from './program';
+import type { TensorsOf } from './types';
 import { stagedWhileLoop } from './while-loop';
 
 /** The truth of a one-element predicate, or undefined where its value is not known here. */
@@ -117,7 +118,7 @@ export function scan<C, X, Y>(
   init: C,
   xs: X | null,
   options: { length?: number } = {},
-): [C, TreeResult] {
+): [C, TensorsOf<Y>] {
   if (xs === null && options.length === undefined) {
     throw new Error('scan: xs is null, so pass the number of steps as { length }');
   }
