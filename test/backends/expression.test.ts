@@ -205,7 +205,7 @@ describe('CPU lowerings', () => {
 
   it('polygamma matches its reference for orders 0 to 3 (int32 order first)', () => {
     for (const n of [0, 1, 2, 3]) {
-      for (const x of edges.filter((v) => v !== -Infinity && Math.abs(v) < 1e9)) {
+      for (const x of edges.filter((v) => Math.abs(v) < 1e9 || v === -Infinity)) {
         expect(Object.is(scalarOps.polygamma.cpu(n, x), special.polygamma(n, x))).toBe(true);
       }
     }
