@@ -214,7 +214,7 @@ const library = {
     source: `fn adlab_atan2(y: f32, x: f32) -> f32 {
   if (adlab_isnan(y) || adlab_isnan(x)) { return adlab_nan(); }
   if (y == 0.0 && x == 0.0) {
-    // atan2(±0, +0) = ±0 and atan2(±0, -0) = ±π, by the signs' bits (WGSL leaves it undefined).
+    // atan2(±0, +0) = ±0 and atan2(±0, -0) = ±π, by the sign bits (unspecified in WGSL).
     let negative_y = (bitcast<u32>(y) & 0x80000000u) != 0u;
     let pi = select(${f32Literal(Math.PI)}, -${f32Literal(Math.PI)}, negative_y);
     return select(y, pi, (bitcast<u32>(x) & 0x80000000u) != 0u);
