@@ -19,7 +19,7 @@ export default defineConfig({
           name: 'kernel-lib',
           environment: 'node',
           include: [
-            'test/{core,rules,transforms,numpy,backends,jupyter,optim,numerics,plot}/**/*.test.ts',
+            'test/{core,rules,transforms,numpy,backends,jupyter,optim,numerics,plot,webgpu}/**/*.test.ts',
           ],
         },
       },

@@ -34,6 +34,15 @@ export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
 export { getBackend, setBackend } from './backends';
+export {
+  defaultDevice,
+  deviceMemory,
+  devicePut,
+  devices,
+  initWebGPU,
+  setDefaultDevice,
+} from './backends/devices';
+export type { DeviceInfo, DeviceMemory } from './backends/devices';
 export { checkGrads } from './numerics/check-grads';
 export type { CheckGradsOptions, GradCheck } from './numerics/check-grads';
 export { numerics, sym } from './numerics';
@@ -54,8 +63,12 @@ export {
 export { compareDTypes, machineEpsilon, nextafter, ulp } from './numerics/precision';
 export type { Expr } from './numerics/symbolic';
 export * as optim from './optim';
-export { minimize } from './optim/minimize';
+export { minimize, startMinimize } from './optim/minimize';
+export type { RunStepper } from './optim/minimize';
 export { compareRuns } from './jupyter/optimizer-display';
+export type { LiveCompareOptions, LiveRunSpec } from './jupyter/live-runs';
+export { progress, Progress } from './jupyter/progress';
+export type { ProgressOptions, ProgressValues } from './jupyter/progress';
 export { jacobianProbe, hvpProbe, JacobianProbe, HvpProbe } from './jupyter/probes';
 export type { JacobianProbeOptions, HvpProbeOptions } from './jupyter/probes';
 export { plot, Figure } from './plot';

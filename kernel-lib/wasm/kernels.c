@@ -71,11 +71,13 @@ static void kernel_f32(int kc, const float *ap, const float *bp, float *c, int l
 }
 
 // Packs rows [0, mc) x cols [0, kc) of A (leading dim lda) into MR-tall panels, zero-padded.
-static void pack_a_f32(int mc, int kc, const float *a, int lda, float *ap) {
+// With `ta`, A is stored transposed (element (i, p) at a[p * lda + i]).
+static void pack_a_f32(int mc, int kc, const float *a, int lda, int ta, float *ap) {
+  int si = ta ? 1 : lda, sp = ta ? lda : 1;
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = mc - i0 < MR ? mc - i0 : MR;
     for (int p = 0; p < kc; p++) {
-      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * lda + p];
+      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * si + p * sp];
       for (int i = mr; i < MR; i++) ap[i] = 0;
       ap += MR;
     }
@@ -83,9 +85,18 @@ static void pack_a_f32(int mc, int kc, const float *a, int lda, float *ap) {
 }
 
 // Packs rows [0, kc) x cols [0, nc) of B (leading dim ldb) into NR-wide panels, zero-padded.
-static void pack_b_f32(int kc, int nc, const float *b, int ldb, float *bp) {
+// With `tb`, B is stored transposed (element (p, j) at b[j * ldb + p]).
+static void pack_b_f32(int kc, int nc, const float *b, int ldb, int tb, float *bp) {
   for (int j0 = 0; j0 < nc; j0 += NR) {
     int nr = nc - j0 < NR ? nc - j0 : NR;
+    if (tb) {
+      for (int p = 0; p < kc; p++) {
+        for (int j = 0; j < nr; j++) bp[j] = b[(j0 + j) * ldb + p];
+        for (int j = nr; j < NR; j++) bp[j] = 0;
+        bp += NR;
+      }
+      continue;
+    }
     for (int p = 0; p < kc; p++) {
       const float *row = b + p * ldb + j0;
       if (nr == NR) {
@@ -100,10 +111,13 @@ static void pack_b_f32(int kc, int nc, const float *b, int ldb, float *bp) {
   }
 }
 
-// Rows [row0, row1) of C = A @ B. `work` holds packed panels: (MC + NC) * KC floats.
+// Rows [row0, row1) of C = op(A) @ op(B). `work` holds packed panels: (MC + NC) * KC floats.
+// `trans` bit 0: A is stored transposed (k x m); bit 1: B is stored transposed (n x k). Packing
+// reads the transposed layout directly, so the products and their order are those of C = A @ B.
 EXPORT(matmul_f32)
 void matmul_f32(const float *a, const float *b, float *c, int m, int k, int n, int row0, int row1,
-                float *work) {
+                float *work, int trans) {
+  int ta = trans & 1, tb = trans >> 1;
   float *ap = work, *bp = work + MC * KC;
   if (k == 0) {
     for (int i = row0; i < row1; i++)
@@ -114,10 +128,10 @@ void matmul_f32(const float *a, const float *b, float *c, int m, int k, int n, i
     int nc = n - jc < NC ? n - jc : NC;
     for (int pc = 0; pc < k; pc += KC) {
       int kc = k - pc < KC ? k - pc : KC;
-      pack_b_f32(kc, nc, b + pc * n + jc, n, bp);
+      pack_b_f32(kc, nc, tb ? b + jc * k + pc : b + pc * n + jc, tb ? k : n, tb, bp);
       for (int ic = row0; ic < row1; ic += MC) {
         int mc = row1 - ic < MC ? row1 - ic : MC;
-        pack_a_f32(mc, kc, a + ic * k + pc, k, ap);
+        pack_a_f32(mc, kc, ta ? a + pc * m + ic : a + ic * k + pc, ta ? m : k, ta, ap);
         for (int jr = 0; jr < nc; jr += NR) {
           int nr = nc - jr < NR ? nc - jr : NR;
           for (int ir = 0; ir < mc; ir += MR) {
@@ -157,33 +171,35 @@ static void kernel_f64(int kc, const double *ap, const double *bp, double *c, in
   }
 }
 
-static void pack_a_f64(int mc, int kc, const double *a, int lda, double *ap) {
+static void pack_a_f64(int mc, int kc, const double *a, int lda, int ta, double *ap) {
+  int si = ta ? 1 : lda, sp = ta ? lda : 1;
   for (int i0 = 0; i0 < mc; i0 += MR) {
     int mr = mc - i0 < MR ? mc - i0 : MR;
     for (int p = 0; p < kc; p++) {
-      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * lda + p];
+      for (int i = 0; i < mr; i++) ap[i] = a[(i0 + i) * si + p * sp];
       for (int i = mr; i < MR; i++) ap[i] = 0;
       ap += MR;
     }
   }
 }
 
-static void pack_b_f64(int kc, int nc, const double *b, int ldb, double *bp) {
+static void pack_b_f64(int kc, int nc, const double *b, int ldb, int tb, double *bp) {
+  int sj = tb ? ldb : 1, sp = tb ? 1 : ldb;
   for (int j0 = 0; j0 < nc; j0 += NR64) {
     int nr = nc - j0 < NR64 ? nc - j0 : NR64;
     for (int p = 0; p < kc; p++) {
-      const double *row = b + p * ldb + j0;
-      for (int j = 0; j < nr; j++) bp[j] = row[j];
+      for (int j = 0; j < nr; j++) bp[j] = b[p * sp + (j0 + j) * sj];
       for (int j = nr; j < NR64; j++) bp[j] = 0;
       bp += NR64;
     }
   }
 }
 
-// Rows [row0, row1) of C = A @ B in float64. `work` holds (MC + NC) * KC doubles.
+// Rows [row0, row1) of C = op(A) @ op(B) in float64, `trans` as for matmul_f32.
 EXPORT(matmul_f64)
 void matmul_f64(const double *a, const double *b, double *c, int m, int k, int n, int row0,
-                int row1, double *work) {
+                int row1, double *work, int trans) {
+  int ta = trans & 1, tb = trans >> 1;
   double *ap = work, *bp = work + MC * KC;
   if (k == 0) {
     for (int i = row0; i < row1; i++)
@@ -194,10 +210,10 @@ void matmul_f64(const double *a, const double *b, double *c, int m, int k, int n
     int nc = n - jc < NC ? n - jc : NC;
     for (int pc = 0; pc < k; pc += KC) {
       int kc = k - pc < KC ? k - pc : KC;
-      pack_b_f64(kc, nc, b + pc * n + jc, n, bp);
+      pack_b_f64(kc, nc, tb ? b + jc * k + pc : b + pc * n + jc, tb ? k : n, tb, bp);
       for (int ic = row0; ic < row1; ic += MC) {
         int mc = row1 - ic < MC ? row1 - ic : MC;
-        pack_a_f64(mc, kc, a + ic * k + pc, k, ap);
+        pack_a_f64(mc, kc, ta ? a + pc * m + ic : a + ic * k + pc, ta ? m : k, ta, ap);
         for (int jr = 0; jr < nc; jr += NR64) {
           int nr = nc - jr < NR64 ? nc - jr : NR64;
           for (int ir = 0; ir < mc; ir += MR) {

@@ -98,6 +98,16 @@ describe('linear algebra behind the backend interface', () => {
     expect(called).toBe(1);
   });
 
+  it('the fallback names the routine when the inputs cannot be read synchronously', () => {
+    const { backend } = hostOnlyBackend();
+    Object.assign(backend, { name: 'device-only', canReadSync: () => false });
+    const host = Array.from(spd(5, 3).dataSync());
+    const a = onBackend(backend, () => np.reshape(np.array(host, 'float64'), [3, 3]));
+    expect(() => onBackend(backend, () => np.linalg.cholesky(a))).toThrow(
+      'cholesky: a float64[3,3] tensor computed on cpu cannot be read synchronously (this operation runs on the host)',
+    );
+  });
+
   it('no primitive file imports the CPU backend', () => {
     const dir = fileURLToPath(new URL('../../kernel-lib/src/primitives/', import.meta.url));
     const offenders = readdirSync(dir).filter((f) =>

@@ -6,9 +6,25 @@ const pdfMock = vi.hoisted(() => ({
   svgToPdfBlob: vi.fn((_svg: string, _w: number, _h: number) =>
     Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
   ),
+  svgPagesToPdfBlob: vi.fn(
+    (
+      _pages: {
+        svg: string;
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+        footer?: string;
+      }[],
+      _page: { width: number; height: number },
+    ) => Promise.resolve(new Blob(['%PDF-1.3'], { type: 'application/pdf' })),
+  ),
   downloadBlob: vi.fn(),
 }));
-vi.mock('../../labextension/src/view/pdf', () => ({ svgToPdfBlob: pdfMock.svgToPdfBlob }));
+vi.mock('../../labextension/src/view/pdf', () => ({
+  svgToPdfBlob: pdfMock.svgToPdfBlob,
+  svgPagesToPdfBlob: pdfMock.svgPagesToPdfBlob,
+}));
 vi.mock('../../labextension/src/view/download', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../labextension/src/view/download')>()),
   downloadBlob: pdfMock.downloadBlob,
@@ -26,6 +42,7 @@ const noViz = (): Promise<never> => Promise.reject(new Error('no wasm in jsdom')
 
 afterEach(() => {
   pdfMock.svgToPdfBlob.mockClear();
+  pdfMock.svgPagesToPdfBlob.mockClear();
   pdfMock.downloadBlob.mockClear();
 });
 
@@ -39,20 +56,29 @@ describe('PDF export', () => {
     expect(pdf.classList.contains('adlab-graph-button')).toBe(true);
     pdf.click();
     await vi.waitFor(() => expect(pdfMock.downloadBlob).toHaveBeenCalledTimes(1));
-    const [svgText, w, h] = pdfMock.svgToPdfBlob.mock.calls[0]!;
+    const [pages, page] = pdfMock.svgPagesToPdfBlob.mock.calls[0]!;
+    // A small graph: one landscape A4 page, the export SVG scaled to fit inside the margins.
+    expect(page).toEqual({ width: 841.89, height: 595.28 });
+    expect(pages).toHaveLength(1);
+    const [{ svg: svgText, x, y, width: w, height: h, footer }] = pages;
     const svg = view!.exportSvg()!;
     expect(svgText).toContain('<svg');
     expect(svgText).toContain('>log<');
     expect(svgText).toContain('fill="#ffffff"');
-    expect(w).toBe(Number(svg.getAttribute('width')));
-    expect(h).toBe(Number(svg.getAttribute('height')));
+    const scale = w / Number(svg.getAttribute('width'));
+    expect(scale).toBeGreaterThanOrEqual(0.5);
+    expect(scale).toBeLessThanOrEqual(1);
+    expect(h / Number(svg.getAttribute('height'))).toBeCloseTo(scale, 6);
+    expect(x + w).toBeLessThanOrEqual(841.89 - 24 + 1e-6);
+    expect(y + h).toBeLessThanOrEqual(595.28 - 24 + 1e-6);
+    expect(footer).toBe('grad_f');
     expect(pdfMock.downloadBlob.mock.calls[0]![1]).toBe('grad_f.pdf');
   });
 
   it('a failed graph PDF export shows a message and does not throw', async () => {
     const { node, view } = renderGraph(gradGraph(), noViz);
     await view!.layout();
-    pdfMock.svgToPdfBlob.mockRejectedValueOnce(new Error('chunk failed'));
+    pdfMock.svgPagesToPdfBlob.mockRejectedValueOnce(new Error('chunk failed'));
     await view!.exportPdf();
     expect(node.querySelector('.adlab-graph-search-count')!.textContent).toBe('PDF export failed');
     expect(pdfMock.downloadBlob).not.toHaveBeenCalled();

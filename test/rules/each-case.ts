@@ -7,7 +7,7 @@ import { specs, type Spec, type SpecCase } from './specs';
 
 /** Calls `body` for every spec case of every primitive, with `apply` binding it on given inputs. */
 export function describeEachCase(
-  body: (c: SpecCase, spec: Spec, apply: (...xs: Tensor[]) => Tensor[]) => void,
+  body: (c: SpecCase, spec: Spec, apply: (...xs: Tensor[]) => Tensor[], key: PrimitiveKey) => void,
 ): void {
   for (const key of Object.keys(primitives) as PrimitiveKey[]) {
     const prim = primitives[key];
@@ -15,7 +15,7 @@ export function describeEachCase(
     describe(`primitive ${key}`, () => {
       for (const c of spec.cases) {
         const params = c.params ?? {};
-        body(c, spec, (...xs: Tensor[]) => bind(prim, xs, params));
+        body(c, spec, (...xs: Tensor[]) => bind(prim, xs, params), key);
       }
     });
   }

@@ -53,9 +53,22 @@ export type LinalgKernel = (
   outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
 ) => Storage[];
 
+/** Which operands of a matmul are stored transposed (last two axes swapped). */
+export interface MatmulTranspose {
+  readonly a?: boolean;
+  readonly b?: boolean;
+}
+
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
+  /**
+   * The device the data lives on (`cpu` when omitted): `cpu` and `cpu-wasm` share host memory,
+   * `webgpu` is a GPU's. Operands of one operation must live on one device.
+   */
+  readonly device?: string;
+  /** The dtypes this backend holds (all when omitted); another one is an error naming the op. */
+  readonly dtypes?: readonly DType[];
   /**
    * Scalar ops this backend runs in its own kernels faster than a fused loop would (jit's fusion
    * leaves them as separate kernels).
@@ -66,10 +79,19 @@ export interface Backend {
    * `backends/linalg.ts`: `readSync` the inputs, the CPU routine, `fromHost` the outputs.
    */
   readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
+  /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
+  readonly matmulTransposes?: boolean;
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
-  /** Reads data synchronously (the CPU backend returns its own array: do not mutate it). */
+  /**
+   * Reads data synchronously (the CPU backend returns its own array: do not mutate it). A device
+   * backend throws for data that only the device holds (see `canReadSync`).
+   */
   readSync(storage: Storage): TypedArray;
+  /** False where `readSync` would throw (device results); true when omitted. */
+  canReadSync?(storage: Storage): boolean;
+  /** Reads data asynchronously (a GPU's way; when omitted, `readSync`). */
+  readAsync?(storage: Storage): Promise<TypedArray>;
   /** Frees the storage now (a no-op where the garbage collector owns memory). */
   dispose(storage: Storage): void;
   /**
@@ -86,8 +108,13 @@ export interface Backend {
   ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
-  /** Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible. */
-  matmul(a: Operand, b: Operand, outShape: readonly number[]): Storage;
+  /**
+   * Batched matrix product `[..., m, k] @ [..., k, n]`, batch axes already broadcast-compatible.
+   * With `transpose.a` (`.b`) the operand is stored transposed, `[..., k, m]` (`[..., n, k]`), and
+   * is read as its transpose without a copy; callers pass flags only to backends that declare
+   * {@link Backend.matmulTransposes}. Results equal those of the materialized transpose.
+   */
+  matmul(a: Operand, b: Operand, outShape: readonly number[], transpose?: MatmulTranspose): Storage;
   /** `out[i] = x[view(i)]`: transpose, slice, flip and broadcast in one kernel. */
   readStrided(x: Operand, view: StridedView, outShape: readonly number[]): Storage;
   /** Zeros of `outShape`, then `out[view_p(i)] += parts[p][i]` for each part: pad and concatenate. */

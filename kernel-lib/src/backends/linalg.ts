@@ -2,8 +2,10 @@
  * Dense linear algebra behind the backend interface. A primitive calls `linalgRoutine`: the
  * inputs' backend runs its own routine (`Backend.linalg`) when it has one; otherwise the
  * documented fallback runs on the host: download the inputs (`readSync`), the CPU routine in
- * float64, upload the outputs (`fromHost`) to the same backend. A device backend whose data
- * cannot be read synchronously must provide the routines it supports.
+ * float64, upload the outputs (`fromHost`) to the same backend. Inputs a device cannot read
+ * synchronously (its own results on a GPU) raise `DeviceReadError`, which `bind` reports with
+ * the primitive's name: such a backend provides the routines it supports, or the user moves the
+ * data to the CPU first.
  */
 import type { Aval } from '../core/primitive';
 import { ConcreteTensor } from '../core/tensor';
@@ -29,6 +31,6 @@ export function hostFallback(
   xs: readonly ConcreteTensor[],
   outs: readonly Aval[],
 ): Storage[] {
-  const host = xs.map((x) => ({ data: backend.readSync(x.storage), shape: x.shape }));
+  const host = xs.map((x) => ({ data: x.readSync(), shape: x.shape }));
   return hostLinalg[name](host, outs).map((r) => backend.fromHost(r));
 }

@@ -29,6 +29,15 @@ export function installTensorMethods(impl: typeof Methods): void {
   methods = impl;
 }
 
+/** Moves a tensor to a device (installed by `backends/devices.ts`). */
+type Placement = (x: Tensor, device: string) => Promise<Tensor>;
+let placement: Placement | undefined;
+
+/** Installs the implementation of `Tensor.to` (called once by `backends/devices.ts`). */
+export function installPlacement(impl: Placement): void {
+  placement = impl;
+}
+
 function m(): typeof Methods {
   if (!methods) throw new Error('adlab: tensor methods used before the library finished loading');
   return methods;
@@ -52,14 +61,42 @@ export abstract class Tensor {
     return sizeOf(this.shape);
   }
 
-  /** A copy of the values as a flat typed array (row-major). */
-  dataSync(): TypedArray {
-    return this.concrete().readSync().slice();
+  /** The device the data lives on: `cpu` or `webgpu`. */
+  get device(): string {
+    return this.concrete().device;
   }
 
-  /** The values as nested JS arrays (booleans for bool tensors). */
+  /** A copy of the values as a flat typed array (row-major); on a GPU use `await t.data()`. */
+  dataSync(): TypedArray {
+    return this.concrete().readSync('dataSync').slice();
+  }
+
+  /** A copy of the values as a flat typed array, read asynchronously (any device). */
+  async data(): Promise<TypedArray> {
+    const c = this.concrete();
+    const { backend, storage } = c;
+    const data = backend.readAsync ? await backend.readAsync(storage) : c.readSync('data');
+    return data.slice();
+  }
+
+  /** The values as nested JS arrays, read asynchronously (any device). */
+  async array(): Promise<NestedArray> {
+    return this.nest(await this.data());
+  }
+
+  /** The same values on `device` (`'cpu'` or `'webgpu'`), placed there explicitly (committed). */
+  to(device: string): Promise<Tensor> {
+    if (!placement)
+      throw new Error('adlab: tensor methods used before the library finished loading');
+    return placement(this, device);
+  }
+
+  /** The values as nested JS arrays (booleans for bool tensors); on a GPU use `await t.array()`. */
   toArray(): NestedArray {
-    const data = this.concrete().readSync();
+    return this.nest(this.concrete().readSync('toArray'));
+  }
+
+  private nest(data: TypedArray): NestedArray {
     const bool = this.dtype === 'bool';
     const build = (axis: number, offset: number, stride: number): NestedArray => {
       if (axis === this.shape.length) return bool ? data[offset] !== 0 : data[offset];
@@ -77,7 +114,7 @@ export abstract class Tensor {
         `item: only one-element tensors convert to a number, got shape [${this.shape}]`,
       );
     }
-    return this.concrete().readSync()[0];
+    return this.concrete().readSync('item')[0];
   }
 
   /** Readable text, like NumPy's repr. */
@@ -243,6 +280,12 @@ export abstract class Tensor {
 
 /** A tensor whose data lives in a backend. */
 export class ConcreteTensor extends Tensor {
+  /**
+   * Placed on its device explicitly (`to`, `devicePut`) or computed from such a tensor: as in
+   * JAX, an operation moves its uncommitted CPU operands to its committed operands' device.
+   */
+  committed = false;
+
   constructor(
     readonly storage: Storage,
     readonly shape: readonly number[],
@@ -259,8 +302,36 @@ export class ConcreteTensor extends Tensor {
     return this;
   }
 
-  /** The backend's data without a copy (internal: callers must not mutate it). */
-  readSync(): TypedArray {
+  override get device(): string {
+    return this.storage.backend.device ?? 'cpu';
+  }
+
+  /** True when `readSync` can answer (always on the CPU; on a GPU, only for uploaded data). */
+  get readableSync(): boolean {
+    return this.storage.backend.canReadSync?.(this.storage) ?? true;
+  }
+
+  /**
+   * The backend's data without a copy (internal: callers must not mutate it). On a GPU, a result
+   * computed there cannot be read synchronously: a {@link DeviceReadError} names `op`.
+   */
+  readSync(op = 'reading data'): TypedArray {
+    if (!this.readableSync) throw new DeviceReadError(op, this);
     return this.storage.backend.readSync(this.storage);
+  }
+}
+
+/** A synchronous read of data that only a GPU holds. */
+export class DeviceReadError extends Error {
+  constructor(
+    readonly op: string,
+    x: { device: string; dtype: DType; shape: readonly number[] },
+    note = '',
+  ) {
+    super(
+      `${op}: a ${x.dtype}[${x.shape}] tensor computed on ${x.device} cannot be read synchronously` +
+        `${note}; use \`await t.data()\` or \`await t.array()\`, or move it with \`await t.to('cpu')\``,
+    );
+    this.name = 'DeviceReadError';
   }
 }

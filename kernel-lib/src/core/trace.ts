@@ -9,8 +9,10 @@
  * (an HVP) and `grad(grad(f))` work without special cases. All traces are eager: tracers always
  * carry a concrete value underneath, so data-dependent control flow works as in PyTorch.
  */
+import type { Backend } from '../backends/backend';
 import type { AnyPrimitive, Aval } from './primitive';
-import { ConcreteTensor, Tensor } from './tensor';
+import { ConcreteTensor, DeviceReadError, Tensor } from './tensor';
+import { placeOperands, unsupportedDType } from './placement';
 
 /** An interpreter on the stack. */
 export abstract class Trace {
@@ -188,10 +190,36 @@ export function setEvalObserver(next: EvalObserver | undefined): EvalObserver | 
   return previous;
 }
 
-/** Checks shapes and dtypes, then runs the kernel. */
-function evaluate(prim: AnyPrimitive, xs: readonly ConcreteTensor[], params: unknown): Tensor[] {
-  const outs: Aval[] = prim.abstractEval(xs, params);
-  const ys = prim.impl(xs, params, outs);
-  if (observer) observer(prim, xs, ys, params);
+/**
+ * A host kernel's result (computed on the CPU from the operands' host data) uploaded to the
+ * operands' device: the fallback for operations without a device kernel.
+ */
+function onDevice(y: ConcreteTensor, backend: Backend): ConcreteTensor {
+  if (y.backend === backend || y.device === backend.device) return y;
+  return new ConcreteTensor(backend.fromHost(y.readSync()), y.shape, y.dtype);
+}
+
+/** Checks shapes and dtypes, puts the operands on one device, then runs the kernel. */
+function evaluate(prim: AnyPrimitive, given: readonly ConcreteTensor[], params: unknown): Tensor[] {
+  const outs: Aval[] = prim.abstractEval(given, params);
+  const xs = placeOperands(prim.name, given);
+  const backend = xs[0]?.backend;
+  if (backend?.dtypes) {
+    for (const a of [...xs, ...outs]) {
+      if (!backend.dtypes.includes(a.dtype)) throw unsupportedDType(prim.name, a.dtype, backend);
+    }
+  }
+  let ys: Tensor[];
+  try {
+    ys = prim.impl(xs, params, outs);
+  } catch (e) {
+    if (e instanceof DeviceReadError && e.op === 'reading data') {
+      throw new DeviceReadError(prim.name, xs[0], ' (this operation runs on the host)');
+    }
+    throw e;
+  }
+  if (backend?.device !== undefined) ys = ys.map((y) => onDevice(y as ConcreteTensor, backend));
+  if (xs.some((x) => x.committed)) for (const y of ys) (y as ConcreteTensor).committed = true;
+  if (observer) observer(prim, xs, ys as ConcreteTensor[], params);
   return ys;
 }

@@ -31,6 +31,11 @@ export function setDisplayHook(hook: DisplayHook | undefined): void {
 const installedHook = () =>
   (globalThis as Record<symbol, unknown>)[HOOK_KEY] as DisplayHook | undefined;
 
+/** True inside a kernel (a display hook is installed): displays reach a notebook. */
+export function hasDisplayHook(): boolean {
+  return installedHook() !== undefined;
+}
+
 /** Turns any value into a MIME bundle: its own bundle if it offers one, else text/plain. */
 export function toMimeBundle(value: unknown): MimeBundle {
   if (isMimeBundleProvider(value)) return value.toMimeBundle();

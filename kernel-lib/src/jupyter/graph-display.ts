@@ -3,10 +3,72 @@
  * an escaped HTML table as the static fallback (its first rows only, so a 5,000-node graph stays a
  * reasonable notebook output).
  */
+import type { Tensor } from '../core/tensor';
 import type { Graph } from '../transforms/graph';
-import type { GraphPayload, MimeBundle } from './protocol';
-import { MIME } from './protocol';
+import { liveHandle } from './live';
+import type {
+  GraphPayload,
+  GraphValuesReply,
+  JsonNumber,
+  MimeBundle,
+  PayloadDType,
+} from './protocol';
+import { MIME, toJsonNumber } from './protocol';
 import { escapeHtml } from './tensor-display';
+
+/** Entries per value a `values` request returns by default, and at most. */
+export const DEFAULT_VALUE_COUNT = 64;
+export const MAX_VALUE_COUNT = 4096;
+
+/** The first `count` entries of a tensor (row-major) as JSON numbers. */
+function firstEntries(t: Tensor | undefined, count: number): JsonNumber[] | undefined {
+  if (!t) return undefined;
+  const data = t.dataSync();
+  const out: JsonNumber[] = [];
+  for (let i = 0; i < Math.min(count, data.length); i++) out.push(toJsonNumber(Number(data[i])));
+  return out;
+}
+
+/**
+ * The graph view's live operation `values {node, count}`: the first `count` entries of a node's
+ * value, tangent and cotangent, as the capture kept them.
+ */
+export function graphValues(
+  graph: Graph,
+  args: { node?: unknown; count?: unknown },
+): GraphValuesReply {
+  const id = args.node;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= graph.nodes.length)
+    throw new RangeError(
+      `values: node must be an id in [0, ${graph.nodes.length}), got ${String(id)}`,
+    );
+  const count =
+    typeof args.count === 'number' && Number.isFinite(args.count)
+      ? Math.max(1, Math.min(MAX_VALUE_COUNT, Math.trunc(args.count)))
+      : DEFAULT_VALUE_COUNT;
+  const n = graph.nodes[id]!;
+  const kept = graph.valuesOf(id);
+  const value = firstEntries(kept.value, count);
+  if (!value)
+    throw new RangeError(
+      `values: node %${id} (${n.primitive}) was not kept (makeGraph keeps values up to 64 MiB; values: false keeps none)`,
+    );
+  const reply: GraphValuesReply = {
+    node: id,
+    shape: [...n.shape],
+    dtype: n.dtype as PayloadDType,
+    size: n.shape.reduce((a, b) => a * b, 1),
+    value,
+  };
+  const tangent = firstEntries(kept.tangent, count);
+  if (tangent) reply.tangent = tangent;
+  const cotangent = firstEntries(kept.cotangent, count);
+  if (cotangent) reply.cotangent = cotangent;
+  return reply;
+}
+
+/** One live handle per graph, made on its first display. */
+const handles = new WeakMap<Graph, string>();
 
 /** Rows of the HTML fallback table; the rest are counted in a last row. */
 export const FALLBACK_ROWS = 200;
@@ -25,6 +87,12 @@ export function graphPayload(graph: Graph): GraphPayload {
     },
   };
   if (graph.nanOrigin) payload.nanOrigin = { ...graph.nanOrigin };
+  let handle = handles.get(graph);
+  if (handle === undefined) {
+    handle = liveHandle({ values: (args) => graphValues(graph, args ?? {}) });
+    handles.set(graph, handle);
+  }
+  payload.live = { handle };
   return payload;
 }
 

@@ -8,6 +8,7 @@ import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import type { OptimizeResult } from '../optim/result';
 import { escapeHtml } from './tensor-display';
+import { liveCompareRuns, type LiveCompareOptions, type LiveRunSpec } from './live-runs';
 import { plot, type Figure } from '../plot';
 import { compact, thinIndices } from '../plot/data';
 import { formatNumber } from '../plot/style';
@@ -40,6 +41,9 @@ export interface CompareRunsOptions {
 const MAX_PAYLOAD_ITERATIONS = 300;
 /** Steps kept over all runs together (six runs keep 80 each), so a comparison stays under 200 KB. */
 const MAX_PAYLOAD_STEPS = 480;
+
+/** Steps kept over all runs in each update of a live run (ten a second: a smaller payload). */
+const LIVE_PAYLOAD_STEPS = 240;
 
 /**
  * Entries of `hyperparameters` that methods fill in while they run: results, shown apart from the
@@ -103,8 +107,14 @@ export class RunComparison implements MimeBundleProvider {
     return { xs, ys, z };
   }
 
-  /** The `application/vnd.adlab.optimizer-run.v1+json` payload. */
-  payload(): OptimizerRunPayload {
+  /**
+   * The `application/vnd.adlab.optimizer-run.v1+json` payload (the contour computed unless
+   * given); `maxSteps` caps the steps kept over all runs (live updates send fewer).
+   */
+  payload(
+    contour: OptimizerRunPayload['contour'] | null = this.contour(),
+    maxSteps = MAX_PAYLOAD_STEPS,
+  ): OptimizerRunPayload {
     const p: OptimizerRunPayload = {
       problem: this.options.problem ?? '',
       runs: this.runs.map((r, i) => {
@@ -113,7 +123,7 @@ export class RunComparison implements MimeBundleProvider {
           r.history.map((h) => h.loss),
           Math.min(
             MAX_PAYLOAD_ITERATIONS,
-            Math.max(60, Math.floor(MAX_PAYLOAD_STEPS / this.runs.length)),
+            Math.max(Math.min(60, maxSteps), Math.floor(maxSteps / this.runs.length)),
           ),
         );
         return {
@@ -139,7 +149,7 @@ export class RunComparison implements MimeBundleProvider {
         };
       }),
     };
-    const c = this.contour();
+    const c = contour;
     if (c)
       p.contour = {
         xs: c.xs.map(json) as number[],
@@ -244,8 +254,8 @@ export class RunComparison implements MimeBundleProvider {
    * picture is carried once, not also as `image/png`, to keep the output under 200 KB; for a
    * paper, `compareRuns(...).figure().save('runs.pdf')`.
    */
-  toMimeBundle(): MimeBundle {
-    const payload = this.payload();
+  toMimeBundle(contour: OptimizerRunPayload['contour'] | null = this.contour()): MimeBundle {
+    const payload = this.payload(contour);
     const bundle: MimeBundle = { [MIME.optimizerRun]: payload, 'text/plain': this.toString() };
     let img = '';
     try {
@@ -258,20 +268,46 @@ export class RunComparison implements MimeBundleProvider {
     bundle['text/html'] = img + this.html();
     return bundle;
   }
+
+  /**
+   * The bundle of a run in progress (`compareRuns.live`): the JSON, the table and text, without
+   * the static picture, which would cost more to draw ten times a second than the iterations.
+   */
+  runningBundle(contour: OptimizerRunPayload['contour'] | null = null): MimeBundle {
+    return {
+      [MIME.optimizerRun]: this.payload(contour, LIVE_PAYLOAD_STEPS),
+      'text/plain': this.toString(),
+      'text/html': this.html(),
+    };
+  }
 }
 
 /**
  * Shows several optimizer runs side by side (in a notebook, the last expression of a cell).
  * @example compareRuns([runA, runB], { problem: 'Rosenbrock 2-D' })
  */
-export function compareRuns(
+function compareRunsOf(
   runs: readonly OptimizeResult[],
   options: CompareRunsOptions = {},
 ): RunComparison {
   if (!Array.isArray(runs) || runs.length === 0)
-    throw new TypeError('compareRuns: expected a non-empty array of minimize results');
+    throw new TypeError(
+      'compareRuns: expected a non-empty array of minimize results (to watch runs while they proceed, use compareRuns.live([{ f, x0, method }, ...]))',
+    );
   return new RunComparison(runs, options);
 }
+
+/**
+ * Shows several optimizer runs side by side; `compareRuns.live(specs)` runs them while one output
+ * updates in place, with a Stop button.
+ * @example compareRuns([runA, runB], { problem: 'Rosenbrock 2-D' })
+ * @example const runs = await compareRuns.live([{ f: p.f, x0: p.x0, method: 'adam', lr: 0.05 }])
+ */
+export const compareRuns = Object.assign(compareRunsOf, {
+  /** Runs `minimize` for each spec while one output updates in place (see live-runs.ts). */
+  live: (specs: readonly LiveRunSpec[], options?: LiveCompareOptions): Promise<RunComparison> =>
+    liveCompareRuns(specs, options),
+});
 
 /** A number for the payload: 6 significant digits, non-finite values spelled out. */
 function json(v: number): JsonNumber {

@@ -111,6 +111,23 @@ export interface GraphPayload {
   totals: { nodes: number; flops: number; bytes: number };
   /** The first primitive that made a non-finite value (makeGraph with `nanOrigin`), and why. */
   nanOrigin?: GraphNanOrigin;
+  /** The kernel-side handle: op `values` {node, count} gives a node's values (see GraphValuesReply). */
+  live?: LiveRef;
+}
+
+/**
+ * The reply of a graph's live `values` op: the first `count` entries (row-major) of a node's
+ * forward value and, where the graph recorded them, of its tangent and cotangent.
+ */
+export interface GraphValuesReply {
+  node: number;
+  shape: number[];
+  dtype: PayloadDType;
+  /** Entries in the value (all of them, however many are sent). */
+  size: number;
+  value: JsonNumber[];
+  tangent?: JsonNumber[];
+  cotangent?: JsonNumber[];
 }
 
 // --- graph view additions (value summaries, NaN origin) ---
@@ -295,6 +312,25 @@ export interface OptimizerRunPayload {
   contour?: { xs: number[]; ys: number[]; z: JsonNumber[] };
   /** The known minimum of the problem, when there is one. */
   fStar?: JsonNumber;
+  /** A run started by `compareRuns.live`: its state, and the handle whose `stop` op ends it. */
+  live?: OptimizerLivePayload;
+}
+
+/**
+ * The live part of an optimizer-run payload (`compareRuns.live`). While `state` is 'running' the
+ * kernel replaces the output in place (update_display_data, at most `updatesPerSecond` a second)
+ * and the widget offers Stop, which calls the handle's `stop` op; the run ends between iterations.
+ */
+export interface OptimizerLivePayload extends LiveRef {
+  state: 'running' | 'stopped' | 'done';
+  /** Updates sent so far, this one included. */
+  updates: number;
+  /** Milliseconds since the runs started. */
+  elapsedMs: number;
+  /** Iterations per second over all runs so far. */
+  itPerSec: number;
+  /** With 'stopped': the iteration each run had reached, in run order. */
+  stoppedAt?: number[];
 }
 
 // ---- Figures (the plotting API, `kernel-lib/src/plot/`) ----------------------------------------

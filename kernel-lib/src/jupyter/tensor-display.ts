@@ -113,8 +113,14 @@ function heatmap(
   return { rows: r, cols: c, values };
 }
 
+/** A GPU result shown without its values (they are read asynchronously). */
+function unreadText(t: Tensor): string {
+  return `Tensor(${t.dtype}[${t.shape}] on ${t.device}; values: await t.data() or await t.array())`;
+}
+
 /** NumPy-like text: `array([[1., 2.], [3., 4.]], dtype=float32)` with '...' for truncation. */
 export function tensorToString(t: Tensor): string {
+  if (!t.concrete().readableSync) return unreadText(t);
   const p = tensorPayload(t);
   let k = 0;
   const render = (axis: number, indent: string): string => {
@@ -161,6 +167,10 @@ export function tensorToHtml(t: Tensor): string {
 
 /** The full bundle for `display` and execute results. */
 export function tensorToMimeBundle(t: Tensor): MimeBundle {
+  if (!t.concrete().readableSync) {
+    const text = unreadText(t);
+    return { 'text/html': `<pre>${escapeHtml(text)}</pre>`, 'text/plain': text };
+  }
   return {
     [MIME.tensor]: tensorPayload(t),
     'text/html': tensorToHtml(t),

@@ -1,7 +1,7 @@
 /** Creating tensors: constants, ranges and identity matrices. */
 import { allocate, checkDType, storedValue, type DType } from '../core/dtype';
 import { checkShape, sizeOf } from '../core/shape';
-import type { Tensor } from '../core/tensor';
+import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { tensorFromHost } from '../backends';
 
 /** A tensor of `shape` filled with `value`. @example np.full([2, 3], 7) */
@@ -27,19 +27,34 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor
   return full(shape, 1, dtype);
 }
 
-/** Zeros with the shape and dtype of `x`. */
+/** Zeros with the shape and dtype of `x`, on its device. */
 export function zerosLike(x: Tensor, dtype: DType = x.dtype): Tensor {
-  return full(x.shape, 0, dtype);
+  return fullLike(x, 0, dtype);
 }
 
-/** Ones with the shape and dtype of `x`. */
+/** Ones with the shape and dtype of `x`, on its device. */
 export function onesLike(x: Tensor, dtype: DType = x.dtype): Tensor {
-  return full(x.shape, 1, dtype);
+  return fullLike(x, 1, dtype);
 }
 
-/** `value` with the shape and dtype of `x`. */
+/** `value` with the shape and dtype of `x`, on its device (placed there as `x` is). */
 export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tensor {
-  return full(x.shape, value, dtype);
+  const made = full(x.shape, value, dtype);
+  const like = concreteOrUndefined(x);
+  if (!like || like.device === made.device) return made;
+  const c = made.concrete();
+  const y = new ConcreteTensor(like.backend.fromHost(c.readSync()), c.shape, c.dtype);
+  y.committed = like.committed;
+  return y;
+}
+
+/** The concrete value under `x`, undefined for an abstract one (under jit). */
+function concreteOrUndefined(x: Tensor): ConcreteTensor | undefined {
+  try {
+    return x.concrete();
+  } catch {
+    return undefined;
+  }
 }
 
 /**

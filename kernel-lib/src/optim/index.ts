@@ -15,8 +15,8 @@ export type {
 } from './apply-if-finite';
 export type { OpaqueKind, StateFor, StateKind, StateOf, TensorsOf } from './state-kind';
 export * from './schedules';
-export { minimize, METHODS } from './minimize';
-export type { MinimizeOptions, MethodName } from './minimize';
+export { minimize, startMinimize, METHODS } from './minimize';
+export type { MinimizeOptions, MethodName, RunStepper } from './minimize';
 export { OptimizeResult } from './result';
 export type { TerminationStatus } from './result';
 export type {

@@ -19,6 +19,7 @@ import * as T from './transformations';
 import type { GradientTransformation } from './transformations';
 import { ravel } from './tree-math';
 import type { TensorsOf } from './state-kind';
+import type { TreeResult } from '../core/pytree';
 
 /** The methods `minimize` knows by name. */
 export const METHODS = [
@@ -254,16 +255,30 @@ function makeMethod(o: MinimizeOptions, x0: Tensor): Method {
 
 const nonFiniteName = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 
+/** A run of {@link minimize} taken one iteration at a time (live displays drive it this way). */
+export interface RunStepper<X = TreeResult> {
+  /** Takes one iteration; returns false once the run has ended (and takes no more). */
+  step(): boolean;
+  /** True once the run has ended (converged, failed, stopped, or out of iterations). */
+  readonly done: boolean;
+  /** The iterations so far (iteration 0 is the start). */
+  readonly history: readonly IterationRecord[];
+  /** Ends the run from outside (a Stop button), keeping what was computed. */
+  stop(): void;
+  /** The result so far; a run stopped early says "stopped at iteration k". */
+  result(): OptimizeResult<X>;
+}
+
 /**
- * Minimizes a scalar function of a pytree with one method of the preconditioned template,
- * recording loss, gradient norm, step size, iterates (small problems), evaluation counts and time.
- * @example const r = minimize((x: Tensor) => np.sum(np.square(x)), np.array([1, 2]), { method: 'lbfgs' })
+ * Starts a run of {@link minimize} without taking any step: the options are checked and the start
+ * point evaluated (iteration 0); `step()` takes the iterations one at a time.
+ * @example const run = startMinimize(f, x0, { method: 'adam' }); while (run.step()) {} run.result()
  */
-export function minimize<P>(
+export function startMinimize<P>(
   f: (params: P) => Tensor,
   x0: P,
   options: MinimizeOptions = {},
-): OptimizeResult<TensorsOf<P>> {
+): RunStepper<TensorsOf<P>> {
   if (typeof f !== 'function')
     throw new TypeError(`minimize: f must be a function, got ${show(f)}`);
   if (options === null || typeof options !== 'object')
@@ -324,18 +339,22 @@ export function minimize<P>(
     }
     return false;
   };
-  let stop = check(0);
-  if (!stop && callback && callback(first) === true) {
-    stop = true;
+  let done = check(0);
+  if (!done && callback && callback(first) === true) {
+    done = true;
     status = 'callback';
     reason = 'stopped by the callback at iteration 0';
   }
-  for (let k = 1; k <= maxIter && !stop; k++) {
+  let k = 1;
+
+  /** One iteration; true when the run ends with it. */
+  const iterate = (): boolean => {
+    if (k > maxIter) return true;
     const out = method.step({ obj, x, f: fx, g, iter: k - 1 });
     if ('failure' in out) {
       status = out.failure.includes('non-finite') ? 'nonFinite' : 'lineSearchFailed';
       reason = `${out.failure} (at iteration ${k})`;
-      break;
+      return true;
     }
     const fPrev = fx;
     x = out.x;
@@ -343,30 +362,66 @@ export function minimize<P>(
     g = out.g;
     gn = np.norm(g).item();
     const rec = record(k, x, fx, gn, out.stepSize, out.lineSearch);
-    if (check(k)) break;
+    if (check(k)) return true;
     if (lineSearchMethod && fPrev - fx <= ftol * Math.max(1, Math.abs(fPrev), Math.abs(fx))) {
       status = 'noProgress';
       reason = `no progress: loss decreased by ${(fPrev - fx).toExponential(2)} <= ftol · max(1, |f|) at iteration ${k}`;
-      break;
+      return true;
     }
     if (callback && callback(rec) === true) {
       status = 'callback';
       reason = `stopped by the callback at iteration ${k}`;
-      break;
+      return true;
     }
-  }
-  return new OptimizeResult(
-    unravel(x),
-    x,
-    fx,
+    return ++k > maxIter;
+  };
+
+  return {
+    step() {
+      if (done) return false;
+      done = iterate();
+      return !done;
+    },
+    get done() {
+      return done;
+    },
     history,
-    status,
-    reason,
-    method.name,
-    { ...method.hyperparameters, maxIter, tol },
-    method.preconditioner(),
-    options.name ?? method.name,
-    obj.fz,
-    { ...obj.counts },
-  );
+    stop() {
+      if (done) return;
+      done = true;
+      status = 'stopped';
+      const k = history.length - 1;
+      reason = `stopped at iteration ${k} (Stop pressed; ${k} of at most ${maxIter} iterations kept)`;
+    },
+    result: () =>
+      new OptimizeResult(
+        unravel(x),
+        x,
+        fx,
+        history,
+        done ? status : 'running',
+        done ? reason : `running: iteration ${history.length - 1} of at most ${maxIter}`,
+        method.name,
+        { ...method.hyperparameters, maxIter, tol },
+        method.preconditioner(),
+        options.name ?? method.name,
+        obj.fz,
+        { ...obj.counts },
+      ),
+  };
+}
+
+/**
+ * Minimizes a scalar function of a pytree with one method of the preconditioned template,
+ * recording loss, gradient norm, step size, iterates (small problems), evaluation counts and time.
+ * @example const r = minimize((x: Tensor) => np.sum(np.square(x)), np.array([1, 2]), { method: 'lbfgs' })
+ */
+export function minimize<P>(
+  f: (params: P) => Tensor,
+  x0: P,
+  options: MinimizeOptions = {},
+): OptimizeResult<TensorsOf<P>> {
+  const run = startMinimize(f, x0, options);
+  while (run.step());
+  return run.result();
 }

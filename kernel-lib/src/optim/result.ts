@@ -5,9 +5,16 @@ import type { MimeBundle } from '../jupyter/protocol';
 import { compareRuns } from '../jupyter/optimizer-display';
 import type { EvalCounts, IterationRecord, Preconditioner } from './template';
 
-/** Why a run stopped. */
+/** Why a run stopped ('stopped': by Stop; 'running': the result of a run still in progress). */
 export type TerminationStatus =
-  'converged' | 'maxIter' | 'nonFinite' | 'lineSearchFailed' | 'noProgress' | 'callback';
+  | 'converged'
+  | 'maxIter'
+  | 'nonFinite'
+  | 'lineSearchFailed'
+  | 'noProgress'
+  | 'callback'
+  | 'stopped'
+  | 'running';
 
 /**
  * One optimizer run: the final iterate, its loss, the history and the termination reason.

@@ -9,7 +9,6 @@
  *
  * One interface, `GradientTransformation<K>`, then covers every transformation, chains included.
  */
-import type { TangentOf } from '../transforms/types';
 
 declare const paramsType: unique symbol;
 
@@ -27,14 +26,16 @@ export interface StateKind {
 /** The state of kind K for gradients (and updates) of type G. */
 export type StateOf<K extends StateKind, G> = (K & { readonly grads: G })['state'];
 
-/** The state every transformation has, seen without its kind: opaque, but still typed by G. */
+/**
+ * The state every transformation has, seen without its kind: opaque (any object, so a
+ * transformation written by hand needs no kind), but still typed by G.
+ */
 export interface OpaqueKind extends StateKind {
-  readonly state: StateFor<this['grads']>;
+  readonly state: StateFor<this['grads']> & object;
 }
 
 /**
  * The tree of gradients, updates and moments for parameters P: P's structure with tensors at the
  * leaves (a number parameter gets a scalar tensor); `any` stays `any`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type TensorsOf<P> = 0 extends 1 & P ? any : TangentOf<P>;
+export type { TensorsOf } from '../transforms/types';

@@ -2,15 +2,22 @@
  * Structured control flow, after jax.lax: `cond`, `whileLoop`, `fori`, `scan`. Eagerly (and under
  * grad or jvp, whose values are known) they run as plain JavaScript control flow. Where a value is
  * not known, under jit or for a batched value under vmap, `cond` computes both branches and
- * selects (as JAX does under vmap), and `fori`/`scan`, whose trip counts are static, unroll.
+ * selects (as JAX does under vmap), `whileLoop` is staged as a `while` primitive (while-loop.ts),
+ * and `fori`/`scan`, whose trip counts are static, unroll.
  */
-import { tensorLeaves, unflatten, type TreeResult } from '../core/pytree';
+import type { Aval } from '../core/primitive';
+import { flatten, tensorLeaves, unflatten, type TreeDef, type TreeResult } from '../core/pytree';
 import { fmt, shapesEqual } from '../core/shape';
 import { ConcretizationError } from '../core/trace';
-import type { Tensor, TensorLike } from '../core/tensor';
+import { Tensor, type TensorLike } from '../core/tensor';
 import { asTensor } from '../numpy/convert';
+import { zeros } from '../numpy/creation';
 import { notEqual, where } from '../numpy/math';
 import { broadcastTo, reshape, stack, take } from '../numpy/shape';
+import { trace } from './jit';
+import type { Atom } from './program';
+import type { TensorsOf } from './types';
+import { stagedWhileLoop } from './while-loop';
 
 /** The truth of a one-element predicate, or undefined where its value is not known here. */
 function knownTruth(op: string, pred: TensorLike): boolean | undefined {
@@ -57,9 +64,12 @@ export function cond<Args extends unknown[], Out>(
 }
 
 /**
- * Repeats `body` while `condFn` holds: `while (condFn(v)) v = body(v)`. The condition must be
- * known, so under jit it may depend only on static values; a loop with a known trip count is
- * `fori`, which runs under every transform.
+ * Repeats `body` while `condFn` holds: `while (condFn(v)) v = body(v)`, like jax.lax.while_loop.
+ * Where the condition is known (eagerly, under grad or jvp) it is a JavaScript loop; where it is
+ * not (under jit, or batched under vmap) the loop is staged as one `while` primitive
+ * (while-loop.ts): then the body must keep the carry's structure, shapes and dtypes, JS numbers in
+ * the carry stay fixed, a batched loop runs until every example is done, jvp works and reverse
+ * mode (grad) is an error, as in JAX (use fori or scan).
  * @example whileLoop((s) => s.i < 10, (s) => ({ i: s.i + 1, x: np.mul(s.x, 2) }), { i: 0, x })
  */
 export function whileLoop<T>(
@@ -71,13 +81,7 @@ export function whileLoop<T>(
   for (;;) {
     const c = condFn(value);
     const holds = typeof c === 'boolean' ? c : knownTruth('whileLoop', c);
-    if (holds === undefined) {
-      throw new ConcretizationError(
-        'whileLoop: the condition depends on a value that is not known here (under jit or a ' +
-          'batched value under vmap); use fori with a static trip count, or compute the ' +
-          'condition from static values',
-      );
-    }
+    if (holds === undefined) return stagedWhileLoop(condFn, body, value);
     if (!holds) return value;
     value = body(value);
   }
@@ -105,7 +109,8 @@ export function fori<T>(
 /**
  * Scans `f` over the leading axis of `xs` (a tensor or pytree of tensors) carrying state:
  * `[carry, y_i] = f(carry, x_i)`; returns the final carry and the stacked `y`s, like jax.lax.scan.
- * With `xs` null, `length` steps run with `x_i` undefined.
+ * With `xs` null, `length` steps run with `x_i` undefined. With no steps the `y`s have a leading
+ * axis of length 0, their shapes found by tracing `f` abstractly (as JAX does).
  * @example scan((c, x) => [np.add(c, x), c], np.array(0), np.array([1, 2, 3])) // [6, [0, 1, 3]]
  */
 export function scan<C, X, Y>(
@@ -113,7 +118,7 @@ export function scan<C, X, Y>(
   init: C,
   xs: X | null,
   options: { length?: number } = {},
-): [C, TreeResult] {
+): [C, TensorsOf<Y>] {
   if (xs === null && options.length === undefined) {
     throw new Error('scan: xs is null, so pass the number of steps as { length }');
   }
@@ -140,7 +145,7 @@ export function scan<C, X, Y>(
     carry = next;
     ys.push(y);
   }
-  if (ys.length === 0) return [carry, []];
+  if (ys.length === 0) return [carry, emptyOutputs(f, init, leaves, def)];
   const [first, yDef] = tensorLeaves(ys[0]);
   const columns = first.map((_, k) =>
     stack(
@@ -149,4 +154,47 @@ export function scan<C, X, Y>(
     ),
   );
   return [carry, unflatten(yDef, columns)];
+}
+
+/**
+ * The stacked outputs of a scan with no steps: `f`'s `y` for one step, found by tracing `f` on
+ * abstract values, as zeros with a leading axis of 0.
+ */
+function emptyOutputs<C, X, Y>(
+  f: (carry: C, x: X) => [C, Y],
+  init: C,
+  xLeaves: readonly Tensor[],
+  xDef: TreeDef | undefined,
+): TreeResult {
+  const [cLeaves, cDef] = flatten(init);
+  const isTensor = cLeaves.map((l) => l instanceof Tensor);
+  const carry = cLeaves.filter((l): l is Tensor => l instanceof Tensor);
+  const avals: Aval[] = [
+    ...carry,
+    ...xLeaves.map((l) => ({ shape: l.shape.slice(1), dtype: l.dtype })),
+  ];
+  let traced;
+  try {
+    traced = trace((ts) => {
+      let k = 0;
+      const c = unflatten<C>(
+        cDef,
+        cLeaves.map((l, i) => (isTensor[i] ? ts[k++] : l)),
+      );
+      const x = xDef === undefined ? (undefined as X) : unflatten<X>(xDef, ts.slice(k));
+      return f(c, x)[1];
+    }, avals);
+  } catch (err) {
+    if (!(err instanceof ConcretizationError)) throw err;
+    throw new ConcretizationError(
+      `scan: with no steps, f is traced on abstract values to find the shapes of its outputs, ` +
+        `and it read a value: ${err.message}`,
+    );
+  }
+  const { program, outDef } = traced;
+  const zerosOf = (a: Atom) => {
+    const { shape, dtype } = 'constant' in a ? a.constant : program.avals[a.variable];
+    return zeros([0, ...shape], dtype);
+  };
+  return unflatten(outDef, program.outputs.map(zerosOf));
 }

@@ -1,8 +1,9 @@
 /**
  * Elementwise fusion for jitted programs. A chain of elementwise equations (primitives with a
- * scalar `expression`) of one float dtype and one output shape, whose intermediates nothing else
- * reads, becomes one composed expression run by the backend in a single pass: no intermediate
- * buffers, one loop (the CPU backend compiles it once, see backends/cpu/compile.ts).
+ * scalar `expression`) of float or bool dtypes and one output shape, whose intermediates nothing
+ * else reads, becomes one composed expression run by the backend in a single pass: no intermediate
+ * buffers, one loop (the CPU backend compiles it once, see backends/cpu/compile.ts). A comparison
+ * read by several fused consumers is recomputed in each (relu's mask).
  *
  * Float32 policy: each node of the composed expression is rounded to its dtype exactly where the
  * unfused program would have stored it (the expression semantics), so fused results are
@@ -13,6 +14,7 @@ import type { Aval } from '../core/primitive';
 import { shapesEqual } from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
 import { getBackend } from '../backends';
+import type { Backend } from '../backends/backend';
 import { directOp, input, substitute, type Expr } from '../backends/expression';
 import type { Atom, Equation } from './program';
 
@@ -31,11 +33,13 @@ export interface FusedStep {
 /** What running a program does, in order: original equations and fused chains. */
 export type Step = Equation | FusedStep;
 
+const FUSED_DTYPES = new Set(['float32', 'float64', 'bool']);
+
 const isFusible = (eq: Equation, avals: readonly Aval[], native: ReadonlySet<string>) =>
   eq.prim.expression !== undefined &&
   !native.has(directOp(eq.prim.expression(eq.params)) ?? '') &&
   eq.outputs.length === 1 &&
-  (avals[eq.outputs[0]].dtype === 'float32' || avals[eq.outputs[0]].dtype === 'float64');
+  FUSED_DTYPES.has(avals[eq.outputs[0]].dtype);
 
 /**
  * The steps of a program with elementwise chains fused. `outputs` are the program's output atoms
@@ -45,6 +49,7 @@ export function fuse(
   equations: readonly Equation[],
   outputs: readonly Atom[],
   avals: readonly Aval[],
+  backend: Backend = getBackend(),
 ): Step[] {
   const uses = new Array<number>(avals.length).fill(0);
   const count = (a: Atom) => {
@@ -55,22 +60,28 @@ export function fuse(
     if ('variable' in a) uses[a.variable] += 2; // never folded into a consumer
   });
   const producer = new Map<number, Equation>();
-  const native = getBackend().nativeOps ?? new Set();
+  const native = backend.nativeOps ?? new Set();
   equations.forEach((eq) => {
     if (isFusible(eq, avals, native)) producer.set(eq.outputs[0], eq);
   });
 
   // A fusible value is folded into its consumer when that consumer is its only reader and is
-  // itself fusible with the same dtype and shape; otherwise it is materialized.
-  const folded = new Set<number>();
+  // itself fusible with the same shape (each value is rounded to its own dtype inside the fused
+  // step); otherwise it is materialized. A bool read only by fusible consumers of its
+  // shape (relu's mask, read forward and backward) is folded into each when it is one formula of
+  // materialized values: recomputing a comparison costs less than storing it and reading it back.
+  const readers = new Array<number>(avals.length).fill(0);
   for (const eq of equations) {
     if (!producer.has(eq.outputs[0])) continue;
-    const out = avals[eq.outputs[0]];
-    for (const a of eq.inputs) {
-      if (!('variable' in a) || uses[a.variable] !== 1 || !producer.has(a.variable)) continue;
-      const inner = avals[a.variable];
-      if (inner.dtype === out.dtype && shapesEqual(inner.shape, out.shape)) folded.add(a.variable);
-    }
+    const { shape } = avals[eq.outputs[0]];
+    for (const a of eq.inputs)
+      if ('variable' in a && shapesEqual(avals[a.variable].shape, shape)) readers[a.variable] += 1;
+  }
+  const folded = new Set<number>();
+  for (const v of producer.keys()) if (uses[v] === 1 && readers[v] === 1) folded.add(v);
+  for (const [v, eq] of producer) {
+    const single = eq.inputs.every((a) => !('variable' in a) || !folded.has(a.variable));
+    if (avals[v].dtype === 'bool' && uses[v] > 1 && readers[v] === uses[v] && single) folded.add(v);
   }
 
   const steps: Step[] = [];
@@ -81,7 +92,7 @@ export function fuse(
       steps.push(eq);
       continue;
     }
-    steps.push(generate(eq, producer, folded, avals[v]));
+    steps.push(generate(eq, producer, folded, avals));
   }
   return steps;
 }
@@ -91,8 +102,9 @@ function generate(
   root: Equation,
   producer: ReadonlyMap<number, Equation>,
   folded: ReadonlySet<number>,
-  aval: Aval,
+  avals: readonly Aval[],
 ): FusedStep {
+  const aval = avals[root.outputs[0]];
   const inputs: Atom[] = [];
   let size = 0;
   const argOf = (a: Atom): Expr => {

@@ -32,8 +32,13 @@ class GraphTracer extends Tracer {
 
 class GraphTrace extends Trace {
   readonly nodes: GraphNode[] = [];
-  /** Each node's value (kept only to locate the NaN origin). */
-  readonly values: ConcreteTensor[] = [];
+  /** Each node's value (to locate the NaN origin, and for the inspector's "fetch values"). */
+  readonly values: (ConcreteTensor | undefined)[] = [];
+  /** Each node's tangent and cotangent, where a transform inside produced them. */
+  readonly tangents = new Map<number, ConcreteTensor>();
+  readonly cotangents = new Map<number, ConcreteTensor>();
+  /** Bytes of values kept so far (capped at {@link MAX_KEPT_BYTES}). */
+  private keptBytes = 0;
   override readonly dynamic = true;
   /** The label of the first transform run inside the captured function, e.g. `jvp(f)`. */
   firstTransform: string | undefined;
@@ -41,7 +46,8 @@ class GraphTrace extends Trace {
   constructor(
     level: number,
     private readonly summaries: boolean,
-    private readonly keepValues: boolean,
+    /** Most bytes of values to keep (0 keeps none). */
+    private readonly budget: number,
   ) {
     super(level);
   }
@@ -68,7 +74,7 @@ class GraphTrace extends Trace {
     };
     if (label !== undefined) node.label = label;
     if (this.summaries) node.summary = graphValueSummary(value.concrete().readSync());
-    if (this.keepValues) this.values.push(value.concrete());
+    this.values.push(this.keep(node.bytes) ? value.concrete() : undefined);
     this.nodes.push(node);
     return id;
   }
@@ -104,11 +110,34 @@ class GraphTrace extends Trace {
     this.firstTransform ??= inner.label;
   }
 
-  override noteDerivative(kind: 'tangent' | 'cotangent', value: Tracer, derivative: Tensor): void {
-    if (!this.summaries || !(value instanceof GraphTracer)) return;
-    // A later pullback through the same value (e.g. jacrev's rows) replaces the earlier summary.
-    this.nodes[value.nodeId]![kind] = graphValueSummary(derivative.concrete().readSync());
+  /** Whether a value of `bytes` more fits within the budget of kept values. */
+  private keep(bytes: number): boolean {
+    if (this.keptBytes + bytes > this.budget) return false;
+    this.keptBytes += bytes;
+    return true;
   }
+
+  override noteDerivative(kind: 'tangent' | 'cotangent', value: Tracer, derivative: Tensor): void {
+    if (!(value instanceof GraphTracer)) return;
+    const d = derivative.concrete();
+    // A later pullback through the same value (e.g. jacrev's rows) replaces the earlier one.
+    const kept = kind === 'tangent' ? this.tangents : this.cotangents;
+    if (kept.has(value.nodeId) || this.keep(d.size * itemSize(d.dtype))) kept.set(value.nodeId, d);
+    if (this.summaries) this.nodes[value.nodeId]![kind] = graphValueSummary(d.readSync());
+  }
+}
+
+/**
+ * Most bytes of values, tangents and cotangents a graph keeps for the inspector's "fetch values"
+ * (nodes captured past it answer that their value was not kept).
+ */
+export const MAX_KEPT_BYTES = 64 * 2 ** 20;
+
+/** What a graph kept of one node: its value, tangent and cotangent (each where recorded). */
+export interface NodeValues {
+  value?: Tensor;
+  tangent?: Tensor;
+  cotangent?: Tensor;
 }
 
 /** Params without functions (custom rules) or tensors, for display. */
@@ -131,7 +160,14 @@ export class Graph {
     readonly result: unknown,
     /** With `nanOrigin`: the node whose primitive made the first non-finite value, and why. */
     readonly nanOrigin?: GraphNanOrigin,
+    /** The kept values of each node (for the inspector's "fetch values"). */
+    private readonly kept?: (id: number) => NodeValues,
   ) {}
+
+  /** Node `id`'s value, tangent and cotangent, where the capture kept them. */
+  valuesOf(id: number): NodeValues {
+    return this.kept?.(id) ?? {};
+  }
 
   /** Total FLOPs over all nodes. */
   get flops(): number {
@@ -171,6 +207,11 @@ export interface MakeGraphOptions {
   summaries?: boolean;
   /** Run under `debugNans` and mark the first primitive that made a non-finite value. */
   nanOrigin?: boolean;
+  /**
+   * Keep each node's value, tangent and cotangent (up to {@link MAX_KEPT_BYTES}) so the graph
+   * view's inspector can fetch them from the kernel (default true).
+   */
+  values?: boolean;
 }
 
 /**
@@ -180,9 +221,15 @@ export interface MakeGraphOptions {
  * @example makeGraph(grad((x) => np.sum(np.tanh(x))))(x)
  */
 export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOptions = {}) {
-  const capture = (args: unknown[]): [Graph, ConcreteTensor[]] =>
+  const capture = (args: unknown[]): [Graph, (ConcreteTensor | undefined)[]] =>
     withTrace(
-      (level) => new GraphTrace(level, options.summaries ?? true, options.nanOrigin ?? false),
+      (level) =>
+        new GraphTrace(
+          level,
+          options.summaries ?? true,
+          // The NaN origin needs every value; the inspector's values are capped.
+          options.nanOrigin ? Infinity : options.values === false ? 0 : MAX_KEPT_BYTES,
+        ),
       (trace) => {
         const [xs, inDef] = tensorLeaves(args);
         const inputs = xs.map(
@@ -204,6 +251,12 @@ export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOp
           inputs.map((t) => t.nodeId),
           outIds,
           result,
+          undefined,
+          (id) => ({
+            value: trace.values[id],
+            tangent: trace.tangents.get(id),
+            cotangent: trace.cotangents.get(id),
+          }),
         );
         return [graph, trace.values];
       },
@@ -215,7 +268,7 @@ export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOp
     const first = report.first;
     if (!first) return graph;
     // Nodes run in capture order, so the first one whose value carries the event made it.
-    const node = values.findIndex((v) => report.eventOf(v) === first);
+    const node = values.findIndex((v) => v !== undefined && report.eventOf(v) === first);
     if (node < 0) return graph;
     const origin: GraphNanOrigin = {
       node,
@@ -224,6 +277,14 @@ export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOp
       cause: first.cause,
       explanation: first.explanation,
     };
-    return new Graph(graph.name, graph.nodes, graph.inputs, graph.outputs, graph.result, origin);
+    return new Graph(
+      graph.name,
+      graph.nodes,
+      graph.inputs,
+      graph.outputs,
+      graph.result,
+      origin,
+      (id) => graph.valuesOf(id),
+    );
   };
 }

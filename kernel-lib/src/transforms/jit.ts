@@ -97,8 +97,8 @@ interface Compiled {
   compileMs: number;
 }
 
-/** Traces `f` on abstract leaves of the given avals. */
-function trace(
+/** Traces `f` on abstract leaves of the given avals (also the sub-programs of control flow). */
+export function trace(
   f: (leaves: Tensor[]) => unknown,
   avals: readonly Aval[],
 ): Compiled & { reusable: boolean } {

@@ -52,6 +52,13 @@ export type TangentOf<T> = [T] extends [Tensor]
             ? { -readonly [K in keyof T]: TangentOf<T[K]> }
             : T;
 
+/**
+ * `TangentOf<T>` for a value type `T` the checker may only know as `any` (which stays `any`): the
+ * tree of tensors that optimizer states, their updates and scan's stacked outputs have.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TensorsOf<T> = 0 extends 1 & T ? any : TangentOf<T>;
+
 /** The `argnums` given in options `O` (0 when absent). */
 export type ArgnumsOf<O> = O extends { argnums: infer N } ? (N extends undefined ? 0 : N) : 0;
 

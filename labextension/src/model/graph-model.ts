@@ -18,6 +18,7 @@ import {
   isNonNegInt,
   isNonNegNumber,
   isPlainObject,
+  parseLive,
   parseSafely,
   parseStats,
   type ParseResult,
@@ -99,6 +100,8 @@ export interface GraphModel {
   folded: number;
   /** Boxes beyond {@link MAX_LAYOUT_BOXES} that are not drawn. */
   hiddenBoxes: number;
+  /** The kernel-side handle: `values` gives a node's value, tangent and cotangent. */
+  handle?: string;
 }
 
 /** Renders params as short text (JSON, cut at 200 characters); never markup. */
@@ -342,5 +345,7 @@ function parseOrThrow(data: unknown): GraphModel {
   if (p.nanOrigin !== undefined) model.nanOrigin = parseNanOrigin(p.nanOrigin, ids);
   if (model.nanOrigin) model.firstNonFinite = model.nanOrigin.node;
   if (nonFinite.length > 0) model.firstNonFinite ??= nonFinite[0]!;
+  const handle = parseLive(p.live);
+  if (handle) model.handle = handle;
   return model;
 }

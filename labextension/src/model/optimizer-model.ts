@@ -11,6 +11,7 @@ import {
   isJsonNumber,
   isNonNegNumber,
   isPlainObject,
+  parseLive,
   parseSafely,
   type ParseResult,
 } from './validate';
@@ -43,12 +44,50 @@ export interface RunModel {
   path?: { x: number[]; y: number[] };
 }
 
+/** A run started by `compareRuns.live`: its state and the handle whose `stop` op ends it. */
+export interface OptimizerLiveModel {
+  handle: string;
+  state: 'running' | 'stopped' | 'done';
+  /** Updates the kernel has sent, this one included. */
+  updates: number;
+  elapsedMs: number;
+  itPerSec: number;
+  /** With 'stopped': the iteration each run reached. */
+  stoppedAt?: number[];
+}
+
 /** Everything the optimizer view shows. */
 export interface OptimizerModel {
   problem: string;
   runs: RunModel[];
   contour?: { xs: number[]; ys: number[]; z: number[][] };
   fStar?: number;
+  live?: OptimizerLiveModel;
+}
+
+const LIVE_STATES: readonly OptimizerLiveModel['state'][] = ['running', 'stopped', 'done'];
+
+function parseLiveRun(raw: unknown, runs: number): OptimizerLiveModel {
+  if (!isPlainObject(raw)) fail(`live must be an object, got ${describe(raw)}`);
+  const handle = parseLive(raw);
+  const state = raw.state as OptimizerLiveModel['state'];
+  if (!LIVE_STATES.includes(state)) fail(`live.state must be running, stopped or done`);
+  for (const k of ['updates', 'elapsedMs', 'itPerSec'] as const)
+    if (!isNonNegNumber(raw[k])) fail(`live.${k} must be a non-negative number`);
+  const live: OptimizerLiveModel = {
+    handle: handle!,
+    state,
+    updates: raw.updates as number,
+    elapsedMs: raw.elapsedMs as number,
+    itPerSec: raw.itPerSec as number,
+  };
+  if (raw.stoppedAt !== undefined) {
+    const at = finiteArray(raw.stoppedAt, 'live.stoppedAt', runs);
+    if (at.length !== runs || at.some((k) => k < 0 || !Number.isInteger(k)))
+      fail(`live.stoppedAt must give one iteration per run (${runs})`);
+    live.stoppedAt = at;
+  }
+  return live;
 }
 
 function text(x: unknown, what: string, fallback?: string): string {
@@ -183,6 +222,7 @@ function parseOrThrow(data: unknown): OptimizerModel {
   const model: OptimizerModel = { problem, runs: p.runs.map((r: unknown, i) => parseRun(r, i)) };
   if (p.contour !== undefined) model.contour = parseContour(p.contour);
   if (p.fStar !== undefined) model.fStar = num(p.fStar, 'fStar');
+  if (p.live !== undefined) model.live = parseLiveRun(p.live, model.runs.length);
   return model;
 }
 

@@ -13,19 +13,23 @@ import {
   setExpanded,
   type GraphModel,
 } from '../model/graph-model';
-import { inspectNode } from '../view/graph-inspector';
+import { LiveLink } from '../kernel/live-link';
+import { FETCH_COUNT, parseGraphValues } from '../model/graph-values';
+import { inspectNode, valuesTable } from '../view/graph-inspector';
+import { layoutOffThread } from '../view/graph-layout-client';
 import { Overview } from '../view/graph-overview';
 import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
-import { svgToPdfBlob } from '../view/pdf';
+import { svgPagesToPdfBlob } from '../view/pdf';
 import { legend, LIGHT_PALETTE, type LegendKind } from '../view/graph-palette';
 import {
   boxSize,
   boxText,
-  layoutGraph,
+  layoutBoxes,
   type GraphLayout,
   type VizLike,
 } from '../view/graph-layout';
+import { exportLayout, exportPages, PAGE_MARGIN } from '../view/graph-export-layout';
 import {
   buildGraphSvg,
   fitZoom,
@@ -51,12 +55,15 @@ function button(text: string, title: string, className: string): HTMLButtonEleme
  */
 export class GraphView {
   readonly node: HTMLElement;
+  /** The link to the kernel that made the graph (fetch values), when the payload has a handle. */
+  readonly live: LiveLink | undefined;
 
   constructor(
     readonly model: GraphModel,
     private readonly loadViz?: () => Promise<VizLike>,
   ) {
     this.node = h('div', 'adlab-graph');
+    if (model.handle) this.live = new LiveLink(this.node, model.handle);
     this.node.appendChild(this._header());
     this.node.appendChild(this._toolbar());
     this.node.appendChild(legend(legendKinds(model)));
@@ -90,17 +97,47 @@ export class GraphView {
     this._applyZoom();
   }
 
-  /** Shows node `id` in the inspector. */
+  /** Shows node `id` in the inspector (with "fetch values" when the kernel can send them). */
   inspect(id: number): void {
     if (!this.model.byId.has(id)) return;
     this._inspector.textContent = '';
     this._inspector.appendChild(inspectNode(this.model, id));
+    if (this.live) {
+      const fetch = button(
+        'fetch values',
+        `ask the kernel for the first ${FETCH_COUNT} entries of this node's value, tangent and cotangent`,
+        'adlab-graph-fetch',
+      );
+      fetch.disabled = !this.live.available;
+      const out = h('div', 'adlab-graph-fetched');
+      fetch.addEventListener('click', () => void this.fetchValues(id, out));
+      this._inspector.append(fetch, out, this.live.node);
+    }
     for (const g of this._viewport.querySelectorAll<SVGGElement>('g.adlab-graph-selected')) {
       g.classList.remove('adlab-graph-selected');
     }
     const key = this.model.boxes.find((b) => b.members.includes(id))?.key;
     if (key)
       this._viewport.querySelector(`g[data-key="${key}"]`)?.classList.add('adlab-graph-selected');
+  }
+
+  /** Fetches node `id`'s first values from the kernel into `out`; failures show in the link. */
+  async fetchValues(id: number, out: HTMLElement): Promise<void> {
+    const r = await this.live?.call('values', { node: id, count: FETCH_COUNT }, (raw) =>
+      parseGraphValues(raw, id),
+    );
+    if (!r) return;
+    out.textContent = '';
+    out.appendChild(valuesTable(r.value));
+  }
+
+  /** Lays forward and backward regions side by side (or back in one column). */
+  async setSideBySide(on: boolean): Promise<void> {
+    this._sideBySide = on;
+    this._sideButton?.setAttribute('aria-pressed', String(on));
+    this._sideButton?.classList.toggle('adlab-graph-button-on', on);
+    this._layoutDone = undefined;
+    await this.layout();
   }
 
   /** Expands (or collapses) a group box by key and lays the graph out again. */
@@ -136,10 +173,13 @@ export class GraphView {
     this._applyZoom();
   }
 
-  /** The export SVG (light palette, whole graph, no search highlight), or undefined before layout. */
+  /**
+   * The export SVG (light palette, what is expanded, no search highlight), a tall graph cut into
+   * bands side by side near a landscape page's aspect; undefined before layout.
+   */
   exportSvg(): SVGSVGElement | undefined {
     return this._layout
-      ? buildGraphSvg(this.model, this._layout, { palette: LIGHT_PALETTE })
+      ? buildGraphSvg(this.model, exportLayout(this._layout), { palette: LIGHT_PALETTE })
       : undefined;
   }
 
@@ -149,11 +189,21 @@ export class GraphView {
 
   private async _doLayout(): Promise<void> {
     const started = performance.now();
+    const generation = ++this._generation;
     const sizes = new Map(
       this.model.boxes.map((b) => [b.key, boxSize(boxText(b, this.model))] as const),
     );
-    const layout = await layoutGraph(this.model.boxes, sizes, this.loadViz);
-    if (this._disposed) return;
+    this._viewport.dataset.layoutState = 'running';
+    const { layout, thread } = await layoutOffThread(
+      layoutBoxes(this.model),
+      sizes,
+      { sideBySide: this._sideBySide },
+      this.loadViz,
+    );
+    // A newer layout (an expand or a toggle meanwhile) wins.
+    if (this._disposed || generation !== this._generation) return;
+    this._viewport.dataset.layoutThread = thread;
+    this._viewport.dataset.layoutState = 'done';
     this._layout = layout;
     const svg = buildGraphSvg(this.model, layout);
     // Live view: the SVG fills the viewport; a zoom group carries pan and scale.
@@ -261,7 +311,19 @@ export class GraphView {
     png.addEventListener('click', () => void this._exportPng());
     const pdf = button('PDF', 'download as vector PDF (light style)', 'adlab-graph-export-pdf');
     pdf.addEventListener('click', () => void this.exportPdf());
-    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, this._collapse, svg, png, pdf);
+    bar.append(input, this._searchCount, zoomIn, zoomOut, fit, this._collapse);
+    if (this.model.phases.backward > 0) {
+      const side = button(
+        'fwd | bwd',
+        'lay the forward and backward passes out side by side',
+        'adlab-graph-side-by-side',
+      );
+      side.setAttribute('aria-pressed', 'false');
+      side.addEventListener('click', () => void this.setSideBySide(!this._sideBySide));
+      this._sideButton = side;
+      bar.appendChild(side);
+    }
+    bar.append(svg, png, pdf);
     bar.appendChild(h('span', 'adlab-graph-hint', 'drag to pan · Ctrl/⌘ + wheel to zoom'));
     return bar;
   }
@@ -362,16 +424,33 @@ export class GraphView {
     }
   }
 
-  /** Downloads the export SVG as a vector PDF; a failure shows in the toolbar. Never throws. */
+  /**
+   * Downloads a vector PDF on landscape A4 pages: one page when the graph fits it with labels of at
+   * least 6 pt, else bands of the graph at that size over several pages. Never throws.
+   */
   async exportPdf(): Promise<void> {
-    const svg = this.exportSvg();
-    if (!svg) return;
+    if (!this._layout) return;
     try {
-      const w = Number(svg.getAttribute('width'));
-      const hgt = Number(svg.getAttribute('height'));
-      const page = pdfPageScale(w, hgt);
-      const pdf = await svgToPdfBlob(svgToString(svg), w * page, hgt * page);
-      downloadBlob(pdf, `${safeFileName(this.model.name, 'graph')}.pdf`);
+      const { scale, pages, page } = exportPages(this._layout);
+      const name = this.model.name;
+      const pdf = await svgPagesToPdfBlob(
+        pages.map((p, i) => {
+          const svg = buildGraphSvg(this.model, p, { palette: LIGHT_PALETTE });
+          const w = Number(svg.getAttribute('width')) * scale;
+          const hgt = Number(svg.getAttribute('height')) * scale;
+          return {
+            svg: svgToString(svg),
+            x: (page.width - w) / 2,
+            y: PAGE_MARGIN,
+            width: w,
+            height: hgt,
+            footer: pages.length > 1 ? `${name} · page ${i + 1} of ${pages.length}` : name,
+          };
+        }),
+        page,
+      );
+      this._viewport.dataset.pdfPages = String(pages.length);
+      downloadBlob(pdf, `${safeFileName(name, 'graph')}.pdf`);
     } catch {
       this._searchCount.textContent = 'PDF export failed';
     }
@@ -382,6 +461,9 @@ export class GraphView {
     return this._boxes;
   }
 
+  private _sideBySide = false;
+  private _sideButton: HTMLButtonElement | undefined;
+  private _generation = 0;
   private readonly _viewport: HTMLElement;
   private readonly _inspector: HTMLElement;
   private readonly _overview: Overview;
@@ -402,19 +484,13 @@ export class GraphView {
 export const PNG_MAX_SIDE = 8192;
 export const PNG_MAX_PIXELS = 32e6;
 
-/** The PNG scale: 2x for print, less for a figure that would exceed the canvas limits. */
+/**
+ * The PNG scale: 2x for print, less for a figure that would exceed the canvas limits (the pixel
+ * budget with 0.2% to spare: the canvas rounds each side up).
+ */
 export function pngScale(w: number, hgt: number): number {
-  return Math.min(2, PNG_MAX_SIDE / w, PNG_MAX_SIDE / hgt, Math.sqrt(PNG_MAX_PIXELS / (w * hgt)));
-}
-
-/** A4 in points (the PDF page a large figure is scaled down to, in its orientation). */
-export const A4_POINTS = [595.28, 841.89] as const;
-
-/** The PDF scale: 1 when the figure fits on A4 (either orientation), else the factor that fits it. */
-export function pdfPageScale(w: number, hgt: number): number {
-  const [short, long] = A4_POINTS;
-  const [pw, ph] = w >= hgt ? [long, short] : [short, long];
-  return Math.min(1, pw / w, ph / hgt);
+  const pixels = Math.sqrt((0.998 * PNG_MAX_PIXELS) / (w * hgt));
+  return Math.min(2, PNG_MAX_SIDE / w, PNG_MAX_SIDE / hgt, pixels);
 }
 
 /** The kinds present in a model, for the legend. */
@@ -459,6 +535,7 @@ export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
     this.node.appendChild(dom.node);
     this._view = dom.view;
     if (!dom.view) return;
+    if (this.isAttached) dom.view.live?.attach();
     try {
       await dom.view.layout();
     } catch {
@@ -475,16 +552,19 @@ export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this._unobserveWidth = observeWidth(this.node, () => this._view?.fit());
+    this._view?.live?.attach();
     this._view?.fit();
   }
 
   protected override onBeforeDetach(msg: Message): void {
     this._unobserveWidth?.();
     this._unobserveWidth = undefined;
+    this._view?.live?.detach();
     super.onBeforeDetach(msg);
   }
 
   private _clear(): void {
+    this._view?.live?.detach();
     this._view?.dispose();
     this._view = undefined;
     this.node.textContent = '';

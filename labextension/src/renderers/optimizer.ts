@@ -9,6 +9,7 @@ import { Widget } from '@lumino/widgets';
 import type { Message } from '@lumino/messaging';
 import { colorAt } from 'adlab/plot-style';
 import { formatFloat } from '../model/format';
+import { LiveLink } from '../kernel/live-link';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
 import { h, observeTheme, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName } from '../view/download';
@@ -63,6 +64,12 @@ export function loadPlotly(): Promise<PlotlyLike> {
   return plotlyPromise;
 }
 
+/**
+ * Least milliseconds between two plot redraws of a live run: a contour redraw costs tens of
+ * milliseconds, so ten a second would fall behind on a slow machine (the table updates every time).
+ */
+const LIVE_REDRAW_MS = 250;
+
 /** Plot height in pixels. */
 const PLOT_HEIGHT = 380;
 /** Export size in pixels (PNG at 2x). */
@@ -91,27 +98,127 @@ function fmt(x: number | undefined): string {
   return x === undefined ? '' : formatFloat(x, 4);
 }
 
+/** The live status line of a run in progress: iterations, rate, time; or where it stopped. */
+export function liveStatusText(model: OptimizerModel): string {
+  const live = model.live;
+  if (!live) return '';
+  const secs = `${(live.elapsedMs / 1000).toFixed(1)} s`;
+  const rate = `${live.itPerSec >= 100 ? live.itPerSec.toFixed(0) : live.itPerSec.toPrecision(3)} it/s`;
+  const iters = model.runs
+    .map((r) => `${r.label} ${r.iter.length ? r.iter[r.iter.length - 1] : 0}`)
+    .join(', ');
+  if (live.state === 'stopped') {
+    const at = live.stoppedAt ?? model.runs.map((r) => r.iter[r.iter.length - 1] ?? 0);
+    return `stopped at iteration ${at.join(', ')} · kept what was computed · ${secs} · ${rate}`;
+  }
+  if (live.state === 'done') return `finished · ${iters} iterations · ${secs} · ${rate}`;
+  return `running · iteration ${iters} · ${rate} · ${secs} · update ${live.updates}`;
+}
+
 /** One optimizer view: the DOM at once, the plot on {@link OptimizerView.draw}. Never throws. */
 export class OptimizerView {
   readonly node: HTMLElement;
   /** The tab shown. */
   tab: OptimizerTab;
+  /** The link to the kernel of a live run (`compareRuns.live`), for Stop. */
+  readonly live: LiveLink | undefined;
 
   constructor(
-    readonly model: OptimizerModel,
+    public model: OptimizerModel,
     private readonly load: () => Promise<PlotlyLike> = loadPlotly,
   ) {
     this.node = h('div', 'adlab-opt');
     const tabs = tabsFor(model);
     this.tab = tabs.includes('trajectories') ? 'trajectories' : 'iteration';
-    this.node.appendChild(this._header());
-    this.node.appendChild(this._table());
-    this.node.appendChild(this._toolbar(tabs));
+    this._headerNode = this.node.appendChild(this._header());
+    this._tableNode = this.node.appendChild(this._table());
+    if (model.live) {
+      this.live = new LiveLink(this.node, model.live.handle, {
+        onGoneChange: () => this._updateLive(),
+      });
+      this.node.appendChild(this._liveBar());
+    }
+    this._tabs = tabs;
+    this._toolbarNode = this.node.appendChild(this._toolbar(tabs));
     this._plot = h('div', 'adlab-opt-plot');
     this._plot.style.height = `${PLOT_HEIGHT}px`;
     this.node.appendChild(this._plot);
     this._status = h('div', 'adlab-opt-status');
     this.node.appendChild(this._status);
+    this._updateLive();
+  }
+
+  /**
+   * Shows a newer payload of the same output (a live run's update): the table, the status line
+   * and the plot change in place; the tab shown stays. Redraws coalesce: at most one is pending.
+   */
+  update(model: OptimizerModel): Promise<void> {
+    this.model = model;
+    this._headerNode = this._replace(this._headerNode, this._header());
+    this._tableNode = this._replace(this._tableNode, this._table());
+    const tabs = tabsFor(model);
+    if (tabs.join() !== this._tabs.join()) {
+      this._tabs = tabs;
+      if (!tabs.includes(this.tab)) this.tab = tabs[0]!;
+      this._toolbarNode = this._replace(this._toolbarNode, this._toolbar(tabs));
+    }
+    this._updateLive();
+    // While running, the plot redraws at most every LIVE_REDRAW_MS (the table every update).
+    const wait = this._lastDraw + LIVE_REDRAW_MS - performance.now();
+    if (model.live?.state === 'running' && wait > 0) {
+      this._redrawTimer ??= setTimeout(() => {
+        this._redrawTimer = undefined;
+        void this.draw();
+      }, wait);
+      return Promise.resolve();
+    }
+    return this.draw();
+  }
+
+  /** Asks the kernel to stop the live run (between two iterations). Never throws. */
+  async stop(): Promise<void> {
+    if (!this.live || !this._stop || this.model.live?.state !== 'running') return;
+    this._stop.disabled = true;
+    this._stop.textContent = 'stopping…';
+    const r = await this.live.call('stop', {}, (x) => x);
+    if (!r && this.model.live?.state === 'running') {
+      this._stop.disabled = this.live.gone;
+      this._stop.textContent = 'Stop';
+    }
+  }
+
+  private _replace(old: HTMLElement, next: HTMLElement): HTMLElement {
+    old.replaceWith(next);
+    return next;
+  }
+
+  private _liveBar(): HTMLElement {
+    const bar = h('div', 'adlab-opt-live');
+    this._stop = button(
+      'Stop',
+      'stop the runs after the current iteration (keeps what was computed)',
+      'adlab-opt-stop',
+    );
+    this._stop.addEventListener('click', () => void this.stop());
+    this._liveStatus = h('span', 'adlab-opt-live-status');
+    this._liveStatus.setAttribute('aria-live', 'polite');
+    bar.append(this._stop, this._liveStatus, this.live!.node);
+    return bar;
+  }
+
+  private _updateLive(): void {
+    const live = this.model.live;
+    if (!live || !this._liveStatus || !this._stop) return;
+    this._liveStatus.textContent = liveStatusText(this.model);
+    const bar = this._liveStatus.parentElement!;
+    bar.dataset.state = live.state;
+    bar.dataset.updates = String(live.updates);
+    bar.dataset.iterations = String(
+      Math.max(0, ...this.model.runs.map((r) => r.iter[r.iter.length - 1] ?? 0)),
+    );
+    const running = live.state === 'running';
+    this._stop.hidden = !running;
+    if (running && this._stop.textContent !== 'stopping…') this._stop.disabled = !!this.live?.gone;
   }
 
   /** The plot element (plotly's graph div once drawn). */
@@ -119,9 +226,30 @@ export class OptimizerView {
     return this._plot;
   }
 
-  /** Draws (or redraws) the current tab in the live theme; skipped while the view has no width. */
+  /**
+   * Draws (or redraws) the current tab in the live theme; skipped while the view has no width. A
+   * call while a draw runs makes one more draw after it (live updates coalesce).
+   */
   async draw(): Promise<void> {
     if (this._disposed || this._plot.clientWidth <= 0) return;
+    if (this._drawing) {
+      this._redraw = true;
+      return this._drawing;
+    }
+    this._drawing = this._drawOnce();
+    try {
+      await this._drawing;
+    } finally {
+      this._drawing = undefined;
+    }
+    if (this._redraw) {
+      this._redraw = false;
+      await this.draw();
+    }
+  }
+
+  private async _drawOnce(): Promise<void> {
+    this._lastDraw = performance.now();
     try {
       const plotly = await this.load();
       if (this._disposed) return;
@@ -204,6 +332,7 @@ export class OptimizerView {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
+    if (this._redrawTimer) clearTimeout(this._redrawTimer);
     if (this._drawn) {
       void this.load()
         .then((p) => p.purge(this._plot))
@@ -303,6 +432,16 @@ export class OptimizerView {
 
   private readonly _plot: HTMLElement;
   private readonly _status: HTMLElement;
+  private _headerNode: HTMLElement;
+  private _tableNode: HTMLElement;
+  private _toolbarNode: HTMLElement;
+  private _tabs: OptimizerTab[];
+  private _stop: HTMLButtonElement | undefined;
+  private _liveStatus: HTMLElement | undefined;
+  private _drawing: Promise<void> | undefined;
+  private _redraw = false;
+  private _lastDraw = -Infinity;
+  private _redrawTimer: ReturnType<typeof setTimeout> | undefined;
   private _drawn = false;
   private _disposed = false;
 }
@@ -333,12 +472,28 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
     this.addClass('adlab-opt-output');
   }
 
+  /**
+   * Draws a payload. A newer payload of the same live run (update_display_data of
+   * `compareRuns.live`) updates the view in place, keeping its tab and its link to the kernel.
+   */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const data = model.data[this._mimeType];
+    const view = this._view;
+    if (view?.model.live) {
+      const parsed = parseOptimizerPayload(data);
+      if (parsed.ok && parsed.model.live?.handle === view.model.live.handle) {
+        await view.update(parsed.model);
+        return;
+      }
+    }
     this._clear();
-    const dom = renderOptimizer(model.data[this._mimeType]);
+    const dom = renderOptimizer(data);
     this.node.appendChild(dom.node);
     this._view = dom.view;
-    if (this.isAttached) await this._view?.draw();
+    if (this.isAttached) {
+      this._view?.live?.attach();
+      await this._view?.draw();
+    }
   }
 
   override dispose(): void {
@@ -356,6 +511,7 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
     });
     // Notebooks are virtualized: draw once the output has a width, resize when it changes.
     this._unobserveWidth = observeWidth(this.node, () => this._view?.resize());
+    this._view?.live?.attach();
     void this._view?.draw();
   }
 
@@ -364,10 +520,12 @@ export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
     this._unobserve = undefined;
     this._unobserveWidth?.();
     this._unobserveWidth = undefined;
+    this._view?.live?.detach();
     super.onBeforeDetach(msg);
   }
 
   private _clear(): void {
+    this._view?.live?.detach();
     this._view?.dispose();
     this._view = undefined;
     this.node.textContent = '';

@@ -4,6 +4,7 @@
  * with a small histogram. All text through textContent.
  */
 import type { GraphModel, SummaryModel } from '../model/graph-model';
+import type { GraphValuesModel } from '../model/graph-values';
 import { isFoldable } from '../model/graph-grouping';
 import { formatFloat } from '../model/format';
 import { field, h } from './dom';
@@ -100,5 +101,41 @@ export function inspectNode(model: GraphModel, id: number): HTMLElement {
       h('div', 'adlab-graph-note', 'no value summaries (made with summaries: false)'),
     );
   }
+  return box;
+}
+
+/** Entries shown per row of fetched values (the row's title holds all that came back). */
+const SHOWN_VALUES = 12;
+
+/** Fetched values of a node: one row each for value, tangent and cotangent (first entries). */
+export function valuesTable(v: GraphValuesModel): HTMLElement {
+  const box = h('div', 'adlab-graph-values');
+  const count = v.value.length;
+  box.appendChild(
+    h(
+      'div',
+      'adlab-graph-note',
+      `first ${count} of ${v.size} entries (row-major, shape [${v.shape.join(', ')}]), from the kernel`,
+    ),
+  );
+  const table = h('table', 'adlab-graph-values-table');
+  const rows: [string, number[] | undefined][] = [
+    ['value', v.value],
+    ['tangent', v.tangent],
+    ['cotangent', v.cotangent],
+  ];
+  for (const [what, xs] of rows) {
+    if (!xs) continue;
+    const tr = h('tr', `adlab-graph-values-${what}`);
+    tr.dataset.values = JSON.stringify(xs.map((x) => (Number.isFinite(x) ? x : String(x))));
+    tr.appendChild(h('th', '', what));
+    const shown = xs.slice(0, SHOWN_VALUES).map((x) => formatFloat(x));
+    const more = xs.length > SHOWN_VALUES ? ` … (${xs.length - SHOWN_VALUES} more fetched)` : '';
+    const td = h('td', 'adlab-graph-values-list', shown.join(', ') + more);
+    td.title = xs.map((x) => formatFloat(x)).join(', ');
+    tr.appendChild(td);
+    table.appendChild(tr);
+  }
+  box.appendChild(table);
   return box;
 }

@@ -2,8 +2,33 @@
  * Graph layout: box texts and sizes from the view model, a DOT description that carries only box
  * keys and sizes (never payload text), Graphviz-wasm (`@viz-js/viz`, loaded lazily) to place the
  * boxes, and a simple layered layout used when the wasm cannot load. Coordinates are top-down pixels.
+ * Everything below {@link boxSize} is plain data in and out, so it also runs in the layout worker
+ * (graph-layout-worker.ts).
  */
 import type { GraphBox, GraphModel, GraphNodeModel } from '../model/graph-model';
+
+/** What the layout needs of a box: its key, the keys it reads and its pass. */
+export interface LayoutBox {
+  key: string;
+  inputs: string[];
+  /** The pass of the box's nodes; with `sideBySide`, backward boxes go in a column of their own. */
+  phase?: 'forward' | 'backward';
+}
+
+/** Layout options. */
+export interface LayoutOptions {
+  /** Forward and backward regions side by side (edges between them do not rank the boxes). */
+  sideBySide?: boolean;
+}
+
+/** The layout boxes of a model (key, inputs, and the pass of the box's first node). */
+export function layoutBoxes(model: Pick<GraphModel, 'boxes' | 'byId'>): LayoutBox[] {
+  return model.boxes.map((b) => ({
+    key: b.key,
+    inputs: b.inputs,
+    phase: model.byId.get(b.members[0]!)?.phase === 'backward' ? 'backward' : 'forward',
+  }));
+}
 
 /** A placed box: center, size. */
 export interface PlacedBox {
@@ -20,6 +45,8 @@ export interface RoutedEdge {
   /** 'spline': points[0], then (c1, c2, p) triples; 'line': a polyline. */
   kind: 'spline' | 'line';
   points: [number, number][];
+  /** An edge cut between export bands: the stub out of its source, or the one into its target. */
+  cut?: 'out' | 'in';
 }
 
 /** A finished layout. */
@@ -90,21 +117,41 @@ export function boxSize(text: BoxText): { w: number; h: number } {
 /** Graphviz points per pixel-inch. */
 const DPI = 72;
 
-/** DOT for the boxes: keys and sizes only, so no payload text reaches Graphviz. */
+/**
+ * DOT for the boxes: keys and sizes only, so no payload text reaches Graphviz. Side by side, the
+ * two passes are clusters and the edges between them carry `constraint=false`, so each pass is
+ * ranked on its own and the clusters sit next to each other.
+ */
 export function toDot(
-  boxes: readonly GraphBox[],
+  boxes: readonly LayoutBox[],
   sizes: Map<string, { w: number; h: number }>,
+  options: LayoutOptions = {},
 ): string {
   const lines = [
     'digraph G {',
     '  graph [rankdir=TB, nodesep=0.25, ranksep=0.35];',
     '  node [shape=box, fixedsize=true, label=""];',
   ];
-  for (const b of boxes) {
+  const node = (b: LayoutBox): string => {
     const s = sizes.get(b.key)!;
-    lines.push(`  ${b.key} [width=${(s.w / DPI).toFixed(3)}, height=${(s.h / DPI).toFixed(3)}];`);
+    return `${b.key} [width=${(s.w / DPI).toFixed(3)}, height=${(s.h / DPI).toFixed(3)}];`;
+  };
+  const split = options.sideBySide && boxes.some((b) => b.phase === 'backward');
+  if (split) {
+    for (const phase of ['forward', 'backward'] as const) {
+      lines.push(`  subgraph cluster_${phase} {`);
+      for (const b of boxes) if ((b.phase ?? 'forward') === phase) lines.push(`    ${node(b)}`);
+      lines.push('  }');
+    }
+  } else {
+    for (const b of boxes) lines.push(`  ${node(b)}`);
   }
-  for (const b of boxes) for (const i of b.inputs) lines.push(`  ${i} -> ${b.key};`);
+  const phaseOf = new Map(boxes.map((b) => [b.key, b.phase ?? 'forward']));
+  for (const b of boxes)
+    for (const i of b.inputs) {
+      const cross = split && phaseOf.get(i) !== (b.phase ?? 'forward');
+      lines.push(`  ${i} -> ${b.key}${cross ? ' [constraint=false]' : ''};`);
+    }
   lines.push('}');
   return lines.join('\n');
 }
@@ -154,53 +201,86 @@ export function parseGraphvizJson(json: Json0): GraphLayout {
   return { width: bb[2] ?? 0, height, boxes, edges, engine: 'graphviz' };
 }
 
-/**
- * A layered layout without Graphviz: each box on the row after its deepest input, rows centered.
- * Used when the wasm cannot load (and in tests).
- */
-export function layeredLayout(
-  boxes: readonly GraphBox[],
+/** Rows of a layered layout: each box on the row after its deepest input among `boxes`. */
+function placeRows(
+  boxes: readonly LayoutBox[],
   sizes: Map<string, { w: number; h: number }>,
-): GraphLayout {
+  x0: number,
+  placed: Map<string, PlacedBox>,
+): { width: number; height: number } {
   const layer = new Map<string, number>();
   for (const b of boxes) {
     let l = 0;
-    for (const i of b.inputs) l = Math.max(l, (layer.get(i) ?? -1) + 1);
+    for (const i of b.inputs) if (layer.has(i)) l = Math.max(l, layer.get(i)! + 1);
     layer.set(b.key, l);
   }
-  const rows: GraphBox[][] = [];
+  const rows: LayoutBox[][] = [];
   for (const b of boxes) (rows[layer.get(b.key)!] ??= []).push(b);
   const gapX = 18;
   const rowH = 38 + 30;
   const widths = rows.map((r) => r.reduce((s, b) => s + sizes.get(b.key)!.w + gapX, -gapX));
   const width = Math.max(0, ...widths) + 16;
-  const placed = new Map<string, PlacedBox>();
   rows.forEach((row, r) => {
-    let x = (width - widths[r]!) / 2;
+    let x = x0 + (width - widths[r]!) / 2;
     for (const b of row) {
       const s = sizes.get(b.key)!;
       placed.set(b.key, { x: x + s.w / 2, y: 8 + r * rowH + s.h / 2, w: s.w, h: s.h });
       x += s.w + gapX;
     }
   });
+  return { width, height: rows.length * rowH + 16 };
+}
+
+/** Gap between the forward and backward regions laid out side by side, in pixels. */
+const REGION_GAP = 60;
+
+/**
+ * A layered layout without Graphviz: each box on the row after its deepest input, rows centered
+ * (side by side: each pass ranked on its own, backward right of forward, the edges between them
+ * from side to side). Used for large graphs, when the wasm cannot load, and in tests.
+ */
+export function layeredLayout(
+  boxes: readonly LayoutBox[],
+  sizes: Map<string, { w: number; h: number }>,
+  options: LayoutOptions = {},
+): GraphLayout {
+  const placed = new Map<string, PlacedBox>();
+  const backward = boxes.filter((b) => b.phase === 'backward');
+  const split = options.sideBySide === true && backward.length > 0;
+  let size: { width: number; height: number };
+  if (split) {
+    const fwd = placeRows(
+      boxes.filter((b) => b.phase !== 'backward'),
+      sizes,
+      0,
+      placed,
+    );
+    const bwd = placeRows(backward, sizes, fwd.width + REGION_GAP, placed);
+    size = { width: fwd.width + REGION_GAP + bwd.width, height: Math.max(fwd.height, bwd.height) };
+  } else {
+    size = placeRows(boxes, sizes, 0, placed);
+  }
+  const phaseOf = new Map(boxes.map((b) => [b.key, b.phase ?? 'forward']));
   const edges: RoutedEdge[] = [];
   for (const b of boxes) {
     const to = placed.get(b.key)!;
     for (const i of b.inputs) {
       const from = placed.get(i);
       if (!from) continue;
-      edges.push({
-        from: i,
-        to: b.key,
-        kind: 'line',
-        points: [
-          [from.x, from.y + from.h / 2],
-          [to.x, to.y - to.h / 2],
-        ],
-      });
+      const cross = split && phaseOf.get(i) !== (b.phase ?? 'forward');
+      const points: [number, number][] = cross
+        ? [
+            [from.x + from.w / 2, from.y],
+            [to.x - to.w / 2, to.y],
+          ]
+        : [
+            [from.x, from.y + from.h / 2],
+            [to.x, to.y - to.h / 2],
+          ];
+      edges.push({ from: i, to: b.key, kind: 'line', points });
     }
   }
-  return { width, height: rows.length * rowH + 16, boxes: placed, edges, engine: 'layered' };
+  return { ...size, boxes: placed, edges, engine: 'layered' };
 }
 
 /** The minimal surface of `@viz-js/viz` we use. */
@@ -228,7 +308,7 @@ export function loadViz(): Promise<VizLike> {
 export const GRAPHVIZ_BUDGET = 2000;
 
 /** Boxes plus the virtual nodes dot would add, from longest-path ranks. */
-export function graphvizCost(boxes: readonly GraphBox[]): number {
+export function graphvizCost(boxes: readonly LayoutBox[]): number {
   const layer = new Map<string, number>();
   let cost = boxes.length;
   for (const b of boxes) {
@@ -245,19 +325,20 @@ export function graphvizCost(boxes: readonly GraphBox[]): number {
  * otherwise (or if it fails) with the layered layout, so a big graph stays responsive.
  */
 export async function layoutGraph(
-  boxes: readonly GraphBox[],
+  boxes: readonly LayoutBox[],
   sizes: Map<string, { w: number; h: number }>,
   load: () => Promise<VizLike> = loadViz,
+  options: LayoutOptions = {},
 ): Promise<GraphLayout> {
-  if (graphvizCost(boxes) > GRAPHVIZ_BUDGET) return layeredLayout(boxes, sizes);
+  if (graphvizCost(boxes) > GRAPHVIZ_BUDGET) return layeredLayout(boxes, sizes, options);
   try {
     const viz = await load();
     const layout = parseGraphvizJson(
-      JSON.parse(viz.renderString(toDot(boxes, sizes), { format: 'json0' })) as Json0,
+      JSON.parse(viz.renderString(toDot(boxes, sizes, options), { format: 'json0' })) as Json0,
     );
     if (layout.boxes.size === boxes.length) return layout;
   } catch {
     // Fall through to the layered layout: a plainer picture beats none.
   }
-  return layeredLayout(boxes, sizes);
+  return layeredLayout(boxes, sizes, options);
 }

@@ -156,10 +156,12 @@ export function buildGraphSvg(
   for (const e of layout.edges) {
     const path = el('path', {
       d: edgePath(e.points, e.kind),
-      class: 'adlab-graph-edge',
+      class: e.cut ? 'adlab-graph-edge adlab-graph-edge-cut' : 'adlab-graph-edge',
       fill: 'none',
-      'marker-end': 'url(#adlab-graph-arrow)',
     });
+    // A stub out of a source (continued in another band) has no arrowhead.
+    if (e.cut !== 'out') path.setAttribute('marker-end', 'url(#adlab-graph-arrow)');
+    if (e.cut) path.setAttribute('stroke-dasharray', '3 2');
     if (pal) path.setAttribute('stroke', pal.edge);
     edges.appendChild(path);
   }

@@ -66,37 +66,80 @@ export function pdfSafeText(s: string): string {
  * Converts an SVG document string to a PDF blob of `width` × `height` points (one SVG pixel per
  * point). Rejects when the SVG does not parse or the libraries cannot load.
  */
-export async function svgToPdfBlob(
+export function svgToPdfBlob(
   svgText: string,
   width: number,
   height: number,
   load: () => Promise<PdfLibs> = loadPdfLibs,
 ): Promise<Blob> {
-  if (!(width > 0 && height > 0)) throw new Error('the figure has no size');
+  return svgPagesToPdfBlob([{ svg: svgText, x: 0, y: 0, width, height }], { width, height }, load);
+}
+
+/** One page of {@link svgPagesToPdfBlob}: an SVG drawn into a box (points), and a footer line. */
+export interface PdfPage {
+  svg: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** A line of text at the bottom left of the page (e.g. "grad(f) · page 2 of 5"). */
+  footer?: string;
+}
+
+/** The parsed root of an SVG document string; throws when it does not parse. */
+function parseSvg(svgText: string): Element {
   const parsed = new DOMParser().parseFromString(svgText, 'image/svg+xml');
   const root = parsed.documentElement;
   if (root.nodeName !== 'svg' || parsed.getElementsByTagName('parsererror').length > 0) {
     throw new Error('the SVG could not be parsed');
   }
+  return root;
+}
+
+/**
+ * A PDF of several pages of `page` size (points), each drawing one SVG. Rejects when an SVG does
+ * not parse or the libraries cannot load.
+ */
+export async function svgPagesToPdfBlob(
+  pages: readonly PdfPage[],
+  page: { width: number; height: number },
+  load: () => Promise<PdfLibs> = loadPdfLibs,
+): Promise<Blob> {
+  if (!(page.width > 0 && page.height > 0) || pages.length === 0)
+    throw new Error('the figure has no size');
+  for (const p of pages)
+    if (!(p.width > 0 && p.height > 0)) throw new Error('the figure has no size');
+  const roots = pages.map((p) => parseSvg(p.svg));
   const { jsPDF, svg2pdf } = await load();
+  const orientation = page.width >= page.height ? 'landscape' : 'portrait';
+  const pdf = new jsPDF({
+    orientation,
+    unit: 'pt',
+    format: [page.width, page.height],
+    compress: true,
+  });
   // svg2pdf.js reads computed styles: render from a hidden, attached copy.
   const host = document.createElement('div');
   host.style.cssText = 'position:fixed;left:-100000px;top:0;visibility:hidden;';
-  const svg = document.importNode(root, true);
-  const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
-  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-    t.nodeValue = pdfSafeText(t.nodeValue ?? '');
-  }
-  host.appendChild(svg);
   document.body.appendChild(host);
   try {
-    const pdf = new jsPDF({
-      orientation: width >= height ? 'landscape' : 'portrait',
-      unit: 'pt',
-      format: [width, height],
-      compress: true,
-    });
-    await svg2pdf(svg, pdf, { x: 0, y: 0, width, height });
+    for (let i = 0; i < pages.length; i++) {
+      const p = pages[i]!;
+      if (i > 0) pdf.addPage([page.width, page.height], orientation);
+      const svg = document.importNode(roots[i]!, true);
+      const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        t.nodeValue = pdfSafeText(t.nodeValue ?? '');
+      }
+      host.textContent = '';
+      host.appendChild(svg);
+      await svg2pdf(svg, pdf, { x: p.x, y: p.y, width: p.width, height: p.height });
+      if (p.footer) {
+        pdf.setFontSize(8);
+        pdf.setTextColor(90);
+        pdf.text(pdfSafeText(p.footer), p.x, page.height - 10);
+      }
+    }
     return pdf.output('blob');
   } finally {
     host.remove();

@@ -1,9 +1,11 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
+import { stridesOf } from '../../core/shape';
 import type {
   Backend,
   LinalgKernel,
   LinalgRoutine,
+  MatmulTranspose,
   Operand,
   ReduceKind,
   Storage,
@@ -41,7 +43,14 @@ export interface FastKernels {
     axes: readonly number[],
     outDtype: DType,
   ): TypedArray | undefined;
-  matmul?(a: Operand, b: Operand, outShape: readonly number[]): TypedArray | undefined;
+  /** Takes `transpose` flags (see Backend.matmul) when `matmulTransposes` is set. */
+  matmulTransposes?: boolean;
+  matmul?(
+    a: Operand,
+    b: Operand,
+    outShape: readonly number[],
+    transpose?: MatmulTranspose,
+  ): TypedArray | undefined;
 }
 
 /** A backend on garbage-collected typed arrays: the TypeScript kernels, after any `fast` ones. */
@@ -66,11 +75,13 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
       self.fromHost(
         fast.reduce?.(kind, x, axes, outDtype) ?? reduce(kind, cpuData(x), x.shape, axes, outDtype),
       ),
-    matmul: (a, b, outShape) =>
-      self.fromHost(
-        fast.matmul?.(a, b, outShape) ??
-          matmul(cpuData(a), a.shape, cpuData(b), b.shape, outShape, a.dtype),
-      ),
+    matmulTransposes: fast.matmulTransposes,
+    matmul: (a, b, outShape, transpose) => {
+      const done = fast.matmul?.(a, b, outShape, transpose);
+      if (done) return self.fromHost(done);
+      const [pa, pb] = [transpose?.a ? swapLast(a) : a, transpose?.b ? swapLast(b) : b];
+      return self.fromHost(matmul(cpuData(pa), pa.shape, cpuData(pb), pb.shape, outShape, a.dtype));
+    },
     readStrided: (x, view, outShape) =>
       self.fromHost(readStrided(cpuData(x), view, outShape, x.dtype)),
     writeStrided: (parts, outShape, dtype) =>
@@ -97,6 +108,17 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
     ) as Record<LinalgRoutine, LinalgKernel>,
   };
   return self;
+}
+
+/** `x` with its last two axes swapped, materialized (for the kernels that read plain layouts). */
+function swapLast(x: Operand): Operand {
+  const r = x.shape.length;
+  const perm = x.shape.map((_, i) => (i < r - 2 ? i : 2 * r - 3 - i));
+  const strides = stridesOf(x.shape);
+  const shape = perm.map((i) => x.shape[i]);
+  const view = { offset: 0, strides: perm.map((i) => strides[i]) };
+  const data = readStrided(cpuData(x), view, shape, x.dtype);
+  return { storage: { backend: x.storage.backend, data } as CpuStorage, shape, dtype: x.dtype };
 }
 
 /** The reference backend: every kernel in plain TypeScript. */

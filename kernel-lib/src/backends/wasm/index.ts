@@ -14,6 +14,7 @@ import { batchOffsets } from '../cpu/matmul';
 import { splitAxes } from '../cpu/reduce';
 import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
 import { MatmulThreads } from './threads';
+import { wasmExprKernel } from './expression-kernel';
 
 /** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
 export interface WasmThresholds {
@@ -50,9 +51,25 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
     elementwise(expr, xs, outShape, outDtype) {
       const op = directOp(expr);
-      if (op === undefined || !isFloatOf(outDtype, xs)) return undefined;
+      if (!isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
       if (n < min.elementwise) return undefined;
+      if (op === undefined) {
+        // a fused chain: compiled to SIMD when its ops and inputs (full-size or one element) allow
+        if (
+          outDtype !== 'float32' ||
+          !xs.every((x) => sizeOf(x.shape) === 1 || sizeOf(x.shape) === n)
+        )
+          return undefined;
+        if (!xs.every((x) => sizeOf(x.shape) === 1 || x.shape.length === outShape.length))
+          return undefined;
+        const kernel = wasmExprKernel(
+          w,
+          expr,
+          xs.map((x) => sizeOf(x.shape) === 1 && n !== 1),
+        );
+        return kernel?.(w, xs.map(data) as Float32Array[], n);
+      }
       const size = outDtype === 'float32' ? 4 : 8;
       const tr = TRANSCENDENTAL[op];
       if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
@@ -112,31 +129,51 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       (outDtype === 'float32' ? k.sum_f32 : k.sum_f64)(src, out, outer, red, inner, acc);
       return w.take(out, outer * inner, outDtype);
     },
-    matmul(a, b, outShape) {
+    matmulTransposes: true,
+    matmul(a, b, outShape, transpose) {
       const dtype = a.dtype;
       if (!isFloatOf(dtype, [a, b])) return undefined;
       const rank = outShape.length;
       const [m, n] = [outShape[rank - 2], outShape[rank - 1]];
-      const kk = a.shape[a.shape.length - 1];
-      if (m * n * kk < min.matmul) return undefined;
+      const kk = a.shape[a.shape.length - (transpose?.a ? 2 : 1)];
+      const trans = (transpose?.a ? 1 : 0) | (transpose?.b ? 2 : 0);
       const size = dtype === 'float32' ? 4 : 8;
       const batchShape = outShape.slice(0, rank - 2);
       const batch = sizeOf(batchShape);
       const aOff = batchOffsets(a.shape.slice(0, -2), batchShape, m * kk);
       const bOff = batchOffsets(b.shape.slice(0, -2), batchShape, kk * n);
+      // A batch of matrix-vector products with one matrix (what vmap makes of a matvec) is one
+      // matmul, [batch, k] @ Aᵀ (vector-matrix: [batch, k] @ B): the same sums in the same order.
+      // A vector's layout is the same transposed or not, so only the matrix keeps its flag.
+      const shared = (off: readonly number[]) => off.every((o) => o === off[0]);
+      const packed = (off: readonly number[]) => off.every((o, t) => o === t * kk);
+      const fold =
+        batch === 1
+          ? undefined
+          : n === 1 && shared(aOff) && packed(bOff)
+            ? 'matvec'
+            : m === 1 && shared(bOff) && packed(aOff)
+              ? 'vecmat'
+              : undefined;
+      if ((fold ? batch : 1) * m * n * kk < min.matmul) return undefined;
       w.reset();
       const pa = w.put(data(a));
       const pb = w.put(data(b));
       const pc = w.alloc(batch * m * n * size);
       const work = w.alloc(MATMUL_WORK_BYTES);
       const run = dtype === 'float32' ? k.matmul_f32 : k.matmul_f64;
-      const split = m * kk * n >= (min.threads ?? 2 ** 22) && m >= 8;
-      if (split && threads === null) threads = MatmulThreads.start(w.file);
-      for (let t = 0; t < batch; t++) {
-        const [at, bt, ct] = [pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size];
-        if (split && threads) threads.matmul(w, size as 4 | 8, at, bt, ct, m, kk, n, work);
-        else run(at, bt, ct, m, kk, n, 0, m, work);
-      }
+      /** One matrix product, on two threads when it is large. */
+      const one = (x: number, y: number, c: number, mm: number, nn: number, tr: number) => {
+        const split = mm * kk * nn >= (min.threads ?? 2 ** 22) && mm >= 8;
+        if (split && threads === null) threads = MatmulThreads.start(w.file);
+        if (split && threads) threads.matmul(w, size as 4 | 8, x, y, c, mm, kk, nn, work, tr);
+        else run(x, y, c, mm, kk, nn, 0, mm, work, tr);
+      };
+      if (fold === 'matvec') one(pb, pa + aOff[0] * size, pc, batch, m, trans & 1 ? 0 : 2);
+      else if (fold === 'vecmat') one(pa, pb + bOff[0] * size, pc, batch, n, trans & 2);
+      else
+        for (let t = 0; t < batch; t++)
+          one(pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size, m, n, trans);
       return w.take(pc, batch * m * n, dtype);
     },
   };

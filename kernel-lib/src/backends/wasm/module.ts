@@ -16,7 +16,10 @@ interface WasmApi {
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** C[r0:r1] = A[r0:r1] B for row-major m x k and k x n matrices; `work` is scratch for packing. */
+/**
+ * C[r0:r1] = A[r0:r1] B for row-major m x k and k x n matrices; `work` is scratch for packing;
+ * `trans` bit 0: A is stored as k x m, bit 1: B is stored as n x k (read transposed, no copy).
+ */
 type MatmulKernel = (
   a: number,
   b: number,
@@ -27,6 +30,7 @@ type MatmulKernel = (
   r0: number,
   r1: number,
   work: number,
+  trans: number,
 ) => void;
 
 /** out[i] = op(a[i], b[i mod bn]) (operands swapped when `swap` is set). */

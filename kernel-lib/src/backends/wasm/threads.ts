@@ -16,7 +16,7 @@ const DONE = 2; // generation the worker finished
 const HEADER = 64; // bytes
 
 /** The job header that follows the control words (Int32Array indices). */
-const [DTYPE, M, K, N, ROW0, A_OFF, B_OFF, C_OFF] = [4, 5, 6, 7, 8, 9, 10, 11];
+const [DTYPE, M, K, N, ROW0, A_OFF, B_OFF, C_OFF, TRANS] = [4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 const workerSource = `
 const { parentPort, receiveMessageOnPort, workerData } = require('worker_threads');
@@ -41,15 +41,22 @@ for (;;) {
   seen = gen;
   if (Atomics.compareExchange(ctrl, ${CLAIM}, gen - 1, gen) !== gen - 1) continue;
   const size = ctrl[${DTYPE}], m = ctrl[${M}], kk = ctrl[${K}], n = ctrl[${N}], row0 = ctrl[${ROW0}];
+  const trans = ctrl[${TRANS}];
   const rows = m - row0;
-  const aBytes = rows * kk * size, bBytes = kk * n * size, cBytes = rows * n * size;
+  // A transposed A (k x m) has no contiguous rows: the worker gets all of it, computes rows
+  // [row0, m) of a full-size C and sends those back.
+  const whole = trans & 1;
+  const aBytes = (whole ? m : rows) * kk * size, bBytes = kk * n * size, cBytes = (whole ? m : rows) * n * size;
   const a = base, b = a + aBytes + 16 & ~15, c = b + bBytes + 16 & ~15, work = c + cBytes + 16 & ~15;
   grow(work + ${(96 + 1024) * 256 * 8});
   const heap = new Uint8Array(memory.buffer);
-  heap.set(new Uint8Array(shared, ctrl[${A_OFF}] + row0 * kk * size, aBytes), a);
+  heap.set(new Uint8Array(shared, ctrl[${A_OFF}] + (whole ? 0 : row0 * kk * size), aBytes), a);
   heap.set(new Uint8Array(shared, ctrl[${B_OFF}], bBytes), b);
-  (size === 4 ? k.matmul_f32 : k.matmul_f64)(a, b, c, rows, kk, n, 0, rows, work);
-  new Uint8Array(shared, ctrl[${C_OFF}] + row0 * n * size, cBytes).set(new Uint8Array(memory.buffer, c, cBytes));
+  const run = size === 4 ? k.matmul_f32 : k.matmul_f64;
+  if (whole) run(a, b, c, m, kk, n, row0, m, work, trans);
+  else run(a, b, c, rows, kk, n, 0, rows, work, trans);
+  const from = c + (whole ? row0 * n * size : 0);
+  new Uint8Array(shared, ctrl[${C_OFF}] + row0 * n * size, rows * n * size).set(new Uint8Array(memory.buffer, from, rows * n * size));
   Atomics.store(ctrl, ${DONE}, gen);
   Atomics.notify(ctrl, ${DONE});
 }
@@ -126,10 +133,12 @@ export class MatmulThreads {
     k: number,
     n: number,
     work: number,
+    trans = 0,
   ): void {
-    const run = size === 4 ? w.k.matmul_f32 : w.k.matmul_f64;
+    const run = (r0: number, r1: number) =>
+      (size === 4 ? w.k.matmul_f32 : w.k.matmul_f64)(a, b, c, m, k, n, r0, r1, work, trans);
     const row0 = Math.ceil(m / 2 / 4) * 4;
-    if (!this.alive || row0 >= m) return run(a, b, c, m, k, n, 0, m, work);
+    if (!this.alive || row0 >= m) return run(0, m);
     const aOff = HEADER;
     const bOff = aOff + ((m * k * size + 15) & ~15);
     const cOff = bOff + ((k * n * size + 15) & ~15);
@@ -149,7 +158,8 @@ export class MatmulThreads {
     const ctrl = this.ctrl;
     const heap = new Uint8Array(w.memory.buffer);
     const shared = new Uint8Array(this.shared);
-    shared.set(heap.subarray(a + row0 * k * size, a + m * k * size), aOff + row0 * k * size);
+    const aFrom = trans & 1 ? 0 : row0 * k * size; // a transposed A goes whole (see the worker)
+    shared.set(heap.subarray(a + aFrom, a + m * k * size), aOff + aFrom);
     shared.set(heap.subarray(b, b + k * n * size), bOff);
     ctrl[DTYPE] = size;
     ctrl[M] = m;
@@ -159,20 +169,21 @@ export class MatmulThreads {
     ctrl[A_OFF] = aOff;
     ctrl[B_OFF] = bOff;
     ctrl[C_OFF] = cOff;
+    ctrl[TRANS] = trans;
     const gen = ++this.gen;
     Atomics.store(ctrl, GEN, gen);
     Atomics.notify(ctrl, GEN);
-    run(a, b, c, m, k, n, 0, row0, work);
+    run(0, row0);
     if (Atomics.compareExchange(ctrl, CLAIM, gen - 1, gen) === gen - 1) {
       // The worker never started on this job: do its rows here.
-      run(a, b, c, m, k, n, row0, m, work);
+      run(row0, m);
       return;
     }
     // The worker claimed the rows: it is running, wait for it (a minute at most, then give up on it).
     while (Atomics.load(ctrl, DONE) !== gen) {
       if (Atomics.wait(ctrl, DONE, Atomics.load(ctrl, DONE), 60_000) === 'timed-out') {
         this.alive = false;
-        run(a, b, c, m, k, n, row0, m, work);
+        run(row0, m);
         return;
       }
     }

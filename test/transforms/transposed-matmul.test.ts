@@ -1,0 +1,80 @@
+/**
+ * jit folds the matmul gradient's transposes into matmuls that read their operands transposed
+ * (on backends that declare `matmulTransposes`), with results bit-identical to eager execution.
+ */
+import { describe, expect, it } from 'vitest';
+import { getBackend, grad, jit, nn, np, setBackend } from '../../kernel-lib/src';
+import type { Program, Tensor } from '../../kernel-lib/src';
+import type { Backend } from '../../kernel-lib/src/backends/backend';
+import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
+import { createWasmBackend } from '../../kernel-lib/src/backends/wasm';
+
+const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
+
+function on<T>(backend: Backend, f: () => T): T {
+  const previous = getBackend();
+  setBackend(backend);
+  try {
+    return f();
+  } finally {
+    setBackend(previous);
+  }
+}
+
+const seq = (n: number, scale: number) =>
+  Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + 0.3) * scale);
+
+const loss = (w: { w1: Tensor; w2: Tensor }, x: Tensor) =>
+  np.sum(np.matmul(nn.relu(np.matmul(x, w.w1)), w.w2));
+
+function inputs() {
+  return {
+    w: {
+      w1: np.reshape(np.array(seq(6 * 5, 0.5), 'float32'), [6, 5]),
+      w2: np.reshape(np.array(seq(5 * 3, 0.7), 'float32'), [5, 3]),
+    },
+    x: np.reshape(np.array(seq(4 * 6, 1), 'float32'), [4, 6]),
+  };
+}
+
+/** The kinds of step a jitted function's program runs on `backend`. */
+const kinds = (backend: Backend, f: { trace: (...a: never[]) => Program }, ...args: unknown[]) =>
+  on(backend, () =>
+    (f.trace as (...a: unknown[]) => Program)(...args)
+      .steps()
+      .map((s) =>
+        'transposedMatmul' in s
+          ? 'matmulT'
+          : 'prim' in s
+            ? (s.prim as { name: string }).name
+            : 'fused',
+      ),
+  );
+
+describe.skipIf(!wasm)('transposes folded into matmuls under jit', () => {
+  it('drops the gradient transposes and gives eager results bit for bit', () => {
+    const { w, x } = on(wasm!, inputs);
+    const g = jit(grad(loss));
+    const steps = kinds(wasm!, g, w, x);
+    expect(steps).toContain('matmulT');
+    expect(steps).not.toContain('transpose');
+    const eager = on(wasm!, () => grad(loss)(w, x));
+    const jitted = on(wasm!, () => g(w, x)) as typeof eager;
+    expect(Array.from(jitted.w1.dataSync())).toEqual(Array.from(eager.w1.dataSync()));
+    expect(Array.from(jitted.w2.dataSync())).toEqual(Array.from(eager.w2.dataSync()));
+  });
+
+  it('keeps a transpose that something else reads, and folds nothing where the backend cannot', () => {
+    const { w } = on(wasm!, inputs);
+    const f = jit((a: Tensor) => {
+      const t = np.matrixTranspose(a);
+      return [np.matmul(t, a), np.exp(t)];
+    });
+    expect(kinds(wasm!, f, w.w1)).toEqual(['transpose', 'matmulT', 'exp']);
+    const [p, e] = on(wasm!, () => f(w.w1)) as Tensor[];
+    const eager = on(wasm!, () => np.matmul(np.matrixTranspose(w.w1), w.w1));
+    expect(Array.from(p.dataSync())).toEqual(Array.from(eager.dataSync()));
+    expect(e.shape).toEqual([5, 6]);
+    expect(kinds(cpuBackend, jit(grad(loss)), w, on(wasm!, inputs).x)).toContain('transpose');
+  });
+});

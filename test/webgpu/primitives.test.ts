@@ -1,0 +1,120 @@
+/**
+ * The rule-checking harness on WebGPU: every primitive's spec cases in float32, inputs placed on
+ * the device: the value against the CPU backend's float32 result, the JVP (a random tangent)
+ * and the VJP (a random cotangent) against the CPU's, all within float32 tolerance.
+ *
+ * Primitives whose kernel runs on the host (HOST below: sort, scans, convolution, the dense
+ * factorizations) work on WebGPU while their operand's data is on the host (uploaded tensors keep
+ * their host copy); on a device result they must fail with the clear DeviceReadError, which the
+ * derivative checks assert where a device result reaches them.
+ */
+import { expect, it } from 'vitest';
+import { jvp, vjp, type Tensor } from '../../kernel-lib/src';
+import { DeviceReadError } from '../../kernel-lib/src/core/tensor';
+import { randn } from '../helpers/tensors';
+import { describeEachCase } from '../rules/each-case';
+import { describeOnWebGpu } from './gpu';
+
+const toGpu = (xs: Tensor[]) => Promise.all(xs.map((x) => x.to('webgpu')));
+
+async function expectNear(got: Tensor[], want: Tensor[], what: string): Promise<void> {
+  expect(got.length).toBe(want.length);
+  for (let k = 0; k < got.length; k++) {
+    expect(got[k].device, what).toBe('webgpu');
+    expect(got[k].shape, what).toEqual(want[k].shape);
+    expect(got[k].dtype, what).toBe(want[k].dtype);
+    const g = await got[k].data();
+    const w = await want[k].data();
+    for (let i = 0; i < w.length; i++) {
+      if (Number.isNaN(w[i])) expect(Number.isNaN(g[i]), `${what} [${i}] NaN`).toBe(true);
+      else if (!Number.isFinite(w[i])) expect(g[i], `${what} [${i}]`).toBe(w[i]);
+      else
+        expect(Math.abs(g[i] - w[i]), `${what} [${i}]: ${g[i]} vs ${w[i]}`).toBeLessThanOrEqual(
+          2e-4 * (1 + Math.abs(w[i])),
+        );
+    }
+  }
+}
+
+/** Runs `f`; a DeviceReadError (a host kernel meeting device data) counts as an outcome. */
+async function orHostError(f: () => Promise<void>, host: boolean): Promise<void> {
+  try {
+    await f();
+  } catch (e) {
+    if (host && e instanceof DeviceReadError) {
+      expect(e.message).toMatch(/cannot be read synchronously.*await t\.data\(\)/);
+      return;
+    }
+    throw e;
+  }
+}
+
+const HOST = new Set([
+  'adjugate',
+  'cumsum',
+  'sort',
+  'argsort',
+  'conv',
+  'solve',
+  'slogdet',
+  'cholesky',
+  'eigh',
+  'det',
+  'svd',
+  'qr',
+]);
+
+await describeOnWebGpu('primitives on webgpu, float32', () => {
+  describeEachCase((c, spec, apply, key) => {
+    const host = HOST.has(key);
+    it(`${c.name}: value`, async () => {
+      const xs = c.inputs('float32');
+      if (xs.some((x) => x.dtype === 'float64')) return;
+      const want = apply(...xs);
+      const g = await toGpu(xs);
+      if (want.some((y) => y.dtype === 'float64')) {
+        expect(() => apply(...g)).toThrow(/float64 is not supported on webgpu.*never downcasts/);
+        return;
+      }
+      await expectNear(apply(...g), want, 'value');
+    });
+    if (!spec.differentiable) return;
+    it(`${c.name}: JVP and VJP`, async () => {
+      const xs = c.inputs('float32');
+      if (xs.some((x) => x.dtype === 'float64')) return;
+      if (apply(...xs).some((y) => y.dtype === 'float64')) return;
+      const floats = xs.map((x) => x.dtype === 'float32');
+      const g = await toGpu(xs);
+      // Differentiate with respect to the float inputs; the others are held fixed.
+      const restrict =
+        (all: Tensor[]) =>
+        (...fs: Tensor[]) => {
+          let k = 0;
+          return apply(...all.map((x, i) => (floats[i] ? fs[k++] : x)));
+        };
+      const pick = (all: Tensor[]) => all.filter((_, i) => floats[i]);
+      const tangents = pick(xs).map((x, i) => randn(40 + i, [...x.shape], 'float32'));
+      await orHostError(async () => {
+        const [, dyCpu] = jvp(restrict(xs) as never, pick(xs), tangents) as unknown as [
+          Tensor[],
+          Tensor[],
+        ];
+        const [, dyGpu] = jvp(restrict(g) as never, pick(g), await toGpu(tangents)) as unknown as [
+          Tensor[],
+          Tensor[],
+        ];
+        await expectNear(dyGpu, dyCpu, 'jvp');
+        const [outs, pullCpu] = vjp(restrict(xs) as never, pick(xs)) as unknown as [
+          Tensor[],
+          (ct: Tensor[]) => Tensor[],
+        ];
+        const [, pullGpu] = vjp(restrict(g) as never, pick(g)) as unknown as [
+          Tensor[],
+          (ct: Tensor[]) => Tensor[],
+        ];
+        const cts = outs.map((o, i) => randn(60 + i, [...o.shape], 'float32'));
+        await expectNear(pullGpu(await toGpu(cts)), pullCpu(cts), 'vjp');
+      }, host);
+    });
+  });
+});
