@@ -16,9 +16,26 @@ const CHECK_EVERY_MS = 1000;
 
 let warned = false;
 
+/**
+ * The heap's limit: V8's, or the old generation's when `--max-old-space-size` is given (V8's limit
+ * adds the young generation, about 48 MiB that long-lived values never fill: with a small old
+ * space, 90% of V8's limit would lie beyond the point where the heap runs out).
+ */
+function heapLimit() {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  let oldSpaceMiB = 0;
+  for (const flag of flags) {
+    const match = /^--max[-_]old[-_]space[-_]size=(\d+)$/.exec(flag);
+    if (match) oldSpaceMiB = Number(match[1]);
+  }
+  const limit = v8.getHeapStatistics().heap_size_limit;
+  return oldSpaceMiB > 0 ? Math.min(limit, oldSpaceMiB * 2 ** 20) : limit;
+}
+
 /** Checks the heap now; returns the warning written, if any. */
 function checkHeap(write = (/** @type {string} */ text) => process.stderr.write(text)) {
-  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
+  const used = v8.getHeapStatistics().used_heap_size;
+  const limit = heapLimit();
   const share = used / limit;
   if (share < REARM_BELOW) warned = false;
   if (share < WARN_AT || warned) return '';

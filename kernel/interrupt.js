@@ -11,6 +11,13 @@
  *
  * The kernel's own timers (stream batching, send retries) use `require('timers')`, which is left
  * untouched, so an interrupt can never drop kernel output.
+ *
+ * Code that never awaits (a busy loop in a timer, or after an `await`) is stopped through a flag
+ * in shared memory: the socket thread raises it on interrupt_request (kernel/socket-thread.js),
+ * and the loops and functions of every cell check it (kernel/loop-checks.js): while it is up they
+ * throw a KeyboardInterrupt error. It stays up until this thread takes the interrupt (when the
+ * error has reached the cell, or the busy code has returned to the event loop), so a `catch` inside
+ * the loop cannot swallow it.
  */
 'use strict';
 
@@ -44,6 +51,44 @@ async function runInCell(label, run) {
   } finally {
     cell.running = false;
   }
+}
+
+/** [0] is 1 while an interrupt is pending; shared with the socket thread. */
+const interruptFlag = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/** What cell code calls when it finds the flag up (see kernel/loop-checks.js). */
+const INTERRUPTED = '__adlabInterrupted';
+/** The global name of the flag's array. */
+const FLAG = '__adlabInterruptFlag';
+
+/** Error code of the error thrown by an interrupted loop (node's own for a broken vm script). */
+const INTERRUPTED_CODE = 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
+
+/** Defines the globals that the checks in compiled cells read (see kernel/loop-checks.js). */
+function installInterruptChecks() {
+  const throwInterrupted = () => {
+    const err = new Error('execution interrupted');
+    err.name = 'KeyboardInterrupt';
+    Object.defineProperty(err, 'code', { value: INTERRUPTED_CODE });
+    throw err;
+  };
+  for (const [name, value] of [
+    [FLAG, interruptFlag],
+    [INTERRUPTED, throwInterrupted],
+  ]) {
+    Object.defineProperty(globalThis, name, { value, writable: false, enumerable: false });
+  }
+}
+
+/** True while an interrupt has been requested and not taken yet. */
+function interruptPending() {
+  return Atomics.load(interruptFlag, 0) !== 0;
+}
+
+/** Takes the pending interrupt (if any): every cell's async work stops, the flag goes down. */
+function takeInterrupt() {
+  stopAllCells();
+  Atomics.store(interruptFlag, 0, 0);
 }
 
 /** The context of the cell whose code (or whose timers and promises) runs now, if any. */
@@ -90,4 +135,16 @@ function installTimerGuards() {
   globalThis.setImmediate = /** @type {any} */ (wrap(timers.setImmediate, false));
 }
 
-module.exports = { currentCell, installTimerGuards, isStopped, runInCell, stopAllCells };
+module.exports = {
+  FLAG,
+  INTERRUPTED,
+  currentCell,
+  installInterruptChecks,
+  installTimerGuards,
+  interruptFlag,
+  interruptPending,
+  isStopped,
+  runInCell,
+  stopAllCells,
+  takeInterrupt,
+};

@@ -6,13 +6,12 @@
  * before any other message (so a display or a result never overtakes text printed before it) and
  * before each reply and idle status.
  *
- * The socket is an XPUB: each new subscription gets an `iopub_welcome` message (JEP 65, protocol
- * 5.4), which tells a client that its subscription is live and no message will be lost from then on.
+ * Encoded messages go to the socket thread (kernel/socket-thread.js), which sends them in order
+ * and also answers each new subscription with `iopub_welcome` (JEP 65, protocol 5.4).
  */
 'use strict';
 
 const { encodeMessage } = require('./wire');
-const { SendQueue } = require('./send-queue');
 const { logError } = require('./log');
 // Not the globals: those skip the callbacks of interrupted cells (kernel/interrupt.js).
 const timers = require('timers');
@@ -26,13 +25,12 @@ const STREAM_MAX_CHARS = 1 << 20;
 
 class Iopub {
   /**
-   * @param {import('zeromq').XPublisher} socket
+   * @param {{ push(frames: Buffer[]): void }} queue where encoded messages go, in order
    * @param {string} key the connection's signing key
    */
-  constructor(socket, key) {
-    this.socket = socket;
+  constructor(queue, key) {
     this.key = key;
-    this.queue = new SendQueue(socket, 'iopub');
+    this.queue = queue;
     /** Stream text not sent yet, in the order it was written. */
     /** @type {{ parent: Partial<Header> | null, name: string, text: string }[]} */
     this.pendingText = [];
@@ -88,12 +86,6 @@ class Iopub {
     }
   }
 
-  /** Resolves once everything published so far has been handed to ZeroMQ. */
-  flushed() {
-    this.flushStreams();
-    return this.queue.flushed();
-  }
-
   send(parent, msgType, content, buffers) {
     try {
       const topic = Buffer.from(`kernel.${msgType}`);
@@ -102,26 +94,6 @@ class Iopub {
       );
     } catch (err) {
       logError(`adlab kernel: could not encode a ${msgType} message`, err);
-    }
-  }
-
-  /** Answers each subscription with `iopub_welcome` (runs until the socket closes). */
-  async welcomeSubscribers() {
-    try {
-      for await (const [frame] of this.socket) {
-        if (frame.length === 0 || frame[0] !== 1) continue; // 0 = unsubscribe
-        const subscription = frame.subarray(1);
-        this.queue.push(
-          encodeMessage(this.key, {
-            identities: [subscription],
-            msgType: 'iopub_welcome',
-            parent: null,
-            content: { subscription: subscription.toString() },
-          }),
-        );
-      }
-    } catch (err) {
-      if (!this.socket.closed) logError('adlab kernel: iopub subscriptions stopped', err);
     }
   }
 }

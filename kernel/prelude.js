@@ -7,14 +7,17 @@
 
 const fs = require('fs');
 const path = require('path');
-const { createRequire } = require('tslab/dist/executor');
+const { createRequire } = require('module');
 
 const LIBRARY = 'adlab';
+
+/** `require` as the notebook's cells have it (resolving from its folder, as tslab's executor). */
+const cellRequire = () => createRequire(path.join(process.cwd(), 'src.js'));
 
 /** Loads the library from the notebook's folder (as cells see it), else from next to this file. */
 function loadLibrary() {
   try {
-    return createRequire(process.cwd())(LIBRARY);
+    return cellRequire()(LIBRARY);
   } catch {
     return require(LIBRARY);
   }
@@ -23,7 +26,7 @@ function loadLibrary() {
 /** The library's package.json, found the way {@link loadLibrary} finds the library. */
 function packageFile() {
   try {
-    return createRequire(process.cwd()).resolve(`${LIBRARY}/package.json`);
+    return cellRequire().resolve(`${LIBRARY}/package.json`);
   } catch {
     return require.resolve(`${LIBRARY}/package.json`);
   }
@@ -79,4 +82,4 @@ function buildPrelude(lib) {
   return lines.join('\n');
 }
 
-module.exports = { buildPrelude, libraryVersion, loadLibrary };
+module.exports = { buildPrelude, libraryVersion, loadLibrary, packageFile };

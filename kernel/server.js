@@ -1,9 +1,11 @@
 // @ts-check
 /**
- * The kernel's ZeroMQ side: the five sockets of a Jupyter kernel, requests read from shell and
- * control, busy/idle around each, replies and broadcasts sent through per-socket queues that never
- * throw or drop (see send-queue.js and iopub.js). It replaces tslab's `ZmqServer`, whose sends were
- * neither awaited nor caught.
+ * The kernel's protocol side on the main thread: requests from shell and control, busy/idle around
+ * each, replies and broadcasts. The five ZeroMQ sockets live on a thread of their own
+ * (kernel/socket-thread.js), which keeps the heartbeat and interrupts working while cell code
+ * runs; this side hands it encoded messages, and it sends them through per-socket queues that never
+ * throw or drop (send-queue.js; stream batching in iopub.js). It replaces tslab's `ZmqServer`,
+ * whose sends were neither awaited nor caught.
  *
  * What each request does is up to the handlers registered with {@link KernelServer.on}; the
  * launcher registers the execute, completion, inspection, history and comm handlers.
@@ -11,16 +13,18 @@
 'use strict';
 
 const fs = require('fs');
+const path = require('path');
+const timers = require('timers');
+const { Worker } = require('worker_threads');
 const { AsyncLocalStorage } = require('async_hooks');
-const { encodeMessage, parseMessage } = require('./wire');
-const { SendQueue } = require('./send-queue');
+const { SESSION, encodeMessage } = require('./wire');
 const { Iopub } = require('./iopub');
 const { logError } = require('./log');
 
 /**
  * @typedef {import('./wire').Message} Message
  * @typedef {import('./wire').Header} Header
- * @typedef {{ socket: import('zeromq').Router, queue: SendQueue, name: string }} Channel
+ * @typedef {{ queue: { push(frames: Buffer[]): void }, name: string }} Channel
  * @typedef {(msg: Message, channel: Channel) => unknown} RequestHandler
  */
 
@@ -40,6 +44,15 @@ class KernelServer {
     /** The last shell request handled: the parent of output sent from outside any request. */
     /** @type {Partial<Header> | null} */
     this.lastParent = null;
+    /** Requests that arrived before {@link ready}. */
+    /** @type {[Channel, Message][]} */
+    this.early = [];
+    this.isReady = false;
+    this.closing = false;
+    /** @type {Worker | undefined} */
+    this.worker = undefined;
+    /** @type {(() => void) | undefined} */
+    this.onClosed = undefined;
   }
 
   /** Registers what to do with one message type (replacing any earlier handler). */
@@ -100,55 +113,69 @@ class KernelServer {
     };
   }
 
-  /** Binds the sockets and starts serving. */
-  async start() {
-    const zmq = require('zeromq');
-    const { transport, ip } = this.connection;
-    const address = (port) =>
-      transport === 'ipc' ? `ipc://${ip}-${port}` : `${transport}://${ip}:${port}`;
-    const iopubSocket = new zmq.XPublisher({ sendHighWaterMark: 0, verbosity: 'allSubs' });
-    const shell = new zmq.Router({ sendHighWaterMark: 0 });
-    const control = new zmq.Router({ sendHighWaterMark: 0 });
-    const stdin = new zmq.Router();
-    const heartbeat = new zmq.Reply();
-    this.sockets = [iopubSocket, shell, control, stdin, heartbeat];
-    await Promise.all([
-      iopubSocket.bind(address(this.connection.iopub_port)),
-      shell.bind(address(this.connection.shell_port)),
-      control.bind(address(this.connection.control_port)),
-      stdin.bind(address(this.connection.stdin_port)),
-      heartbeat.bind(address(this.connection.hb_port)),
-    ]);
-    this.iopub = new Iopub(iopubSocket, this.key);
-    void this.iopub.welcomeSubscribers();
-    const shellQueue = new SendQueue(shell, 'shell');
-    const controlQueue = new SendQueue(control, 'control');
-    this.replyQueues = [shellQueue, controlQueue];
-    void this.serve({ socket: shell, queue: shellQueue, name: 'shell' });
-    void this.serve({ socket: control, queue: controlQueue, name: 'control' });
-    void this.echoHeartbeats(heartbeat);
+  /**
+   * Starts the socket thread and resolves once its sockets are bound. Until {@link ready} is
+   * called, the thread answers kernel_info_request with `kernelInfo` and requests wait here.
+   * @param {Record<string, unknown>} kernelInfo
+   * @param {SharedArrayBuffer} interruptFlag see kernel/interrupt.js
+   * @param {() => void} onInterrupt called (on this thread) for each interrupt_request
+   */
+  async start(kernelInfo, interruptFlag, onInterrupt) {
+    const worker = new Worker(path.join(__dirname, 'socket-thread.js'), {
+      workerData: {
+        connection: this.connection,
+        flag: interruptFlag,
+        kernelInfo,
+        session: SESSION,
+        stuckAfterMs: Number(process.env.ADLAB_INTERRUPT_STUCK_MS) || 5000,
+        shutdownAfterMs: 2000,
+      },
+    });
+    this.worker = worker;
+    this.iopub = new Iopub(new ThreadChannel(worker, 'iopub'), this.key);
+    const channels = {
+      shell: { queue: new ThreadChannel(worker, 'shell'), name: 'shell' },
+      control: { queue: new ThreadChannel(worker, 'control'), name: 'control' },
+    };
+    /** @type {Promise<void>} */
+    const bound = new Promise((resolve, reject) => {
+      worker.on('message', (message) => {
+        if (message.type === 'bound') resolve();
+        else if (message.type === 'failed') reject(new Error(message.message));
+        else if (message.type === 'request')
+          this.received(channels[message.channel], revive(message.msg));
+        else if (message.type === 'interrupt') onInterrupt();
+        else if (message.type === 'closed') this.onClosed?.();
+      });
+      worker.on('error', (err) => {
+        logError('adlab kernel: the socket thread failed', err);
+        reject(err);
+      });
+      worker.on('exit', (code) => {
+        if (this.closing) return;
+        logError(`adlab kernel: the socket thread exited (${code}); the kernel cannot go on`);
+        process.exit(1);
+      });
+    });
+    await bound;
   }
 
-  /**
-   * Reads requests from one channel. Each is handled in its own task (a kernel_info_request is
-   * answered while a cell runs; execute requests queue in the handler), with busy and idle around.
-   * @param {Channel} channel
-   */
-  async serve(channel) {
-    try {
-      for await (const frames of channel.socket) {
-        let msg;
-        try {
-          msg = parseMessage(this.key, frames);
-        } catch (err) {
-          logError(`adlab kernel: bad message on ${channel.name}`, err);
-          continue;
-        }
-        void this.handle(channel, msg);
-      }
-    } catch (err) {
-      if (!channel.socket.closed) logError(`adlab kernel: ${channel.name} stopped`, err);
-    }
+  /** Starts serving requests (those that came before run now, in order). */
+  ready() {
+    this.isReady = true;
+    for (const [channel, msg] of this.early.splice(0)) void this.handle(channel, msg);
+    this.worker?.postMessage({ type: 'ready' });
+  }
+
+  /** Tells the socket thread which execute request runs now (null: none), for its warnings. */
+  runningCell(/** @type {Partial<Header> | null} */ header) {
+    this.worker?.postMessage({ type: 'cell', parent: header });
+  }
+
+  /** A request from the socket thread: handled now, or kept until {@link ready}. */
+  received(/** @type {Channel} */ channel, /** @type {Message} */ msg) {
+    if (this.isReady) void this.handle(channel, msg);
+    else this.early.push([channel, msg]);
   }
 
   /** Handles one request: busy, the handler (awaited), pending output, idle. */
@@ -167,22 +194,51 @@ class KernelServer {
     }
   }
 
-  /** Echoes heartbeat pings, each send awaited before the next receive. */
-  async echoHeartbeats(/** @type {import('zeromq').Reply} */ socket) {
-    try {
-      for await (const frames of socket) await socket.send(frames);
-    } catch (err) {
-      if (!socket.closed) logError('adlab kernel: heartbeat stopped', err);
-    }
+  /** Sends what is queued (waiting at most `waitMs`), then closes the sockets. */
+  async close(waitMs = 1000) {
+    this.closing = true;
+    const worker = this.worker;
+    if (!worker) return;
+    this.iopub.flushStreams();
+    const closed = new Promise((resolve) => {
+      this.onClosed = () => resolve(undefined);
+      timers.setTimeout(resolve, waitMs + 500);
+    });
+    worker.postMessage({ type: 'close', waitMs });
+    await closed;
+  }
+}
+
+/**
+ * One channel's outgoing messages, handed to the socket thread. Each frame is copied into a buffer
+ * of its own and transferred (a small Buffer is a view of a shared 8 KiB pool, which postMessage
+ * would otherwise copy whole).
+ */
+class ThreadChannel {
+  constructor(/** @type {Worker} */ worker, /** @type {string} */ name) {
+    this.worker = worker;
+    this.name = name;
   }
 
-  /** Sends what is queued (for at most `waitMs`), then closes the sockets. */
-  async close(waitMs = 1000) {
-    const timeout = new Promise((resolve) => setTimeout(resolve, waitMs));
-    const queues = (this.replyQueues ?? []).map((queue) => queue.flushed());
-    await Promise.race([Promise.all([this.iopub.flushed(), ...queues]), timeout]);
-    for (const socket of this.sockets ?? []) socket.close();
+  /** Queues one message (its frames); never throws. */
+  push(/** @type {Buffer[]} */ frames) {
+    try {
+      const copies = frames.map((frame) => new Uint8Array(frame));
+      this.worker.postMessage(
+        { type: 'send', channel: this.name, frames: copies },
+        copies.map((copy) => copy.buffer),
+      );
+    } catch (err) {
+      logError(`adlab kernel: a message on ${this.name} could not be queued`, err);
+    }
   }
+}
+
+/** A message as it came through postMessage (Uint8Arrays) with its frames as Buffers again. */
+function revive(/** @type {Message} */ msg) {
+  const asBuffer = (/** @type {Uint8Array} */ u) =>
+    Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  return { ...msg, identities: msg.identities.map(asBuffer), buffers: msg.buffers.map(asBuffer) };
 }
 
 module.exports = { KernelServer };

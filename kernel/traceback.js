@@ -40,12 +40,15 @@ function parseMap(/** @type {string | undefined} */ json) {
  * Makes tslab keep source maps and name each cell's code. Call before anything loads tslab: its
  * converter then gets a TypeScript whose watch host emits inline source maps and whose
  * `transpileModule` keeps its map (TypeScript's own exports are read-only getters, so the module's
- * cache entry is replaced by an object that forwards to it).
+ * cache entry is replaced by an object that forwards to it). `transformers` (each made from that
+ * TypeScript) also run in that step, on each cell's code.
+ * @param {Array<(ts: any) => any>} [transformers]
  */
-function installCellSourceMaps() {
+function installCellSourceMaps(transformers = []) {
   const tslabDir = path.dirname(require.resolve('tslab/dist/converter'));
   const tsPath = require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] });
   const ts = require(tsPath);
+  const before = transformers.map((make) => make(ts));
   const createWatchCompilerHost = (rootFiles, options, ...rest) =>
     ts.createWatchCompilerHost(rootFiles, { ...options, inlineSourceMap: true }, ...rest);
   const transpileModule = (input, transpileOptions) => {
@@ -53,7 +56,11 @@ function installCellSourceMaps() {
       return ts.transpileModule(input, transpileOptions);
     // tslab's second step (ES module to CommonJS): keep its map, and the first step's inline map.
     const options = { ...transpileOptions.compilerOptions, sourceMap: true };
-    const out = ts.transpileModule(input, { ...transpileOptions, compilerOptions: options });
+    const out = ts.transpileModule(input, {
+      ...transpileOptions,
+      compilerOptions: options,
+      transformers: { before },
+    });
     const inline = INLINE_MAP.exec(input)?.[1];
     compiled = {
       esm: parseMap(inline && Buffer.from(inline, 'base64').toString('utf8')),

@@ -9,14 +9,18 @@
 'use strict';
 
 const crypto = require('crypto');
+const { isMainThread, workerData } = require('worker_threads');
 
 /** The protocol version this kernel speaks (kernel_info_reply and every header). */
 const PROTOCOL_VERSION = '5.4';
 
 const DELIMITER = Buffer.from('<IDS|MSG>');
 
-/** This kernel process's session id, sent in every header (the spec wants one per process). */
-const SESSION = crypto.randomUUID();
+/**
+ * This kernel process's session id, sent in every header (the spec wants one per process): the
+ * socket thread (kernel/socket-thread.js) gets the main thread's.
+ */
+const SESSION = (!isMainThread && workerData?.session) || crypto.randomUUID();
 
 /**
  * @typedef {{ msg_id: string, msg_type: string, session: string, username: string,
@@ -95,4 +99,4 @@ function encodeMessage(key, message) {
   ];
 }
 
-module.exports = { PROTOCOL_VERSION, encodeMessage, parseMessage };
+module.exports = { PROTOCOL_VERSION, SESSION, encodeMessage, parseMessage };

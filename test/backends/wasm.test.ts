@@ -4,12 +4,16 @@
  * bit-identical, matmul and sums within accumulation-order tolerances.
  */
 import { describe, expect, it } from 'vitest';
-import { np, setBackend, getBackend, Tensor } from '../../kernel-lib/src';
+import { jit, np, setBackend, getBackend, Tensor } from '../../kernel-lib/src';
 import type { Backend, Operand } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { createWasmBackend, wasmUnavailable } from '../../kernel-lib/src/backends/wasm';
+import * as expressionKernels from '../../kernel-lib/src/backends/wasm/expression-kernel';
+import { loadKernels, type WasmKernels } from '../../kernel-lib/src/backends/wasm/module';
 
 const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
+const loaded = loadKernels();
+const loadedKernels = typeof loaded === 'string' ? undefined : (loaded as WasmKernels);
 
 /** Deterministic values in [-scale, scale), with the special values in front. */
 function values(n: number, seed: number, scale: number, specials: number[] = []): Float32Array {
@@ -228,6 +232,46 @@ describe.skipIf(!wasm)(`cpu-wasm kernels${wasm ? '' : ` (skipped: ${wasmUnavaila
         expect(slice(gotT, k), `${dtype} Aᵀ @ v`).toEqual(Array.from(oneT.dataSync()));
       }
     }
+  });
+
+  it('runs fused float32 chains as SIMD kernels with the JavaScript loop results, bit for bit', () => {
+    const n = 4099; // not a multiple of the four lanes
+    const [a, b, c] = [values(n, 21, 4, SPECIALS), values(n, 22, 4), values(n, 23, 4, [-0, 0])];
+    const chains = (x: Tensor, y: Tensor, z: Tensor, s: Tensor) => [
+      // Adam's update, relu's mask forward and backward, comparisons into select, abs/neg/sqrt
+      np.sub(x, np.div(np.mul(y, s), np.add(np.sqrt(np.mul(np.abs(z), 1.5)), 1e-8))),
+      np.where(np.lessEqual(x, 0), 0, x),
+      np.where(np.lessEqual(x, 0), np.zerosLike(y), np.mul(y, z)),
+      np.where(np.greater(np.add(x, y), s), np.neg(z), np.sub(y, 2)),
+      np.add(x, np.astype(np.equal(y, z), 'float32')), // not compiled: a bool converted
+    ];
+    const f = jit(chains);
+    const args = () =>
+      [a, b, c, [0.25]].map((d) => np.array(d, 'float32')) as [Tensor, Tensor, Tensor, Tensor];
+    const run = (be: Backend) =>
+      on(be, () => {
+        expect(
+          f
+            .trace(...args())
+            .steps()
+            .every((st) => 'fused' in st),
+        ).toBe(true);
+        return (f(...args()) as Tensor[]).map(bits);
+      });
+    const want = run(cpuBackend);
+    run(wasm!).forEach((got, i) => expect(got, `chain ${i}`).toEqual(want[i]));
+    const { wasmExprKernel } = expressionKernels;
+    const fused = on(wasm!, () => f.trace(...args()).steps());
+    const compiled = fused.map(
+      (st) =>
+        'fused' in st &&
+        wasmExprKernel(
+          loadedKernels!,
+          st.expr,
+          st.inputs.map(() => false),
+        ) !== undefined,
+    );
+    expect(compiled).toEqual([true, true, true, true, false]);
   });
 
   it('float32 exp and tanh equal the float64 formula rounded, on 200k values', () => {

@@ -122,6 +122,18 @@ test('a live optimizer run updates one widget, Stop halts it and keeps the resul
   await expect(prog.locator('.jp-OutputArea-output')).toHaveCount(1);
   await shoot(prog, 'progress-line-light');
 
+  // A malformed live payload: the error box, no markup run, the page still works.
+  await page.notebook.runCell(4);
+  const bad = outputOf(page, '// malformed live run');
+  await expect(bad.locator('.adlab-error')).toHaveText(
+    'adlab: cannot display optimizer run: live.state must be running, stopped or done',
+  );
+  await expect(bad.locator('img')).toHaveCount(0);
+  expect(
+    await page.evaluate(() => (window as { __adlabPwned?: number }).__adlabPwned),
+  ).toBeUndefined();
+  await expect(widget.locator('.adlab-opt-live')).toHaveAttribute('data-state', 'stopped');
+
   await page.theme.setDarkTheme();
   await shoot(widget, 'optimizer-live-stopped-dark');
   await shoot(prog, 'progress-line-dark');

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import time
 from dataclasses import dataclass, field
@@ -43,9 +44,12 @@ class Execution:
         return "\n".join(lines)
 
 
-def start_kernel(cwd: Path = ROOT / "notebooks") -> tuple[KernelManager, KernelClient]:
+def start_kernel(
+    cwd: Path = ROOT / "notebooks", env: dict[str, str] | None = None
+) -> tuple[KernelManager, KernelClient]:
+    """Starts an adlab kernel (with `env` added to this process's environment) and waits for it."""
     km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(cwd=str(cwd))
+    km.start_kernel(cwd=str(cwd), env={**os.environ, **(env or {})})
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)

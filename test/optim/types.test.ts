@@ -12,6 +12,7 @@ import {
   np,
   optim,
   Tensor,
+  treeMap,
   type LinearOperator,
 } from '../../kernel-lib/src';
 
@@ -103,6 +104,19 @@ describe('typed gradient transformations', () => {
     const opts: optim.GradientTransformation[] = [optim.adamw(0.1), optim.chain(optim.scale(-1))];
     const [u] = opts[0].update(x, opts[0].init(x), x);
     expectTypeOf(u).toEqualTypeOf<Tensor>();
+  });
+  it('a transformation written by hand needs no kind and runs in minimize', () => {
+    const ascend: optim.GradientTransformation = {
+      name: 'ascend',
+      hyperparameters: {},
+      init: () => ({ count: 0 }),
+      update: (g, s) => [treeMap(g, (leaf) => np.mul(leaf, 2)), s],
+    };
+    const [u] = ascend.update(x, ascend.init(x));
+    expectTypeOf(u).toEqualTypeOf<Tensor>();
+    expect(u.toArray()).toEqual([2, -4]);
+    const r = minimize((t: Tensor) => np.sum(np.square(t)), x, { method: ascend, maxIter: 1 });
+    expect(r.iterations).toBe(1);
   });
 });
 

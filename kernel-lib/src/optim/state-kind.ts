@@ -26,9 +26,12 @@ export interface StateKind {
 /** The state of kind K for gradients (and updates) of type G. */
 export type StateOf<K extends StateKind, G> = (K & { readonly grads: G })['state'];
 
-/** The state every transformation has, seen without its kind: opaque, but still typed by G. */
+/**
+ * The state every transformation has, seen without its kind: opaque (any object, so a
+ * transformation written by hand needs no kind), but still typed by G.
+ */
 export interface OpaqueKind extends StateKind {
-  readonly state: StateFor<this['grads']>;
+  readonly state: StateFor<this['grads']> & object;
 }
 
 /**

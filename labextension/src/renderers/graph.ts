@@ -484,9 +484,13 @@ export class GraphView {
 export const PNG_MAX_SIDE = 8192;
 export const PNG_MAX_PIXELS = 32e6;
 
-/** The PNG scale: 2x for print, less for a figure that would exceed the canvas limits. */
+/**
+ * The PNG scale: 2x for print, less for a figure that would exceed the canvas limits (the pixel
+ * budget with 0.2% to spare: the canvas rounds each side up).
+ */
 export function pngScale(w: number, hgt: number): number {
-  return Math.min(2, PNG_MAX_SIDE / w, PNG_MAX_SIDE / hgt, Math.sqrt(PNG_MAX_PIXELS / (w * hgt)));
+  const pixels = Math.sqrt((0.998 * PNG_MAX_PIXELS) / (w * hgt));
+  return Math.min(2, PNG_MAX_SIDE / w, PNG_MAX_SIDE / hgt, pixels);
 }
 
 /** The kinds present in a model, for the legend. */

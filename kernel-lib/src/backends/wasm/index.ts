@@ -14,6 +14,7 @@ import { batchOffsets } from '../cpu/matmul';
 import { splitAxes } from '../cpu/reduce';
 import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
 import { MatmulThreads } from './threads';
+import { wasmExprKernel } from './expression-kernel';
 
 /** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
 export interface WasmThresholds {
@@ -50,9 +51,25 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
     elementwise(expr, xs, outShape, outDtype) {
       const op = directOp(expr);
-      if (op === undefined || !isFloatOf(outDtype, xs)) return undefined;
+      if (!isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
       if (n < min.elementwise) return undefined;
+      if (op === undefined) {
+        // a fused chain: compiled to SIMD when its ops and inputs (full-size or one element) allow
+        if (
+          outDtype !== 'float32' ||
+          !xs.every((x) => sizeOf(x.shape) === 1 || sizeOf(x.shape) === n)
+        )
+          return undefined;
+        if (!xs.every((x) => sizeOf(x.shape) === 1 || x.shape.length === outShape.length))
+          return undefined;
+        const kernel = wasmExprKernel(
+          w,
+          expr,
+          xs.map((x) => sizeOf(x.shape) === 1 && n !== 1),
+        );
+        return kernel?.(w, xs.map(data) as Float32Array[], n);
+      }
       const size = outDtype === 'float32' ? 4 : 8;
       const tr = TRANSCENDENTAL[op];
       if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
