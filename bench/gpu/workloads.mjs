@@ -2,29 +2,13 @@
 // JavaScript (bench/perf/reference.mjs): matmul n x n (64 sampled entries), the elementwise
 // chain tanh(x)*x + exp(-x), one SGD step of the 784-256-256-10 relu MLP, and the HVP of its loss
 // with respect to W1. Sizes come from the command line (run.mjs): big on a GPU, small on llvmpipe.
-import { matmulData, randomF32, relErr } from '../perf/data.mjs';
+import { matmulData, mlpData, randomF32, relErr } from '../perf/data.mjs';
 import {
   elementwiseReference,
   matmulSample,
   mlpReference,
   sgdReference,
 } from '../perf/reference.mjs';
-
-/** The MLP's inputs at `batch` (bench/perf/data.mjs has the same network at batch 128). */
-export function mlpData(batch) {
-  const sizes = [784, 256, 256, 10];
-  const params = [];
-  for (let l = 0; l < 3; l++) {
-    const [i, o] = [sizes[l], sizes[l + 1]];
-    params.push({ data: randomF32(i * o, 11 + l, Math.sqrt(6 / i)), shape: [i, o] });
-    params.push({ data: randomF32(o, 21 + l, 0.01), shape: [o] });
-  }
-  const x = randomF32(batch * 784, 5);
-  const y = new Float32Array(batch * 10);
-  for (let b = 0; b < batch; b++) y[b * 10 + ((b * 7) % 10)] = 1;
-  const v = randomF32(784 * 256, 9);
-  return { sizes, batch, params, x, xShape: [batch, 784], y, yShape: [batch, 10], v, lr: 0.1 };
-}
 
 const positions = (n) => Array.from({ length: 64 }, (_, t) => [(t * 37) % n, (t * 101 + 3) % n]);
 
