@@ -14,6 +14,7 @@ import type { Aval } from '../core/primitive';
 import { shapesEqual } from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
 import { getBackend } from '../backends';
+import type { Backend } from '../backends/backend';
 import { directOp, input, substitute, type Expr } from '../backends/expression';
 import type { Atom, Equation } from './program';
 
@@ -48,6 +49,7 @@ export function fuse(
   equations: readonly Equation[],
   outputs: readonly Atom[],
   avals: readonly Aval[],
+  backend: Backend = getBackend(),
 ): Step[] {
   const uses = new Array<number>(avals.length).fill(0);
   const count = (a: Atom) => {
@@ -58,7 +60,7 @@ export function fuse(
     if ('variable' in a) uses[a.variable] += 2; // never folded into a consumer
   });
   const producer = new Map<number, Equation>();
-  const native = getBackend().nativeOps ?? new Set();
+  const native = backend.nativeOps ?? new Set();
   equations.forEach((eq) => {
     if (isFusible(eq, avals, native)) producer.set(eq.outputs[0], eq);
   });

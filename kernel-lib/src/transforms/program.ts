@@ -8,6 +8,7 @@ import { fmt } from '../core/shape';
 import { bind, hasEvalObserver, isTracing } from '../core/trace';
 import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
+import type { Backend } from '../backends/backend';
 import { fuse, runFused, type Step } from './fusion';
 import {
   foldTransposes,
@@ -39,18 +40,45 @@ export class Program {
   private readonly plans = new Map<string, (Step | TransposedMatmulStep)[]>();
 
   /**
-   * The steps a concrete run on the active backend takes: equations, elementwise chains fused,
-   * and transposes folded into matmuls where the backend reads transposed operands.
+   * The steps a concrete run on `backend` (default: the active one) takes: equations,
+   * elementwise chains fused, and transposes folded into matmuls where the backend reads
+   * transposed operands.
    */
-  steps(): readonly (Step | TransposedMatmulStep)[] {
-    const backend = getBackend();
+  steps(backend: Backend = getBackend()): readonly (Step | TransposedMatmulStep)[] {
     let plan = this.plans.get(backend.name);
     if (plan === undefined) {
-      const fused = fuse(this.equations, this.outputs, this.avals);
+      const fused = fuse(this.equations, this.outputs, this.avals, backend);
       plan = backend.matmulTransposes ? foldTransposes(fused, this.outputs, this.avals) : fused;
       this.plans.set(backend.name, plan);
     }
     return plan;
+  }
+
+  /** The devices the program's constants lie on (found on the first concrete run). */
+  private constantDevices?: ReadonlySet<string>;
+
+  /**
+   * The backend a concrete run of the planned steps uses: the one holding the arguments, when
+   * they and the constants all lie on one device; else undefined (the equations are bound one by
+   * one, and each operation puts its operands on one device, as eagerly).
+   */
+  private planBackend(args: readonly Tensor[]): Backend | undefined {
+    if (isTracing() || hasEvalObserver()) return undefined;
+    if (!args.every((a) => a instanceof ConcreteTensor)) return undefined;
+    const backend = args.length > 0 ? (args[0] as ConcreteTensor).backend : getBackend();
+    const device = backend.device ?? 'cpu';
+    if (args.some((a) => a.device !== device)) return undefined;
+    if (this.constantDevices === undefined) {
+      const devices = new Set<string>();
+      const note = (a: Atom) => {
+        if ('constant' in a) devices.add(a.constant.device);
+      };
+      this.equations.forEach((eq) => eq.inputs.forEach(note));
+      this.outputs.forEach(note);
+      this.constantDevices = devices;
+    }
+    for (const d of this.constantDevices) if (d !== device) return undefined;
+    return backend;
   }
 
   /**
@@ -62,9 +90,8 @@ export class Program {
     const env = new Array<Tensor | undefined>(this.avals.length);
     this.inputs.forEach((v, i) => (env[v] = args[i]));
     const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
-    const concrete =
-      !isTracing() && !hasEvalObserver() && args.every((a) => a instanceof ConcreteTensor);
-    for (const step of concrete ? this.steps() : this.equations) {
+    const backend = this.planBackend(args);
+    for (const step of backend ? this.steps(backend) : this.equations) {
       if ('fused' in step) {
         env[step.output] = runFused(step, step.inputs.map(read) as ConcreteTensor[]);
       } else if ('transposedMatmul' in step) {

@@ -7,6 +7,7 @@
 import type { Aval } from '../core/primitive';
 import { ConcreteTensor } from '../core/tensor';
 import type { MatmulTranspose } from '../backends/backend';
+import { swapLastAxes } from '../backends/swap-last';
 import type { Step } from './fusion';
 import type { Atom } from './program';
 
@@ -66,11 +67,18 @@ export function foldTransposes(
   );
 }
 
-/** Runs a folded matmul on its operands' backend. */
+/**
+ * Runs a folded matmul on its operands' backend; one that reads no transposed operands (tensors
+ * placed on another device than the plan's backend) gets the transposes materialized.
+ */
 export function runTransposedMatmul(
   step: TransposedMatmulStep,
   [a, b]: readonly ConcreteTensor[],
 ): ConcreteTensor {
   const { shape, dtype } = step.aval;
-  return new ConcreteTensor(a.backend.matmul(a, b, shape, step.transpose), shape, dtype);
+  const backend = a.backend;
+  if (backend.matmulTransposes)
+    return new ConcreteTensor(backend.matmul(a, b, shape, step.transpose), shape, dtype);
+  const [pa, pb] = [step.transpose.a ? swapLastAxes(a) : a, step.transpose.b ? swapLastAxes(b) : b];
+  return new ConcreteTensor(backend.matmul(pa, pb, shape), shape, dtype);
 }

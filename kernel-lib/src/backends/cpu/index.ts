@@ -1,8 +1,8 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
-import { stridesOf } from '../../core/shape';
 import type { Backend, MatmulTranspose, Operand, ReduceKind, Storage } from '../backend';
 import type { Expr, ScalarOpName } from '../expression';
+import { swapLastAxes } from '../swap-last';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
@@ -70,7 +70,7 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
     matmul: (a, b, outShape, transpose) => {
       const done = fast.matmul?.(a, b, outShape, transpose);
       if (done) return self.fromHost(done);
-      const [pa, pb] = [transpose?.a ? swapLast(a) : a, transpose?.b ? swapLast(b) : b];
+      const [pa, pb] = [transpose?.a ? swapLastAxes(a) : a, transpose?.b ? swapLastAxes(b) : b];
       return self.fromHost(matmul(cpuData(pa), pa.shape, cpuData(pb), pb.shape, outShape, a.dtype));
     },
     readStrided: (x, view, outShape) =>
@@ -89,17 +89,6 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
       self.fromHost(scatterAdd(cpuData(ct), cpuData(indices), axis, outShape, ct.dtype)),
   };
   return self;
-}
-
-/** `x` with its last two axes swapped, materialized (for the kernels that read plain layouts). */
-function swapLast(x: Operand): Operand {
-  const r = x.shape.length;
-  const perm = x.shape.map((_, i) => (i < r - 2 ? i : 2 * r - 3 - i));
-  const strides = stridesOf(x.shape);
-  const shape = perm.map((i) => x.shape[i]);
-  const view = { offset: 0, strides: perm.map((i) => strides[i]) };
-  const data = readStrided(cpuData(x), view, shape, x.dtype);
-  return { storage: { backend: x.storage.backend, data } as CpuStorage, shape, dtype: x.dtype };
 }
 
 /** The reference backend: every kernel in plain TypeScript. */
