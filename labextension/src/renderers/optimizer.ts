@@ -180,10 +180,15 @@ export class OptimizerView {
     if (!this.live || !this._stop || this.model.live?.state !== 'running') return;
     this._stop.disabled = true;
     this._stop.textContent = 'stopping…';
-    const r = await this.live.call('stop', {}, (x) => x);
+    const r = await this.live.call('stop', {}, (x) => x as { running?: unknown });
     if (!r && this.model.live?.state === 'running') {
       this._stop.disabled = this.live.gone;
       this._stop.textContent = 'Stop';
+    } else if (r?.value?.running === false && this.model.live?.state === 'running') {
+      // The loop no longer runs (its cell was interrupted): no final update will come.
+      this._stop.hidden = true;
+      if (this._liveStatus)
+        this._liveStatus.textContent = `${liveStatusText(this.model)} · the run no longer runs in the kernel (interrupted?): this is its last update`;
     }
   }
 
