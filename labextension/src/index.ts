@@ -3,6 +3,7 @@
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { MIME } from 'adlab/protocol';
+import { FigureRenderer } from './renderers/figure';
 import { GraphRenderer } from './renderers/graph';
 import { HvpProbeRenderer } from './renderers/hvp-probe';
 import { JacobianProbeRenderer } from './renderers/jacobian-probe';
@@ -101,6 +102,20 @@ export const pytreeExtension: IRenderMime.IExtension = {
   dataType: 'json',
 };
 
+/** Renders `application/vnd.adlab.figure.v1+json` (the plotting API), over its PNG fallback. */
+export const figureExtension: IRenderMime.IExtension = {
+  id: 'adlab-labextension:figure',
+  description: 'Renders adlab figures (plot.line, plot.contour, ...) with plotly in the theme.',
+  rendererFactory: {
+    safe: true,
+    mimeTypes: [MIME.figure],
+    defaultRank: ADLAB_RANK,
+    createRenderer: (options) => new FigureRenderer(options),
+  },
+  rank: ADLAB_RANK,
+  dataType: 'json',
+};
+
 const extensions: IRenderMime.IExtension[] = [
   tensorExtension,
   graphExtension,
@@ -108,6 +123,7 @@ const extensions: IRenderMime.IExtension[] = [
   jacobianProbeExtension,
   hvpProbeExtension,
   pytreeExtension,
+  figureExtension,
 ];
 
 export default extensions;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import { openUploaded, outputOf, ROOT } from './helpers';
+import { inspectPdf, openUploaded, outputOf, ROOT } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-optimizer.ipynb');
 
@@ -66,7 +66,9 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   const pdf = fs.readFileSync((await pdfDownload.path())!);
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   expect(pdf.length).toBeGreaterThan(1000);
-  await pdfDownload.saveAs(path.join(ROOT, 'test-results', 'e2e-graph.pdf'));
+  const graphPdf = path.join(ROOT, 'test-results', 'screenshots', 'export-graph.pdf');
+  await pdfDownload.saveAs(graphPdf);
+  expect(inspectPdf(graphPdf).fonts.every((f) => f.embedded)).toBe(true);
   await expect(graph.locator('.adlab-graph-search-count')).not.toHaveText(/failed/);
 
   await graph.scrollIntoViewIfNeeded();
@@ -101,7 +103,16 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   const plotPdfBytes = fs.readFileSync((await plotPdf.path())!);
   expect(plotPdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
   expect(plotPdfBytes.length).toBeGreaterThan(1000);
-  await plotPdf.saveAs(path.join(ROOT, 'test-results', 'e2e-optimizer.pdf'));
+  const optimizerPdf = path.join(ROOT, 'test-results', 'screenshots', 'export-optimizer.pdf');
+  await plotPdf.saveAs(optimizerPdf);
+  // Print-ready: one column wide, DejaVu Sans embedded, log ticks with their exponents as text.
+  const report = inspectPdf(optimizerPdf);
+  expect(report.fonts.length).toBeGreaterThan(0);
+  expect(report.fonts.every((f) => f.embedded)).toBe(true);
+  expect(report.text).toMatch(/10⁻[¹²³⁴⁵⁶⁷⁸⁹]/);
+  expect(report.text).toContain('loss − f*');
+  expect(report.width).toBe(252);
+  expect(report.corner).toEqual([255, 255, 255]);
   await expect(opt.locator('.adlab-opt-status')).toHaveText('');
 
   // Dark theme: the plot's paper follows --jp-layout-color0.

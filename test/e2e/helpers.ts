@@ -1,4 +1,6 @@
 /** What the browser specs share: the repo root, a cell's output area, opening an uploaded notebook. */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { expect, type Locator } from '@playwright/test';
@@ -33,4 +35,57 @@ export async function openWithKernel(page: Page, tmpPath: string, file: string):
     /TypeScript \(adlab\)/,
     { timeout: 60_000 },
   );
+}
+
+/** What poppler reads from an exported PDF (see {@link inspectPdf}). */
+export interface PdfReport {
+  /** pdffonts' rows: font name and whether it is embedded. */
+  fonts: { name: string; embedded: boolean }[];
+  /** pdftotext's text (Unicode as the PDF maps it). */
+  text: string;
+  /** Page size in points, from pdfinfo. */
+  width: number;
+  height: number;
+  /** The page rendered by pdftoppm (PNG, 200 dpi), written next to the PDF. */
+  png: string;
+  /** Mean brightness (0 to 255) of the rendering, and the colour of its top-left pixel. */
+  meanBrightness: number;
+  corner: [number, number, number];
+}
+
+/**
+ * Checks an exported PDF with poppler (Debian's poppler-utils): its fonts (pdffonts), its text
+ * (pdftotext), its page size (pdfinfo), and its rendering (pdftoppm, a PNG to look at).
+ */
+export function inspectPdf(pdf: string): PdfReport {
+  const run = (cmd: string, args: string[]): string =>
+    execFileSync(cmd, args, { encoding: 'utf8' });
+  const fontLines = run('pdffonts', [pdf]).trim().split('\n').slice(2);
+  const fonts = fontLines.map((line) => {
+    const cols = line.trim().split(/\s+/);
+    // name type [encoding words] emb sub uni object ID: emb is the 5th column from the end.
+    // The name is the first column, 36 characters wide (it may contain spaces).
+    return { name: line.slice(0, 37).trim(), embedded: cols[cols.length - 5] === 'yes' };
+  });
+  const text = run('pdftotext', ['-enc', 'UTF-8', pdf, '-']);
+  const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(run('pdfinfo', [pdf]));
+  const base = pdf.replace(/\.pdf$/, '-pdf');
+  run('pdftoppm', ['-png', '-r', '200', '-singlefile', pdf, base]);
+  // A small PPM (a header and raw RGB bytes) to measure without a PNG decoder.
+  run('pdftoppm', ['-r', '30', '-singlefile', pdf, `${base}-small`]);
+  const ppm = fs.readFileSync(`${base}-small.ppm`);
+  fs.rmSync(`${base}-small.ppm`);
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'))!;
+  const pixels = ppm.subarray(header[0].length);
+  let sum = 0;
+  for (const b of pixels) sum += b;
+  return {
+    fonts,
+    text,
+    width: Number(size?.[1]),
+    height: Number(size?.[2]),
+    png: `${base}.png`,
+    meanBrightness: sum / pixels.length,
+    corner: [pixels[0]!, pixels[1]!, pixels[2]!],
+  };
 }

@@ -35,6 +35,22 @@ describe('startMinimize', () => {
   });
 });
 
+describe('a live comparison whose loop stopped turning', () => {
+  it('answers stop with running: false (an interrupted cell sends no final update)', async () => {
+    const { LiveComparison } = await import('../../kernel-lib/src/jupyter/live-runs');
+    const live = new LiveComparison([startMinimize(rosen.f, rosen.x0, { method: 'sgd' })], {});
+    expect(await answerLiveRequest({ id: 'a', handle: live.handle, op: 'stop' })).toMatchObject({
+      ok: true,
+      result: { stopping: true, running: true },
+    });
+    live.beat -= 10_000;
+    expect(await answerLiveRequest({ id: 'b', handle: live.handle, op: 'stop' })).toMatchObject({
+      ok: true,
+      result: { stopping: false, running: false },
+    });
+  });
+});
+
 describe('compareRuns.live', () => {
   it('rejects an empty list with a message that names the live form', () => {
     expect(() => compareRuns([])).toThrow(/compareRuns\.live/);
@@ -100,7 +116,7 @@ describe('compareRuns.live', () => {
     // The handle still answers after the run ended (a late Stop is harmless).
     expect(await answerLiveRequest({ id: 't', handle, op: 'stop' })).toMatchObject({
       ok: true,
-      result: { stopping: false },
+      result: { stopping: false, running: false },
     });
   }, 60_000);
 

@@ -91,7 +91,7 @@ const live = await compareRuns.live(
             msg = kc.get_iopub_msg(timeout=10)
             if msg["header"]["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
                 reply = msg["content"]["data"]
-    assert reply["ok"] is True and reply["result"] == {"stopping": True}
+    assert reply["ok"] is True and reply["result"] == {"stopping": True, "running": True}
     ex = run(kc, "JSON.stringify([live.runs[0].status, live.runs[0].iterations, live.runs[0].history.length])")
     status, iterations, length = __import__("json").loads(ex.result["data"]["text/plain"].strip("'"))
     assert status == "stopped"

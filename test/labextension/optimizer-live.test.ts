@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { MIME } from 'adlab/protocol';
 import { setDisplayHook } from '../../kernel-lib/src/jupyter/display';
 import { compareRuns } from '../../kernel-lib/src/jupyter/optimizer-display';
+import { startMinimize } from '../../kernel-lib/src/optim/minimize';
 import * as problems from '../../kernel-lib/src/optim/problems';
 import { LiveChannel, setLiveChannel } from '../../labextension/src/kernel/live-channel';
 import { parseOptimizerPayload } from '../../labextension/src/model/optimizer-model';
@@ -132,6 +133,23 @@ describe('a live optimizer run in the widget', () => {
     );
     await view.stop();
     expect(view.node.textContent).toContain('Live controls need the kernel that made this output');
+  });
+
+  it('says so when Stop finds the run no longer running (an interrupted cell)', async () => {
+    const mk = memoryKernel();
+    setLiveChannel(new LiveChannel({ kernelFor: () => mk.kernel, watch: () => () => undefined }));
+    const { LiveComparison } = await import('../../kernel-lib/src/jupyter/live-runs');
+    const live = new LiveComparison([startMinimize(rosen.f, rosen.x0, { method: 'sgd' })], {});
+    live.beat -= 10_000;
+    const dom = renderOptimizer(
+      (live.bundle('running', undefined) as Record<string, unknown>)[MIME.optimizerRun],
+      () => Promise.resolve(fakePlotly()),
+    );
+    await dom.view!.stop();
+    expect(dom.node.querySelector<HTMLButtonElement>('.adlab-opt-stop')!.hidden).toBe(true);
+    expect(dom.node.querySelector('.adlab-opt-live-status')!.textContent).toMatch(
+      /the run no longer runs in the kernel \(interrupted\?\): this is its last update$/,
+    );
   });
 
   it('shows an error box for a malformed live part', () => {

@@ -33,6 +33,13 @@ function fakePlotly() {
       return Promise.resolve(root);
     }),
     downloadImage: vi.fn(() => Promise.resolve('ok')),
+    toImage: vi.fn((_fig: unknown, o: { format: string }) =>
+      Promise.resolve(
+        o.format === 'png'
+          ? 'data:image/png;base64,iVBORw0KGgo='
+          : `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg"/>')}`,
+      ),
+    ),
     purge: vi.fn(),
     Plots: { resize: vi.fn() },
   };
@@ -239,14 +246,26 @@ describe('optimizer view', () => {
     expect(node.querySelector('.adlab-opt-tab-active')!.textContent).toBe(
       'gradient norm / iteration',
     );
-    await view!.exportImage('svg');
-    const [fig, opts] = calls.downloadImage.mock.calls[0] as unknown as [
+    const saved: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      saved.push(this.download);
+    });
+    URL.createObjectURL ??= () => 'blob:x';
+    URL.revokeObjectURL ??= () => undefined;
+    await view!.exportAs('png');
+    const [fig, opts] = calls.toImage.mock.calls[0] as unknown as [
       { layout: { paper_bgcolor: string } },
-      { format: string; filename: string },
+      { format: string; width: number; scale: number },
     ];
     expect(fig.layout.paper_bgcolor).toBe('#ffffff');
-    expect(opts.format).toBe('svg');
-    expect(opts.filename).toBe('Rosenbrock_n_2_-gradient');
+    expect(opts.format).toBe('png');
+    expect(opts.width).toBe(252);
+    expect(opts.scale).toBeCloseTo(300 / 72);
+    expect(saved).toEqual(['Rosenbrock_n_2_-gradient.png']);
+    expect(node.querySelector('.adlab-opt-status')!.textContent).toBe('');
+    click.mockRestore();
     view!.dispose();
     node.remove();
   });

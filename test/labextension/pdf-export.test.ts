@@ -105,14 +105,27 @@ describe('PDF export', () => {
       { layout: { paper_bgcolor: string } },
       { format: string; width: number; height: number },
     ];
+    // Light print style, one column (3.5 in × 0.72 of it, in points), 8 pt text.
     expect(fig.layout.paper_bgcolor).toBe('#ffffff');
-    expect(opts).toEqual({ format: 'svg', width: 800, height: 500 });
-    expect(pdfMock.svgToPdfBlob).toHaveBeenCalledWith(svg, 800, 500);
+    expect(opts).toEqual({ format: 'svg', width: 252, height: 181 });
+    expect((fig.layout as unknown as { font: { size: number } }).font.size).toBe(8);
+    expect(pdfMock.svgToPdfBlob).toHaveBeenCalledWith(svg, 252, 181);
     expect(pdfMock.downloadBlob.mock.calls[0]![1]).toBe('Rosenbrock_n_2_-iteration.pdf');
 
     toImage.mockRejectedValueOnce(new Error('no layout'));
-    await view!.exportPdf();
+    await view!.exportAs('pdf');
     expect(node.querySelector('.adlab-opt-status')!.textContent).toBe('PDF export failed.');
+
+    // Two columns: 7.16 in wide.
+    node.querySelector<HTMLSelectElement>('.adlab-opt-export-width')!.value = 'double';
+    node.querySelector<HTMLButtonElement>('.adlab-opt-export-svg')!.click();
+    await vi.waitFor(() => expect(pdfMock.downloadBlob).toHaveBeenCalledTimes(2));
+    expect((toImage.mock.calls.at(-1) as unknown as unknown[])[1]).toEqual({
+      format: 'svg',
+      width: 516,
+      height: 371,
+    });
+    expect(pdfMock.downloadBlob.mock.calls[1]![1]).toBe('Rosenbrock_n_2_-iteration.svg');
   });
 
   it('reads plotly’s SVG data URLs, URL-encoded or base64', () => {
@@ -125,13 +138,24 @@ describe('PDF export', () => {
 });
 
 describe('PDF text', () => {
-  it('keeps what the standard fonts show and spells out the rest', async () => {
-    const { pdfSafeText } = await vi.importActual<typeof import('../../labextension/src/view/pdf')>(
-      '../../labextension/src/view/pdf',
+  it('sets every text in the embedded DejaVu Sans, keeping bold and italic, and drops zero-width marks', async () => {
+    const { useEmbeddedFont } = await vi.importActual<
+      typeof import('../../labextension/src/view/pdf')
+    >('../../labextension/src/view/pdf');
+    const doc = new DOMParser().parseFromString(
+      '<svg xmlns="http://www.w3.org/2000/svg"><text style="font-family: Arial; font-weight: 700">10\u200b⁻⁴</text>' +
+        '<text font-family="Helvetica" font-style="italic"><tspan>κ = 10³</tspan></text></svg>',
+      'image/svg+xml',
     );
-    expect(pdfSafeText('loss − f*')).toBe('loss - f*');
-    expect(pdfSafeText('10\u200b−21')).toBe('10-21');
-    expect(pdfSafeText('x₀, x₁ ‖gradient‖ f32[3] é × …')).toBe('x0, x1 ||gradient|| f32[3] é × …');
-    expect(pdfSafeText('⁴²·∇')).toBe('4²·?');
+    const svg = document.importNode(doc.documentElement, true);
+    useEmbeddedFont(svg);
+    const [a, b] = [...svg.querySelectorAll('text')] as SVGElement[];
+    expect(a.style.fontFamily).toBe('"DejaVu Sans"');
+    expect(a.style.fontWeight).toBe('bold');
+    expect(a.textContent).toBe('10⁻⁴');
+    expect(b.getAttribute('font-family')).toBeNull();
+    expect(b.style.fontStyle).toBe('italic');
+    expect(b.querySelector('tspan')!.style.fontWeight).toBe('normal');
+    expect(b.textContent).toBe('κ = 10³');
   });
 });

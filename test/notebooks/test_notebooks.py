@@ -1,11 +1,14 @@
-"""Every notebooks/*.ipynb runs top to bottom through the real adlab kernel, without error output."""
+"""Every notebooks/*.ipynb runs top to bottom through the real adlab kernel, without error output;
+its outputs stay lean, and its figures survive as pictures in nbconvert's static HTML."""
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -48,9 +51,12 @@ def test_notebook_runs_without_errors(path):
     ]
     assert not stderr, "unexpected stderr output:\n" + "\n".join(stderr)
     check_output_sizes(path, nb)
+    check_static_html(path, nb)
 
 
 OPTIMIZER_MIME = "application/vnd.adlab.optimizer-run.v1+json"
+FIGURE_MIME = "application/vnd.adlab.figure.v1+json"
+HTML_DIR = ROOT / "test-results" / "notebooks-html"
 
 
 def check_output_sizes(path, nb):
@@ -63,3 +69,25 @@ def check_output_sizes(path, nb):
     if path.name.startswith("06-"):
         size = len(nbformat.writes(nb))
         assert size < 1_000_000, f"{path.name} executed is {size} bytes"
+
+
+def check_static_html(path, nb):
+    """Each figure (plotting API or compareRuns) carries a kernel-made PNG, and nbconvert's HTML,
+    made with no JupyterLab extension at all, shows it as an <img>: as GitHub and nbviewer would."""
+    figures = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if FIGURE_MIME in data or OPTIMIZER_MIME in data:
+                has_png = "image/png" in data or "data:image/png;base64," in str(data.get("text/html", ""))
+                assert has_png, f"cell {i}: a figure output without a PNG fallback"
+                figures.append(i)
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    HTML_DIR.mkdir(parents=True, exist_ok=True)
+    (HTML_DIR / f"{path.stem}.html").write_text(html, encoding="utf-8")
+    images = re.findall(r'<img[^>]+src="data:image/png;base64,[A-Za-z0-9+/=]{200,}', html)
+    assert len(images) >= len(figures), (
+        f"{path.name}: {len(figures)} figures but {len(images)} PNG <img> in the static HTML"
+    )
+    if path.name[:2] in {"02", "06", "07", "09", "10"}:
+        assert figures, f"{path.name}: its charts should come from the plotting API"

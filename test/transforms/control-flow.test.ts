@@ -35,6 +35,8 @@ describe('whileLoop with a traced condition', () => {
     expectClose(jitted(f64(0.5)), 0.5); // the body never runs
     expect(jitted.cacheSize).toBe(1);
     expect(String(jitted.trace(f64(3)))).toMatch(/= while\[condConsts=0 bodyConsts=0\] v0/);
+    // The condition is not probed on a traced carry: the while is the program's only equation.
+    expect(jitted.trace(f64(3)).equations.map((e) => e.prim.name)).toEqual(['while']);
     const c = jit(counted)(f64(20));
     expect(c.n.dtype).toBe('int32');
     expect(c.n.item()).toBe(5);

@@ -56,4 +56,14 @@ await describeOnWebGpu('jit on webgpu tensors', () => {
     expect(got.device).toBe('webgpu');
     await expectClose(got, want);
   });
+
+  it('results of fused steps stay committed to the arguments’ device, as eagerly', async () => {
+    const onCpu = np.ones([3, 4], 'float32'); // uncommitted: moved to a committed operand's device
+    const want = np.add(np.tanh(np.mul(np.exp(A), 2)), 1);
+    setDefaultDevice('webgpu'); // the constant 2 on the GPU too, so the fused step runs
+    const chain = jit((a: Tensor) => np.tanh(np.mul(np.exp(a), 2)));
+    const y = chain(await A.to('webgpu'));
+    setDefaultDevice('cpu');
+    await expectClose(np.add(y, onCpu), want);
+  });
 });

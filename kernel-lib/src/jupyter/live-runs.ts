@@ -38,6 +38,9 @@ export interface LiveCompareOptions extends CompareRunsOptions {
 /** The loop gives the event loop a turn at least this often (milliseconds of computing). */
 export const YIELD_EVERY_MS = 15;
 
+/** A loop that has not turned for this long is taken as ended (interrupted). */
+const STALE_MS = 5000;
+
 /** One turn of the event loop: I/O (the comm's Stop request) runs before the next iteration. */
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) =>
@@ -55,6 +58,10 @@ export class LiveComparison {
   readonly displayId = `adlab-live-runs-${++liveCounter}-${Math.random().toString(36).slice(2, 8)}`;
   updates = 0;
   stopRequested = false;
+  /** When the loop last took a turn (a loop stopped by an interrupt takes none). */
+  beat = performance.now();
+  /** True once the final update is sent. */
+  finished = false;
   private readonly t0 = performance.now();
 
   constructor(
@@ -62,9 +69,12 @@ export class LiveComparison {
     readonly options: LiveCompareOptions,
   ) {
     this.handle = liveHandle({
+      // `running` is false when the loop no longer turns (the cell was interrupted): the widget
+      // then says its last update is all there is.
       stop: () => {
         this.stopRequested = true;
-        return { stopping: !this.steppers.every((s) => s.done) };
+        const running = !this.finished && performance.now() - this.beat < STALE_MS;
+        return { stopping: running && !this.steppers.every((s) => s.done), running };
       },
     });
   }
@@ -157,6 +167,7 @@ export async function liveCompareRuns(
   while (!live.stopRequested && steppers.some((s) => !s.done)) {
     for (const s of steppers) s.step();
     const now = performance.now();
+    live.beat = now;
     if (now - lastYield >= YIELD_EVERY_MS) {
       await nextTurn();
       lastYield = performance.now();
@@ -175,6 +186,7 @@ export async function liveCompareRuns(
   if (stopped) for (const s of steppers) s.stop();
   contour ??= live.comparison().contour();
   const state = stopped ? 'stopped' : 'done';
+  live.finished = true;
   if (show)
     display(
       { toMimeBundle: () => live.bundle(state, contour) },

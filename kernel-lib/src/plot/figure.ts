@@ -12,14 +12,14 @@ import {
   type MimeBundleProvider,
 } from '../jupyter/protocol';
 import { renderSvg, sizedInPoints, svgToPdf, svgToPng } from './render';
+import { COLUMN_WIDTH, printInches, type PrintWidth } from './style';
 
-/** Width presets in inches: a single journal column and a full page width (two columns). */
-export const COLUMN_WIDTH = { single: 3.5, double: 7.16 } as const;
+export { COLUMN_WIDTH };
 
 /** Options of {@link Figure.save}. */
 export interface SaveOptions {
   /** Width in inches, or 'single' (3.5 in) / 'double' (7.16 in) column (default 'single'). */
-  width?: number | 'single' | 'double';
+  width?: PrintWidth;
   /** Height in inches (default: 0.72 of the width per row of panels). */
   height?: number;
   /** Base font size in points (default 8, journal body text is 9 to 10). */
@@ -148,12 +148,12 @@ export class Figure implements MimeBundleProvider {
   }
 
   private layout(options: SaveOptions) {
-    const w = options.width ?? 'single';
-    const inches = typeof w === 'number' ? w : COLUMN_WIDTH[w];
-    if (!(inches > 0 && inches < 100))
-      throw new RangeError(`Figure.save: width must be in inches (0 to 100), got ${w}`);
     const cols = Math.min(this.payload.columns, this.payload.panels.length);
-    const heightIn = options.height ?? inches * 0.72 * (this.rows / cols);
+    const size = printInches(options.width, this.rows, cols, options.height);
+    const inches = size.width;
+    const heightIn = size.height;
+    if (!(inches > 0 && inches < 100))
+      throw new RangeError(`Figure.save: width must be in inches (0 to 100), got ${options.width}`);
     const fontSize = options.fontSize ?? 8;
     // Room for axis labels, titles and a colour bar, estimated from the font size.
     const hasBar = this.payload.panels.some((p) =>

@@ -29,6 +29,28 @@ export function colorAt(index: number): string {
   return PALETTE[((Math.trunc(index) % n) + n) % n];
 }
 
+/** Width presets in inches: a single journal column and a full page width (two columns). */
+export const COLUMN_WIDTH = { single: 3.5, double: 7.16 } as const;
+
+/** A print width: inches, or a column preset. */
+export type PrintWidth = number | keyof typeof COLUMN_WIDTH;
+
+/**
+ * The size in inches of a printed figure of `rows` × `cols` panels: `width` (default one column)
+ * and, unless given, a height of 0.72 of the width per row of panels, for code and widgets alike.
+ * @example printInches('single', 1, 1) // { width: 3.5, height: 2.52 }
+ */
+export function printInches(
+  width: PrintWidth | undefined,
+  rows: number,
+  cols: number,
+  height?: number,
+): { width: number; height: number } {
+  const w = width ?? 'single';
+  const inches = typeof w === 'number' ? w : COLUMN_WIDTH[w];
+  return { width: inches, height: height ?? inches * 0.72 * (rows / Math.max(1, cols)) };
+}
+
 /** Unicode superscript forms of digits and signs. */
 export const SUPERSCRIPTS: Record<string, string> = {
   '0': '⁰',

@@ -32,6 +32,17 @@ function knownTruth(op: string, pred: TensorLike): boolean | undefined {
   }
 }
 
+/** True when every tensor of `tree` has values known here (not abstract, not batched). */
+function valuesKnown(tree: unknown): boolean {
+  try {
+    for (const leaf of flatten(tree)[0]) if (leaf instanceof Tensor) leaf.concrete();
+    return true;
+  } catch (err) {
+    if (err instanceof ConcretizationError) return false;
+    throw err;
+  }
+}
+
 /**
  * `trueFn(...operands)` if `pred` holds, else `falseFn(...operands)`; both must return the same
  * structure of shapes and dtypes (checked when both run).
@@ -79,6 +90,9 @@ export function whileLoop<T>(
 ): T {
   let value = init;
   for (;;) {
+    // A carry whose values are not known stages the loop without a probe of the condition (which
+    // jit would record as a dead equation).
+    if (!valuesKnown(value)) return stagedWhileLoop(condFn, body, value);
     const c = condFn(value);
     const holds = typeof c === 'boolean' ? c : knownTruth('whileLoop', c);
     if (holds === undefined) return stagedWhileLoop(condFn, body, value);

@@ -91,11 +91,18 @@ export class Program {
     this.inputs.forEach((v, i) => (env[v] = args[i]));
     const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
     const backend = this.planBackend(args);
+    // A planned step's result is committed to its device when an argument is (as eagerly).
+    const commit = backend !== undefined && args.some((a) => (a as ConcreteTensor).committed);
+    const planned = (y: ConcreteTensor) => {
+      if (commit) y.committed = true;
+      return y;
+    };
     for (const step of backend ? this.steps(backend) : this.equations) {
       if ('fused' in step) {
-        env[step.output] = runFused(step, step.inputs.map(read) as ConcreteTensor[]);
+        env[step.output] = planned(runFused(step, step.inputs.map(read) as ConcreteTensor[]));
       } else if ('transposedMatmul' in step) {
-        env[step.output] = runTransposedMatmul(step, step.inputs.map(read) as ConcreteTensor[]);
+        const [a, b] = step.inputs.map(read) as ConcreteTensor[];
+        env[step.output] = planned(runTransposedMatmul(step, [a, b]));
       } else {
         const ys = bind(step.prim, step.inputs.map(read), step.params);
         step.outputs.forEach((v, i) => (env[v] = ys[i]));

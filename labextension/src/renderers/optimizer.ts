@@ -5,64 +5,31 @@
  * plotly.js (loaded on first use) in the notebook's theme, with light SVG/PNG/PDF export.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
-import type { Message } from '@lumino/messaging';
 import { colorAt } from 'adlab/plot-style';
 import { formatFloat } from '../model/format';
 import { LiveLink } from '../kernel/live-link';
 import { parseOptimizerPayload, type OptimizerModel } from '../model/optimizer-model';
-import { h, observeTheme, observeWidth, renderOrError } from '../view/dom';
-import { downloadBlob, safeFileName } from '../view/download';
-import { svgToPdfBlob } from '../view/pdf';
+import { h, renderOrError } from '../view/dom';
+import { PlotlyRenderer } from './plotly-renderer';
+import { safeFileName } from '../view/download';
+import {
+  exportControls,
+  exportPlotlyFigure,
+  PRINT_THEME,
+  printSize,
+  type ColumnWidth,
+  type ExportFormat,
+} from '../view/figure-export';
 import {
   buildFigure,
-  LIGHT_THEME,
   TAB_TITLES,
   tabsFor,
   themeFrom,
-  type Figure,
   type OptimizerTab,
 } from '../view/optimizer-figures';
+import { loadPlotly, type PlotlyLike } from '../view/plotly';
 
-/** The part of plotly.js we call; figures are plain objects built by optimizer-figures.ts. */
-export interface PlotlyLike {
-  react(
-    root: HTMLElement,
-    data: Figure['data'],
-    layout: Figure['layout'],
-    config?: Record<string, unknown>,
-  ): Promise<unknown>;
-  purge(root: HTMLElement): void;
-  downloadImage(
-    figure: Figure,
-    options: {
-      format: 'png' | 'svg';
-      filename: string;
-      width: number;
-      height: number;
-      scale?: number;
-    },
-  ): Promise<unknown>;
-  toImage(
-    figure: Figure,
-    options: { format: 'svg'; width: number; height: number },
-  ): Promise<string>;
-  Plots: { resize(root: HTMLElement): unknown };
-}
-
-let plotlyPromise: Promise<PlotlyLike> | undefined;
-
-/** Loads plotly.js once (a lazy chunk). */
-export function loadPlotly(): Promise<PlotlyLike> {
-  plotlyPromise ??= import('plotly.js-dist-min').then((m) => {
-    const mod = m as unknown as { default?: PlotlyLike };
-    return mod.default ?? (m as unknown as PlotlyLike);
-  });
-  plotlyPromise.catch(() => {
-    plotlyPromise = undefined;
-  });
-  return plotlyPromise;
-}
+export { loadPlotly, svgFromDataUrl, type PlotlyLike } from '../view/plotly';
 
 /**
  * Least milliseconds between two plot redraws of a live run: a contour redraw costs tens of
@@ -72,26 +39,12 @@ const LIVE_REDRAW_MS = 250;
 
 /** Plot height in pixels. */
 const PLOT_HEIGHT = 380;
-/** Export size in pixels (PNG at 2x). */
-const EXPORT_SIZE = { width: 800, height: 500 };
 
 function button(text: string, title: string, className: string): HTMLButtonElement {
   const b = h('button', `adlab-opt-button ${className}`, text);
   b.type = 'button';
   b.title = title;
   return b;
-}
-
-/** The SVG text of a `data:image/svg+xml` URL from plotly's toImage (URL-encoded or base64). */
-export function svgFromDataUrl(url: string): string {
-  const comma = url.indexOf(',');
-  if (!url.startsWith('data:image/svg+xml') || comma < 0) throw new Error('not an SVG data URL');
-  const body = url.slice(comma + 1);
-  if (/;base64$/.test(url.slice(0, comma))) {
-    const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
-    return new TextDecoder().decode(bytes);
-  }
-  return decodeURIComponent(body);
 }
 
 function fmt(x: number | undefined): string {
@@ -180,10 +133,15 @@ export class OptimizerView {
     if (!this.live || !this._stop || this.model.live?.state !== 'running') return;
     this._stop.disabled = true;
     this._stop.textContent = 'stopping…';
-    const r = await this.live.call('stop', {}, (x) => x);
+    const r = await this.live.call('stop', {}, (x) => x as { running?: unknown });
     if (!r && this.model.live?.state === 'running') {
       this._stop.disabled = this.live.gone;
       this._stop.textContent = 'Stop';
+    } else if (r?.value?.running === false && this.model.live?.state === 'running') {
+      // The loop no longer runs (its cell was interrupted): no final update will come.
+      this._stop.hidden = true;
+      if (this._liveStatus)
+        this._liveStatus.textContent = `${liveStatusText(this.model)} · the run no longer runs in the kernel (interrupted?): this is its last update`;
     }
   }
 
@@ -293,39 +251,21 @@ export class OptimizerView {
     return this.draw();
   }
 
-  /** Downloads the current tab in the light theme. */
-  async exportImage(format: 'png' | 'svg'): Promise<void> {
+  /**
+   * Downloads the current tab in the light print style at a column width (SVG, 300 dpi PNG, or a
+   * vector PDF with embedded fonts). Never throws: a failure is said in the status line.
+   */
+  async exportAs(format: ExportFormat, width: ColumnWidth = 'single'): Promise<void> {
     try {
       const plotly = await this.load();
-      const fig = buildFigure(this.model, this.tab, LIGHT_THEME);
-      await plotly.downloadImage(
-        { data: fig.data, layout: { ...fig.layout, ...EXPORT_SIZE } },
-        {
-          format,
-          filename: safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer'),
-          ...EXPORT_SIZE,
-          scale: format === 'png' ? 2 : 1,
-        },
-      );
-    } catch {
-      this._status.textContent = `${format.toUpperCase()} export failed.`;
-    }
-  }
-
-  /** Downloads the current tab in the light theme as a vector PDF. Never throws. */
-  async exportPdf(): Promise<void> {
-    try {
-      const plotly = await this.load();
-      const fig = buildFigure(this.model, this.tab, LIGHT_THEME);
-      const url = await plotly.toImage(
-        { data: fig.data, layout: { ...fig.layout, ...EXPORT_SIZE } },
-        { format: 'svg', ...EXPORT_SIZE },
-      );
-      const pdf = await svgToPdfBlob(svgFromDataUrl(url), EXPORT_SIZE.width, EXPORT_SIZE.height);
+      const size = printSize(width);
+      const fig = buildFigure(this.model, this.tab, PRINT_THEME);
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
-      downloadBlob(pdf, `${name}.pdf`);
-    } catch {
-      this._status.textContent = 'PDF export failed.';
+      await exportPlotlyFigure(plotly, fig, format, size, name);
+      this._status.textContent = '';
+    } catch (e) {
+      console.warn(`adlab: ${format} export failed`, e);
+      this._status.textContent = `${format.toUpperCase()} export failed.`;
     }
   }
 
@@ -412,21 +352,12 @@ export class OptimizerView {
       b.addEventListener('click', () => void this.select(t));
       list.appendChild(b);
     }
-    const svg = button('SVG', 'download this plot as SVG (light style)', 'adlab-opt-export-svg');
-    svg.addEventListener('click', () => void this.exportImage('svg'));
-    const png = button(
-      'PNG',
-      'download this plot as PNG (light style, 2x)',
-      'adlab-opt-export-png',
+    const exports = exportControls(
+      'adlab-opt',
+      (format, width) => void this.exportAs(format, width),
     );
-    png.addEventListener('click', () => void this.exportImage('png'));
-    const pdf = button(
-      'PDF',
-      'download this plot as vector PDF (light style)',
-      'adlab-opt-export-pdf',
-    );
-    pdf.addEventListener('click', () => void this.exportPdf());
-    bar.append(list, svg, png, pdf);
+    for (const b of exports.querySelectorAll('button')) b.classList.add('adlab-opt-button');
+    bar.append(list, exports);
     return bar;
   }
 
@@ -465,74 +396,27 @@ export function renderOptimizer(data: unknown, load?: () => Promise<PlotlyLike>)
 }
 
 /** The MIME renderer widget. */
-export class OptimizerRenderer extends Widget implements IRenderMime.IRenderer {
+export class OptimizerRenderer extends PlotlyRenderer<OptimizerView> {
   constructor(options: IRenderMime.IRendererOptions) {
-    super();
-    this._mimeType = options.mimeType;
-    this.addClass('adlab-opt-output');
+    super(options, 'adlab-opt-output');
+  }
+
+  protected build(model: IRenderMime.IMimeModel): OptimizerDom {
+    return renderOptimizer(model.data[this.mimeType]);
   }
 
   /**
-   * Draws a payload. A newer payload of the same live run (update_display_data of
-   * `compareRuns.live`) updates the view in place, keeping its tab and its link to the kernel.
+   * A newer payload of the same live run (update_display_data of `compareRuns.live`) updates the
+   * view in place, keeping its tab and its link to the kernel.
    */
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const data = model.data[this._mimeType];
-    const view = this._view;
-    if (view?.model.live) {
-      const parsed = parseOptimizerPayload(data);
-      if (parsed.ok && parsed.model.live?.handle === view.model.live.handle) {
-        await view.update(parsed.model);
-        return;
-      }
-    }
-    this._clear();
-    const dom = renderOptimizer(data);
-    this.node.appendChild(dom.node);
-    this._view = dom.view;
-    if (this.isAttached) {
-      this._view?.live?.attach();
-      await this._view?.draw();
-    }
+  protected override async updateInPlace(
+    view: OptimizerView,
+    model: IRenderMime.IMimeModel,
+  ): Promise<boolean> {
+    if (!view.model.live) return false;
+    const parsed = parseOptimizerPayload(model.data[this.mimeType]);
+    if (!parsed.ok || parsed.model.live?.handle !== view.model.live.handle) return false;
+    await view.update(parsed.model);
+    return true;
   }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this._clear();
-    super.dispose();
-  }
-
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    // The theme's stylesheet can land after the body's attributes change: redraw again shortly.
-    this._unobserve = observeTheme(() => {
-      void this._view?.draw();
-      for (const ms of [200, 800]) setTimeout(() => void this._view?.draw(), ms);
-    });
-    // Notebooks are virtualized: draw once the output has a width, resize when it changes.
-    this._unobserveWidth = observeWidth(this.node, () => this._view?.resize());
-    this._view?.live?.attach();
-    void this._view?.draw();
-  }
-
-  protected override onBeforeDetach(msg: Message): void {
-    this._unobserve?.();
-    this._unobserve = undefined;
-    this._unobserveWidth?.();
-    this._unobserveWidth = undefined;
-    this._view?.live?.detach();
-    super.onBeforeDetach(msg);
-  }
-
-  private _clear(): void {
-    this._view?.live?.detach();
-    this._view?.dispose();
-    this._view = undefined;
-    this.node.textContent = '';
-  }
-
-  private readonly _mimeType: string;
-  private _view: OptimizerView | undefined;
-  private _unobserve: (() => void) | undefined;
-  private _unobserveWidth: (() => void) | undefined;
 }

@@ -25,6 +25,10 @@ export interface FigureTheme {
   font: string;
   grid: string;
   fontFamily: string;
+  /** Base font size in pixels (12 on screen; 8 in the print theme, where a pixel is a point). */
+  fontSize?: number;
+  /** A print figure: no title over the plot (the paper's caption says it), tighter margins. */
+  print?: boolean;
 }
 
 /** The fixed light theme used for exports. */
@@ -33,13 +37,19 @@ export const LIGHT_THEME: FigureTheme = {
   plot: '#ffffff',
   font: '#1a1a1a',
   grid: '#e0e0e0',
-  fontFamily: 'Helvetica, Arial, sans-serif',
+  // The kernel's export font (embedded in PDFs by view/pdf.ts); Arial where it is not installed.
+  fontFamily: "'DejaVu Sans', Arial, sans-serif",
 };
 
 /** A plotly figure, loosely typed (we only build plain objects). */
 export interface Figure {
   data: Record<string, unknown>[];
   layout: Record<string, unknown>;
+}
+
+/** How marks scale with the text: 1 on screen (12 px), thinner and smaller in print (8 pt). */
+export function markScale(theme: FigureTheme): number {
+  return (theme.fontSize ?? 12) / 12;
 }
 
 /** Entity-escapes text for plotly's pseudo-HTML labels (and its `%{…}` templates). */
@@ -96,21 +106,31 @@ function hoverFor(run: RunModel, xTitle: string, yTitle: string): string {
   return `${lines.join('<br>')}<extra></extra>`;
 }
 
+/** An axis title at the base font size, close to its tick labels. */
+function axisTitle(text: string, theme: FigureTheme): Record<string, unknown> {
+  const fs = theme.fontSize ?? 12;
+  return { text: escapePlotly(text), font: { size: fs }, standoff: Math.round(fs / 2) };
+}
+
 function baseLayout(
   model: OptimizerModel,
   theme: FigureTheme,
   title: string,
 ): Record<string, unknown> {
-  const axis = { gridcolor: theme.grid, zerolinecolor: theme.grid, linecolor: theme.grid };
+  const axis = {
+    gridcolor: theme.grid,
+    zerolinecolor: theme.grid,
+    linecolor: theme.grid,
+    automargin: true,
+  };
+  const fs = theme.fontSize ?? 12;
+  const text = escapePlotly(model.problem ? `${model.problem}: ${title}` : title);
   return {
-    title: {
-      text: escapePlotly(model.problem ? `${model.problem}: ${title}` : title),
-      font: { size: 14 },
-    },
+    title: theme.print ? { text: '' } : { text, font: { size: Math.round(fs * 1.17) } },
     paper_bgcolor: theme.paper,
     plot_bgcolor: theme.plot,
-    font: { color: theme.font, family: theme.fontFamily, size: 12 },
-    margin: { l: 64, r: 16, t: 64, b: 48 },
+    font: { color: theme.font, family: theme.fontFamily, size: fs },
+    margin: { l: fs * 5.3, r: fs * 1.3, t: fs * (theme.print ? 2.6 : 5.3), b: fs * 4 },
     // One short row above the plot: clear of the x-axis title, never taller than a line or two.
     legend: {
       orientation: 'h',
@@ -118,7 +138,8 @@ function baseLayout(
       y: 1.02,
       xanchor: 'left',
       yanchor: 'bottom',
-      font: { size: 11 },
+      font: { size: Math.round(fs * 0.92) },
+      itemwidth: 30,
     },
     xaxis: { ...axis },
     yaxis: { ...axis },
@@ -158,13 +179,13 @@ export function buildFigure(model: OptimizerModel, tab: OptimizerTab, theme: Fig
       x,
       y: ys[i],
       hovertemplate: hoverFor(run, xTitle, yTitle),
-      marker: { size: 4, color },
-      line: { color, width: 1.8 },
+      marker: { size: 4 * markScale(theme), color },
+      line: { color, width: 1.8 * markScale(theme) },
     };
   });
   const layout = baseLayout(model, theme, TAB_TITLES[tab]);
-  (layout.xaxis as Record<string, unknown>).title = { text: escapePlotly(xTitle) };
-  (layout.yaxis as Record<string, unknown>).title = { text: escapePlotly(yTitle) };
+  (layout.xaxis as Record<string, unknown>).title = axisTitle(xTitle, theme);
+  (layout.yaxis as Record<string, unknown>).title = axisTitle(yTitle, theme);
   (layout.yaxis as Record<string, unknown>).type = logY ? 'log' : 'linear';
   if (logY) Object.assign(layout.yaxis as Record<string, unknown>, logAxisTicks(ys));
   if (clipped > 0) {
@@ -221,17 +242,17 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
       type: 'scatter',
       mode: 'lines+markers',
       name: escapePlotly(runLegend(run, model.runs)),
-      line: { color, width: 1.8 },
+      line: { color, width: 1.8 * markScale(theme) },
       x: run.path.x,
       y: run.path.y,
-      marker: { size: 4, color },
+      marker: { size: 4 * markScale(theme), color },
       customdata: run.iter,
       hovertemplate: `${hoverFor(run, 'x', 'y').replace('<extra></extra>', '')}<br>iteration %{customdata}<extra></extra>`,
     });
   }
   const layout = baseLayout(model, theme, TAB_TITLES.trajectories);
-  (layout.xaxis as Record<string, unknown>).title = { text: 'x₀' };
-  (layout.yaxis as Record<string, unknown>).title = { text: 'x₁' };
+  (layout.xaxis as Record<string, unknown>).title = axisTitle('x₀', theme);
+  (layout.yaxis as Record<string, unknown>).title = axisTitle('x₁', theme);
   if (c) {
     (layout.xaxis as Record<string, unknown>).range = [c.xs[0], c.xs[c.xs.length - 1]];
     (layout.yaxis as Record<string, unknown>).range = [c.ys[0], c.ys[c.ys.length - 1]];

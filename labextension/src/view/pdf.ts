@@ -1,70 +1,89 @@
 /**
  * PDF export: an SVG document string becomes a one-page vector PDF sized to the figure, drawn by
- * svg2pdf.js onto a jsPDF document. Both libraries load on first use (a lazy chunk), so they cost
- * nothing until a PDF button is clicked.
+ * svg2pdf.js onto a jsPDF document with DejaVu Sans embedded (a Unicode subset: pdffonts says
+ * `emb yes`, and `10⁻⁴`, `κ`, `‖g‖` come out as written, not as `10-4` or `?`). The libraries and
+ * the font load on first use (a lazy chunk), so they cost nothing until a PDF button is clicked.
  */
 import type { jsPDF as JsPdf } from 'jspdf';
 import type { Svg2pdfOptions } from 'svg2pdf.js';
+import type { ExportFonts } from './export-fonts';
 
-/** The two entry points we call. */
+/** The two entry points we call, and the font to embed. */
 export interface PdfLibs {
   jsPDF: typeof JsPdf;
   svg2pdf(element: Element, pdf: JsPdf, options?: Svg2pdfOptions): Promise<JsPdf>;
+  fonts: ExportFonts;
 }
+
+/** The family every text of an exported PDF is set in. */
+export const PDF_FONT_FAMILY = 'DejaVu Sans';
 
 let libsPromise: Promise<PdfLibs> | undefined;
 
-/** Loads jsPDF and svg2pdf.js once. */
+/** Loads jsPDF, svg2pdf.js and the font once. */
 export function loadPdfLibs(): Promise<PdfLibs> {
-  libsPromise ??= Promise.all([import('jspdf'), import('svg2pdf.js')]).then(([j, s]) => ({
-    jsPDF: j.jsPDF,
-    svg2pdf: s.svg2pdf,
-  }));
+  libsPromise ??= Promise.all([
+    import('jspdf'),
+    import('svg2pdf.js'),
+    import('./export-fonts').then((m) => m.fetchExportFonts()),
+  ]).then(([j, s, fonts]) => ({ jsPDF: j.jsPDF, svg2pdf: s.svg2pdf, fonts }));
   libsPromise.catch(() => {
     libsPromise = undefined;
   });
   return libsPromise;
 }
 
-/** Characters the PDF standard fonts (WinAnsi) lack, with plain stand-ins. */
-const SUBSTITUTES: Record<string, string> = {
-  '\u2212': '-', // minus sign (plotly's exponents, 'loss − f*')
-  '\u207b': '-',
-  '\u2016': '||', // ‖gradient‖
-  '\u2192': '->',
-  '\u2264': '<=',
-  '\u2265': '>=',
-};
-/** Windows-1252 characters above U+00FF, which the standard fonts do have. */
-const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+/** Zero-width characters (plotly puts them in exponent labels). */
+const ZERO_WIDTH = /[\u200b-\u200d\ufeff]/g;
 
 /**
- * Text as the PDF standard fonts can show it: zero-width characters dropped, sub- and superscript
- * digits as digits, a few symbols spelled out, anything else outside Windows-1252 as '?'.
+ * Sets every text of `svg` in the embedded family, bold or regular, upright or italic (the four
+ * faces registered), and drops zero-width characters (plotly puts them in exponent labels).
  */
-export function pdfSafeText(s: string): string {
-  let out = '';
-  for (const c of s.replace(/[\u200b-\u200d\ufeff]/g, '')) {
-    const code = c.codePointAt(0)!;
-    if (code >= 0x2080 && code <= 0x2089) out += String(code - 0x2080);
-    else if (
-      code >= 0x2070 &&
-      code <= 0x2079 &&
-      code !== 0x2071 &&
-      code !== 0x2072 &&
-      code !== 0x2073
-    ) {
-      out += String(code - 0x2070);
-    } else if (SUBSTITUTES[c] !== undefined) out += SUBSTITUTES[c];
-    else if (code <= 0xff || CP1252_EXTRA.has(c)) out += c;
-    else out += '?';
+export function useEmbeddedFont(svg: Element): void {
+  for (const el of svg.querySelectorAll<SVGElement>('text, tspan')) {
+    const css = el.style;
+    const weight = css.fontWeight || el.getAttribute('font-weight') || 'normal';
+    const bold = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
+    const italic = (css.fontStyle || el.getAttribute('font-style')) === 'italic';
+    css.fontFamily = `"${PDF_FONT_FAMILY}"`;
+    css.fontWeight = bold ? 'bold' : 'normal';
+    css.fontStyle = italic ? 'italic' : 'normal';
+    el.removeAttribute('font-family');
   }
-  return out;
+  const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    t.nodeValue = (t.nodeValue ?? '').replace(ZERO_WIDTH, '');
+  }
+}
+
+/** Registers DejaVu Sans (regular and bold, each also as its slanted style) on `pdf`. */
+function embedFonts(pdf: JsPdf, fonts: ExportFonts): void {
+  pdf.addFileToVFS('DejaVuSans.ttf', fonts.regular);
+  pdf.addFileToVFS('DejaVuSans-Bold.ttf', fonts.bold);
+  pdf.addFont('DejaVuSans.ttf', PDF_FONT_FAMILY, 'normal');
+  pdf.addFont('DejaVuSans.ttf', PDF_FONT_FAMILY, 'italic');
+  pdf.addFont('DejaVuSans-Bold.ttf', PDF_FONT_FAMILY, 'bold');
+  pdf.addFont('DejaVuSans-Bold.ttf', PDF_FONT_FAMILY, 'bolditalic');
+  pdf.setFont(PDF_FONT_FAMILY, 'normal');
 }
 
 /**
- * Converts an SVG document string to a PDF blob of `width` × `height` points (one SVG pixel per
- * point). Rejects when the SVG does not parse or the libraries cannot load.
+ * The PDF as a blob, its CID fonts' `/Ordering` set to the standard `Identity` (jsPDF writes
+ * `Identity-H`, which poppler reports as an unknown character collection). The replacement has
+ * the same length, so the cross-reference offsets stay right.
+ */
+function standardCidOrdering(binary: string): Blob {
+  const fixed = binary.replaceAll('/Ordering (Identity-H)', '/Ordering (Identity)  ');
+  const bytes = new Uint8Array(fixed.length);
+  for (let i = 0; i < fixed.length; i++) bytes[i] = fixed.charCodeAt(i);
+  return new Blob([bytes], { type: 'application/pdf' });
+}
+
+/**
+ * Converts an SVG document string to a PDF blob of `width` × `height` points (the SVG scaled to
+ * fit), its text set in the embedded DejaVu Sans. Rejects when the SVG does not parse or the
+ * libraries cannot load.
  */
 export function svgToPdfBlob(
   svgText: string,
@@ -110,14 +129,16 @@ export async function svgPagesToPdfBlob(
   for (const p of pages)
     if (!(p.width > 0 && p.height > 0)) throw new Error('the figure has no size');
   const roots = pages.map((p) => parseSvg(p.svg));
-  const { jsPDF, svg2pdf } = await load();
+  const { jsPDF, svg2pdf, fonts } = await load();
   const orientation = page.width >= page.height ? 'landscape' : 'portrait';
   const pdf = new jsPDF({
     orientation,
     unit: 'pt',
     format: [page.width, page.height],
     compress: true,
+    putOnlyUsedFonts: true,
   });
+  embedFonts(pdf, fonts);
   // svg2pdf.js reads computed styles: render from a hidden, attached copy.
   const host = document.createElement('div');
   host.style.cssText = 'position:fixed;left:-100000px;top:0;visibility:hidden;';
@@ -127,20 +148,18 @@ export async function svgPagesToPdfBlob(
       const p = pages[i]!;
       if (i > 0) pdf.addPage([page.width, page.height], orientation);
       const svg = document.importNode(roots[i]!, true);
-      const walker = document.createTreeWalker(svg, NodeFilter.SHOW_TEXT);
-      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-        t.nodeValue = pdfSafeText(t.nodeValue ?? '');
-      }
+      useEmbeddedFont(svg);
       host.textContent = '';
       host.appendChild(svg);
       await svg2pdf(svg, pdf, { x: p.x, y: p.y, width: p.width, height: p.height });
       if (p.footer) {
+        pdf.setFont(PDF_FONT_FAMILY, 'normal');
         pdf.setFontSize(8);
         pdf.setTextColor(90);
-        pdf.text(pdfSafeText(p.footer), p.x, page.height - 10);
+        pdf.text(p.footer.replace(ZERO_WIDTH, ''), p.x, page.height - 10);
       }
     }
-    return pdf.output('blob');
+    return standardCidOrdering(pdf.output());
   } finally {
     host.remove();
   }

@@ -1,85 +1,68 @@
 /**
  * The spectrum of a Hessian as a stem plot (one stem per eigenvalue or Ritz value, in ascending
- * order), the extremes marked and labelled, drawn with plotly.js (loaded on first use) in the
- * notebook's theme. Without plotly (or before it loads) the extremes stay readable as text fields.
+ * order, the extremes marked), drawn through the plotting layer: a figure payload in the house
+ * style (adlab/plot-style's palette, ticks and number format, as the kernel's `plot.spectrum`),
+ * rendered by plotly.js (loaded on first use) in the notebook's theme, exported light for print.
+ * Without plotly (or before it loads) the extremes stay readable in the fields above it.
  */
-import { loadPlotly } from '../renderers/optimizer';
-import { formatFloat } from '../model/format';
-import { themeFrom, type Figure } from './optimizer-figures';
+import type { FigurePayload } from 'adlab/protocol';
+import { colorAt, formatNumber, linearTicks } from 'adlab/plot-style';
 import { h, observeTheme } from './dom';
+import { exportControls, exportPlotlyFigure, PRINT_THEME, printSize } from './figure-export';
+import { themeFrom } from './optimizer-figures';
+import { figureToPlotly } from './plotly-figure';
+import { loadPlotly } from './plotly';
 
-const HEIGHT = 240;
+const HEIGHT = 260;
 
-/** The stem-plot figure of ascending eigenvalues `eig`. */
-export function spectrumFigure(eig: readonly number[], node: Element): Figure {
-  const theme = themeFrom(node);
-  const css = typeof getComputedStyle === 'undefined' ? undefined : getComputedStyle(node);
-  const color = (name: string, fallback: string): string =>
-    css?.getPropertyValue(name).trim() || fallback;
-  const stem = color('--jp-brand-color1', '#1976d2');
-  const extreme = color('--jp-error-color1', '#d32f2f');
-  const xs = eig.map((_, i) => i + 1);
-  const stemX: (number | null)[] = [];
-  const stemY: (number | null)[] = [];
-  eig.forEach((e, i) => stemX.push(i + 1, i + 1, null) && stemY.push(0, e, null));
-  const last = eig.length - 1;
-  const ends = last > 0 ? [0, last] : [0];
+/** The stem-plot figure payload of ascending eigenvalues `eig`. */
+export function spectrumPayload(eig: readonly number[]): FigurePayload {
+  const n = eig.length;
+  const lo = Math.min(0, ...eig);
+  const hi = Math.max(0, ...eig);
+  const pad = (hi - lo) * 0.06 || 1;
+  const yTicks = linearTicks(lo - pad, hi + pad, 5);
+  const xTicks = linearTicks(1, Math.max(2, n), 10).filter((v) => Number.isInteger(v) && v >= 1);
+  const ends = n > 1 ? [0, n - 1] : [0];
   return {
-    data: [
+    title: '',
+    columns: 1,
+    panels: [
       {
-        type: 'scatter',
-        mode: 'lines',
-        x: stemX,
-        y: stemY,
-        line: { color: stem, width: 1 },
-        hoverinfo: 'skip',
-        showlegend: false,
-      },
-      {
-        type: 'scatter',
-        mode: 'markers',
-        x: xs,
-        y: eig,
-        marker: { color: stem, size: 6 },
-        name: 'λ',
-        hovertemplate: 'λ_%{x} = %{y:.6g}<extra></extra>',
-        showlegend: false,
-      },
-      {
-        type: 'scatter',
-        mode: 'markers+text',
-        x: ends.map((i) => i + 1),
-        y: ends.map((i) => eig[i]),
-        text: ends.map((i) => `${i === 0 ? 'λ_min' : 'λ_max'} = ${formatFloat(eig[i]!, 4)}`),
-        textposition: ends.map((i) => (i === 0 && last > 0 ? 'middle right' : 'middle left')),
-        marker: { color: extreme, size: 9, symbol: 'diamond' },
-        textfont: { color: theme.font },
-        hoverinfo: 'skip',
-        showlegend: false,
+        title: '',
+        x: {
+          label: 'index (ascending)',
+          scale: 'linear',
+          range: [0.4, n + 0.6],
+          ticks: { values: xTicks, labels: xTicks.map((v) => String(v)) },
+        },
+        y: {
+          label: 'eigenvalue λ',
+          scale: 'linear',
+          range: [lo - pad, hi + pad],
+          ticks: { values: yTicks, labels: yTicks.map((v) => formatNumber(v, 3)) },
+        },
+        series: [
+          { kind: 'stems', name: 'λ', color: colorAt(0), x: eig.map((_, i) => i + 1), y: [...eig] },
+          {
+            kind: 'line',
+            // Unnamed: the note names the extremes, and one named series needs no legend.
+            name: '',
+            color: colorAt(1),
+            x: ends.map((i) => i + 1),
+            y: ends.map((i) => eig[i]!),
+            lines: false,
+            markers: true,
+            size: 9,
+          },
+        ],
+        notes: [
+          n > 1
+            ? `λmin = ${formatNumber(eig[0]!)}, λmax = ${formatNumber(eig[n - 1]!)}`
+            : `λ = ${formatNumber(eig[0]!)}`,
+        ],
       },
     ],
-    layout: {
-      height: HEIGHT,
-      margin: { l: 56, r: 16, t: 12, b: 36 },
-      paper_bgcolor: theme.paper,
-      plot_bgcolor: theme.plot,
-      font: { color: theme.font, family: theme.fontFamily, size: 11 },
-      xaxis: {
-        title: { text: 'index (ascending)' },
-        gridcolor: theme.grid,
-        zeroline: false,
-        range: [0.3, eig.length + 0.7],
-        tickmode: 'linear',
-        tick0: 1,
-        dtick: Math.max(1, Math.ceil(eig.length / 12)),
-      },
-      yaxis: {
-        title: { text: 'eigenvalue' },
-        gridcolor: theme.grid,
-        zeroline: true,
-        zerolinecolor: theme.font,
-      },
-    },
   };
 }
 
@@ -87,9 +70,21 @@ export function spectrumFigure(eig: readonly number[], node: Element): Figure {
 export class SpectrumPlot {
   readonly node: HTMLElement;
 
-  constructor() {
-    this.node = h('div', 'adlab-probe-spectrum-plot');
-    this.node.style.minHeight = `${HEIGHT}px`;
+  constructor(private readonly load = loadPlotly) {
+    this.node = h('div', 'adlab-probe-spectrum-box');
+    const bar = h('div', 'adlab-figure-toolbar');
+    bar.appendChild(
+      exportControls('adlab-probe', (format, width) => void this.exportAs(format, width)),
+    );
+    this._plot = h('div', 'adlab-probe-spectrum-plot');
+    this._plot.style.minHeight = `${HEIGHT}px`;
+    this._status = h('div', 'adlab-figure-status');
+    this.node.append(bar, this._plot, this._status);
+  }
+
+  /** The plot element (its `data-drawn` is the number of values drawn). */
+  get plotNode(): HTMLElement {
+    return this._plot;
   }
 
   /** Draws `eig` (ascending), again on theme changes; waits (a few frames) to be in the page. */
@@ -98,23 +93,40 @@ export class SpectrumPlot {
     this._unobserve ??= observeTheme(
       () => this._eig && this.node.isConnected && this.draw(this._eig),
     );
-    if (!this.node.isConnected) {
+    if (!this.node.isConnected || this._plot.clientWidth <= 0) {
       if (frames > 0 && typeof requestAnimationFrame === 'function')
         requestAnimationFrame(() => this.draw(eig, frames - 1));
       return;
     }
-    const figure = spectrumFigure(eig, this.node);
-    loadPlotly()
+    const size = { width: this._plot.clientWidth, height: HEIGHT };
+    const figure = figureToPlotly(spectrumPayload(eig), themeFrom(this.node), size);
+    this.load()
       .then((plotly) =>
-        plotly.react(this.node, figure.data, figure.layout, {
-          displaylogo: false,
-          responsive: true,
-        }),
+        plotly.react(this._plot, figure.data, figure.layout, { displaylogo: false }),
       )
-      .then(() => (this.node.dataset.drawn = String(eig.length)))
+      .then(() => (this._plot.dataset.drawn = String(eig.length)))
       .catch(() => {
-        this.node.textContent = 'the spectrum plot could not be drawn (plotly.js failed to load)';
+        this._status.textContent =
+          'the spectrum plot could not be drawn (plotly.js failed to load)';
       });
+  }
+
+  /** Downloads the spectrum in the light print style. Never throws. */
+  async exportAs(
+    format: 'svg' | 'png' | 'pdf',
+    width: 'single' | 'double' = 'single',
+  ): Promise<void> {
+    if (!this._eig) return;
+    try {
+      const plotly = await this.load();
+      const size = printSize(width);
+      const fig = figureToPlotly(spectrumPayload(this._eig), PRINT_THEME, size);
+      await exportPlotlyFigure(plotly, fig, format, size, 'hessian-spectrum');
+      this._status.textContent = '';
+    } catch (e) {
+      console.warn(`adlab: ${format} export failed`, e);
+      this._status.textContent = `${format.toUpperCase()} export failed.`;
+    }
   }
 
   /** Stops redrawing on theme changes. */
@@ -123,6 +135,8 @@ export class SpectrumPlot {
     this._unobserve = undefined;
   }
 
+  private readonly _plot: HTMLElement;
+  private readonly _status: HTMLElement;
   private _eig: readonly number[] | undefined;
   private _unobserve: (() => void) | undefined;
 }
