@@ -531,7 +531,10 @@ export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
 
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this._clear();
+    const started = performance.now();
     const dom = renderGraph(model.data[this._mimeType]);
+    // Parsing, grouping and building the view run on the page's thread (the layout does not).
+    dom.node.dataset.parseMs = (performance.now() - started).toFixed(0);
     this.node.appendChild(dom.node);
     this._view = dom.view;
     if (!dom.view) return;
