@@ -7,8 +7,8 @@
  * Start-up is ordered for a quick handshake: first the socket thread binds the five sockets
  * (kernel/server.js, kernel/socket-thread.js) and answers kernel_info_request right away; only
  * then does this thread load TypeScript, tslab and the library and build the session
- * (kernel/session.js, about 2 s); requests other than kernel_info wait for it. The kernel exits
- * when the process that started it dies (no orphaned kernels).
+ * (kernel/session.js, about 2 s); requests other than kernel_info wait for it. The socket thread
+ * also ends the kernel when the process that started it dies (no orphaned kernels).
  */
 'use strict';
 
@@ -18,34 +18,12 @@ const { KernelServer } = require('./server');
 const interrupts = require('./interrupt');
 const { kernelInfo, kernelVersions } = require('./kernel-info');
 
-/** Exits when the process that started the kernel dies: its pid changes or stops answering. */
-function watchParent() {
-  const startPpid = process.ppid;
-  const jpyParent = Number(process.env.JPY_PARENT_PID) || 0;
-  const alive = (pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return /** @type {{ code?: string }} */ (err).code === 'EPERM';
-    }
-  };
-  const timer = setInterval(() => {
-    if (process.ppid !== startPpid || (jpyParent > 1 && !alive(jpyParent))) {
-      process.stderr.write('adlab kernel: parent process died, exiting\n');
-      process.exit(0);
-    }
-  }, 1000);
-  timer.unref();
-}
-
 async function main() {
   const connectionFile = process.argv[2];
   if (!connectionFile || !fs.existsSync(connectionFile)) {
     process.stderr.write('usage: node launcher.js <connection_file>\n');
     process.exit(2);
   }
-  watchParent();
   const versions = kernelVersions();
   const server = new KernelServer(connectionFile);
   // Until the session exists, an interrupt has nothing to stop.

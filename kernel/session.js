@@ -22,10 +22,13 @@
 
 const util = require('util');
 // Before tslab loads: its TypeScript must keep source maps and add the interrupt checks (see
-// kernel/traceback.js).
+// kernel/traceback.js). Of the global type packages only Node's are loaded: by default TypeScript
+// would parse every @types package found from the notebook's folder up (48 in the checkout,
+// d3 and React among them: 5 of the 7 s the program took to build under load). A package a cell
+// imports still gets its types.
 const { cellTraceback, installCellSourceMaps, nameNextCell } = require('./traceback');
 const { createLoopChecks } = require('./loop-checks');
-installCellSourceMaps([createLoopChecks]);
+installCellSourceMaps({ transformers: [createLoopChecks], options: { types: ['node'] } });
 const { createConverter } = require('tslab/dist/converter');
 const { createExecutor } = require('tslab/dist/executor');
 const tslabJupyter = require('tslab/dist/jupyter');

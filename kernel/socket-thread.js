@@ -10,8 +10,11 @@
  *    later, the running code does not yield, and the notebook is told so on stderr,
  *  - answering `kernel_info_request` until the main thread is ready, so a client's handshake does
  *    not wait for the TypeScript program to be built,
- *  - answering `shutdown_request` itself when the main thread does not (a loop that cannot be
- *    stopped), then ending the process, so a restart always works,
+ *  - answering `shutdown_request` itself, then ending the process, when the main thread is not
+ *    ready yet or does not answer in time (a loop that cannot be stopped), so a restart always
+ *    works and never waits for start-up,
+ *  - ending the process when the process that started it dies (no orphaned kernels, even while
+ *    the main thread is busy or still starting),
  *  - sending what the main thread hands it, each socket's sends awaited in order (send-queue.js).
  * Every other request is parsed, verified and passed to the main thread.
  *
@@ -97,17 +100,41 @@ function interrupt(/** @type {string} */ channel, /** @type {Message} */ msg) {
     .unref();
 }
 
+/** Answers a shutdown here and ends the process (SIGTERM: no handler runs, no JavaScript). */
+async function shutDown(/** @type {string} */ channel, /** @type {Message} */ msg) {
+  answer(channel, msg, 'shutdown_reply', { status: 'ok', restart: Boolean(msg.content?.restart) });
+  await flushAll(500);
+  process.kill(process.pid, 'SIGTERM');
+}
+
 /** Passes a shutdown on; answers it here and ends the process if the main thread does not. */
 function watchShutdown(/** @type {string} */ channel, /** @type {Message} */ msg) {
-  state.shutdownTimer ??= timers.setTimeout(async () => {
-    answer(channel, msg, 'shutdown_reply', {
-      status: 'ok',
-      restart: Boolean(msg.content?.restart),
-    });
+  state.shutdownTimer ??= timers.setTimeout(() => {
     logError('adlab kernel: the main thread did not answer shutdown_request; ending the process');
-    await flushAll(500);
-    process.kill(process.pid, 'SIGKILL');
+    void shutDown(channel, msg);
   }, data.shutdownAfterMs);
+}
+
+/** Ends the process when its parent dies: the parent pid changes, or JPY_PARENT_PID stops answering. */
+function watchParent() {
+  const startPpid = process.ppid;
+  const jpyParent = Number(process.env.JPY_PARENT_PID) || 0;
+  const alive = (/** @type {number} */ pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return /** @type {{ code?: string }} */ (err).code === 'EPERM';
+    }
+  };
+  timers
+    .setInterval(() => {
+      if (process.ppid !== startPpid || (jpyParent > 1 && !alive(jpyParent))) {
+        logError('adlab kernel: parent process died, exiting');
+        process.kill(process.pid, 'SIGTERM');
+      }
+    }, 1000)
+    .unref();
 }
 
 /** Reads one channel's requests: handles those described above, passes the rest on. */
@@ -128,6 +155,10 @@ async function serve(/** @type {string} */ channel, /** @type {zmq.Router} */ so
       }
       if (msgType === 'kernel_info_request' && !state.mainReady) {
         answer(channel, msg, 'kernel_info_reply', data.kernelInfo);
+        continue;
+      }
+      if (msgType === 'shutdown_request' && !state.mainReady) {
+        void shutDown(channel, msg); // still starting: nothing to clean up
         continue;
       }
       if (msgType === 'shutdown_request') watchShutdown(channel, msg);
@@ -220,6 +251,7 @@ async function main() {
   void serve('shell', shell);
   void serve('control', control);
   void echoHeartbeats(heartbeat);
+  watchParent();
   port.postMessage({ type: 'bound' });
 }
 

@@ -41,16 +41,21 @@ function parseMap(/** @type {string | undefined} */ json) {
  * converter then gets a TypeScript whose watch host emits inline source maps and whose
  * `transpileModule` keeps its map (TypeScript's own exports are read-only getters, so the module's
  * cache entry is replaced by an object that forwards to it). `transformers` (each made from that
- * TypeScript) also run in that step, on each cell's code.
- * @param {Array<(ts: any) => any>} [transformers]
+ * TypeScript) also run in that step, on each cell's code; `options` are added to the compiler
+ * options of tslab's program.
+ * @param {{ transformers?: Array<(ts: any) => any>, options?: Record<string, unknown> }} [extra]
  */
-function installCellSourceMaps(transformers = []) {
+function installCellSourceMaps({ transformers = [], options: extraOptions = {} } = {}) {
   const tslabDir = path.dirname(require.resolve('tslab/dist/converter'));
   const tsPath = require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] });
   const ts = require(tsPath);
   const before = transformers.map((make) => make(ts));
   const createWatchCompilerHost = (rootFiles, options, ...rest) =>
-    ts.createWatchCompilerHost(rootFiles, { ...options, inlineSourceMap: true }, ...rest);
+    ts.createWatchCompilerHost(
+      rootFiles,
+      { ...options, ...extraOptions, inlineSourceMap: true },
+      ...rest,
+    );
   const transpileModule = (input, transpileOptions) => {
     if (transpileOptions?.fileName !== 'custom.js')
       return ts.transpileModule(input, transpileOptions);
