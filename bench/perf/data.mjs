@@ -34,10 +34,9 @@ export function matmulData(n) {
   return { n, a: randomF32(n * n, 1), b: randomF32(n * n, 2) };
 }
 
-/** The MLP 784-256-256-10 with a batch of 128, plus a direction `v` for the HVP w.r.t. W1. */
-export function mlpData() {
+/** The MLP 784-256-256-10 with a batch of `batch` (128), plus a direction `v` for the HVP w.r.t. W1. */
+export function mlpData(batch = 128) {
   const sizes = [784, 256, 256, 10];
-  const batch = 128;
   const params = [];
   for (let l = 0; l < 3; l++) {
     const [i, o] = [sizes[l], sizes[l + 1]];

@@ -205,7 +205,7 @@ describe('CPU lowerings', () => {
 
   it('polygamma matches its reference for orders 0 to 3 (int32 order first)', () => {
     for (const n of [0, 1, 2, 3]) {
-      for (const x of edges.filter((v) => v !== -Infinity && Math.abs(v) < 1e9)) {
+      for (const x of edges.filter((v) => Math.abs(v) < 1e9 || v === -Infinity)) {
         expect(Object.is(scalarOps.polygamma.cpu(n, x), special.polygamma(n, x))).toBe(true);
       }
     }
@@ -309,7 +309,8 @@ function expectWellFormedWgsl(code: string, what: string): void {
     expect(depth, `${what}: brackets in ${code}`).toBeGreaterThanOrEqual(0);
   }
   expect(depth, `${what}: brackets in ${code}`).toBe(0);
-  expect(code, what).not.toMatch(/undefined|NaN|Infinity|\[object/);
+  // Text a JavaScript value leaks as (comments stripped: they may say NaN).
+  expect(code.replace(/\/\/.*$/gm, ''), what).not.toMatch(/undefined|NaN|Infinity|\[object/);
   const declared = new Set([...code.matchAll(/fn (adlab_\w+)\(/g)].map((m) => m[1]));
   for (const [, name] of code.matchAll(/(adlab_\w+)\(/g)) {
     expect(declared.has(name), `${what}: ${name} is called but not declared`).toBe(true);

@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import { openUploaded, outputOf, ROOT } from './helpers';
+import { inspectPdf, openUploaded, outputOf, ROOT } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'probes.ipynb');
 
@@ -58,6 +58,40 @@ test('stored probes render; columns and rows reveal on click; malformed shows th
   await expect(hv.locator('.adlab-probe-spectrum')).toContainText('dense eigh');
   await expect(hv.locator('.adlab-probe-condition')).toBeVisible();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-hvp-probe.png') });
+
+  // The spectrum goes through the plot layer: palette, ticks and print export of every figure.
+  const spectrum = hv.locator('.adlab-probe-spectrum');
+  await expect(spectrum.locator('.adlab-probe-spectrum-plot')).toHaveAttribute('data-drawn', '4');
+  const shots = path.join(ROOT, 'test-results', 'screenshots');
+  await spectrum.screenshot({ path: path.join(shots, 'hvp-spectrum-light.png') });
+  const stemColor = await spectrum
+    .locator('.scatterlayer .trace path.js-line')
+    .first()
+    .evaluate((e) => getComputedStyle(e).stroke);
+  expect(stemColor).toBe('rgb(0, 114, 178)'); // colorAt(0)
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    spectrum.locator('.adlab-probe-export-pdf').click(),
+  ]);
+  const pdfPath = path.join(shots, 'export-hvp-spectrum.pdf');
+  await pdf.saveAs(pdfPath);
+  const report = inspectPdf(pdfPath);
+  expect(report.fonts.every((f) => f.embedded)).toBe(true);
+  expect(report.text).toContain('λmin');
+  expect(report.corner).toEqual([255, 255, 255]);
+  await page.theme.setDarkTheme();
+  await expect
+    .poll(() =>
+      spectrum
+        .locator('.main-svg')
+        .first()
+        .evaluate((e) => getComputedStyle(e).backgroundColor),
+    )
+    .not.toBe('rgb(255, 255, 255)');
+  await spectrum.screenshot({ path: path.join(shots, 'hvp-spectrum-dark.png') });
+  await jac.scrollIntoViewIfNeeded();
+  await jac.screenshot({ path: path.join(shots, 'jacobian-probe-dark.png') });
+  await page.theme.setLightTheme();
 
   // The malformed payload: the error box, no markup, no script.
   const bad = outputOf(page, '// malformed probe');

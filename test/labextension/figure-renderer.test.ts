@@ -1,4 +1,6 @@
 import './setup';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { MIME, type FigurePayload } from 'adlab/protocol';
 import { colorAt } from 'adlab/plot-style';
@@ -6,6 +8,7 @@ import { plot } from '../../kernel-lib/src/plot';
 import extensions, { ADLAB_RANK, figureExtension } from '../../labextension/src';
 import { parseFigurePayload } from '../../labextension/src/model/figure-model';
 import { fallbackPng, renderFigure } from '../../labextension/src/renderers/figure';
+import { DEFAULT_PALETTE, readPalette } from '../../labextension/src/view/heatmap';
 import { LIGHT_THEME } from '../../labextension/src/view/optimizer-figures';
 import { figureToPlotly } from '../../labextension/src/view/plotly-figure';
 import type { PlotlyLike } from '../../labextension/src/view/plotly';
@@ -211,5 +214,16 @@ describe('figure view', () => {
     expect(opts).toMatchObject({ width: 516, height: 371 });
     expect(node.querySelector('.adlab-figure-status')!.textContent).toBe('');
     click.mockRestore();
+  });
+});
+
+describe('one house style', () => {
+  it('the probes’ grids and heatmaps use the palette’s first two colours', () => {
+    const css = readFileSync(path.join(__dirname, '../../labextension/style/buttons.css'), 'utf8');
+    expect(css).toContain(`--adlab-plot-positive: ${colorAt(0).toLowerCase()};`);
+    expect(css).toContain(`--adlab-plot-negative: ${colorAt(1).toLowerCase()};`);
+    const hex = (rgb: number[]) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    expect(hex(DEFAULT_PALETTE.high)).toBe(colorAt(0).toLowerCase());
+    expect(hex(readPalette(document.body).low)).toBe(colorAt(1).toLowerCase());
   });
 });

@@ -13,6 +13,7 @@ import {
   grad,
   hvp,
   jacrev,
+  jit,
   np,
   random,
   setDefaultDevice,
@@ -99,6 +100,29 @@ await describeOnWebGpu('webgpu placement and memory', () => {
     expect(y.device).toBe('webgpu');
     expect(await y.array()).toEqual([11, 22, 33]);
     expect(await np.mul(g, 2).array()).toEqual([2, 4, 6]);
+  });
+
+  it('gathers with indices computed on the device (argmax), and jit fuses chains into one kernel', async () => {
+    const x = await np
+      .array(
+        [
+          [1, 5, 2],
+          [7, 0, 3],
+        ],
+        'float32',
+      )
+      .to('webgpu');
+    const best = np.argmax(x, 1); // int32 on the device
+    expect(await np.take(np.array([10, 20, 30], 'float32'), best).array()).toEqual([20, 10]);
+    // jit plans fusion for the default device's backend (webgpu has no ops it keeps unfused).
+    setDefaultDevice('webgpu');
+    const stats = () => webgpuBackend()!.stats().dispatches;
+    const f = jit((t: Tensor) => np.add(np.mul(np.tanh(t), t), np.exp(np.neg(t))));
+    await f(x).data();
+    const before = stats();
+    const y = f(x);
+    expect(stats() - before).toBe(1);
+    await expectClose(y, np.add(np.mul(np.tanh(x), x), np.exp(np.neg(x))));
   });
 
   it('grad, hvp and jacrev on webgpu match the CPU', async () => {

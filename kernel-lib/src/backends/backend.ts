@@ -2,7 +2,8 @@
  * The backend interface: where tensor data lives and the few kinds of kernels that run on it.
  *
  * Primitives never touch raw data directly: they call these kernel kinds (an elementwise map
- * described as a scalar expression, reductions, matmul, strided copies, gather/scatter). Every
+ * described as a scalar expression, reductions, matmul, strided copies, gather/scatter, dense
+ * linear-algebra routines). Every
  * kernel argument is data, never a JavaScript closure, so a device backend can compile it: the
  * elementwise expression form and its op table (each op with a CPU and a WGSL lowering) are in
  * `expression/`.
@@ -39,6 +40,19 @@ export interface StridedView {
   readonly strides: readonly number[];
 }
 
+/** The dense linear-algebra routines, named after their primitives. */
+export type LinalgRoutine =
+  'solve' | 'slogdet' | 'det' | 'adjugate' | 'cholesky' | 'eigh' | 'svd' | 'qr';
+
+/**
+ * One routine on batches of matrices in the last two axes: the outputs of its primitive (shapes
+ * and dtypes in `outs`, inputs and outputs in the primitive's order), on this backend.
+ */
+export type LinalgKernel = (
+  xs: readonly Operand[],
+  outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
+) => Storage[];
+
 /** Which operands of a matmul are stored transposed (last two axes swapped). */
 export interface MatmulTranspose {
   readonly a?: boolean;
@@ -60,6 +74,11 @@ export interface Backend {
    * leaves them as separate kernels).
    */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /**
+   * Its own dense linear-algebra routines. A routine it lacks runs through the host fallback in
+   * `backends/linalg.ts`: `readSync` the inputs, the CPU routine, `fromHost` the outputs.
+   */
+  readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
   /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
   readonly matmulTransposes?: boolean;
   /** Takes ownership of host data. */

@@ -96,6 +96,8 @@ export interface DeviceMemory {
   readonly bytesPooled: number;
   readonly buffersCreated: number;
   readonly bytesAcquired: number;
+  /** Collections the backend asked the JavaScript engine for. */
+  readonly collections: number;
 }
 
 /** Memory held on `device` (undefined for the CPU, whose arrays the garbage collector owns). */

@@ -44,9 +44,19 @@ function onFloats(a: TensorLike, b: TensorLike, f: (x: Tensor, y: Tensor) => Ten
   return astype(f(astype(x, 'float64'), astype(y, 'float64')), 'int32');
 }
 
+/**
+ * Runs `f` on floats and int32 alike (a remainder of integers is exact in int32, so it needs no
+ * float64, which WebGPU lacks); bools compute as int32.
+ */
+function onNumbers(a: TensorLike, b: TensorLike, f: (x: Tensor, y: Tensor) => Tensor): Tensor {
+  const [x, y] = promote(a, b);
+  if (x.dtype !== 'bool') return f(x, y);
+  return f(astype(x, 'int32'), astype(y, 'int32'));
+}
+
 /** C's fmod: a - trunc(a/b) b, with the sign of `a` (exact). @example np.fmod(-7, 3) // -1 */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  return onFloats(a, b, (x, y) => bind1(R.rem, [x, y]));
+  return onNumbers(a, b, (x, y) => bind1(R.rem, [x, y]));
 }
 
 /**
@@ -54,7 +64,7 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
  * computed exactly from fmod. @example np.mod(-7, 3) // 2
  */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
-  return onFloats(a, b, (x, y) => {
+  return onNumbers(a, b, (x, y) => {
     const r = bind1(R.rem, [x, y]);
     const wrongSign = logicalAnd(notEqual(r, 0), notEqual(less(r, 0), less(y, 0)));
     return where(wrongSign, add(r, y), r);

@@ -235,10 +235,14 @@ export function take(x: TensorLike, indices: TensorLike, axis?: number): Tensor 
   return takeIndices(t, idx, a);
 }
 
-/** The values of `t` where they are known here, else undefined (a traced value under jit or vmap). */
+/**
+ * The values of `t` where they are known here, else undefined (a traced value under jit or vmap,
+ * or a result on a GPU, which is read asynchronously).
+ */
 export function knownValues(t: Tensor): Iterable<number> | undefined {
   try {
-    return t.concrete().readSync();
+    const c = t.concrete();
+    return c.readableSync ? c.readSync() : undefined;
   } catch (err) {
     if (err instanceof ConcretizationError) return undefined;
     throw err;

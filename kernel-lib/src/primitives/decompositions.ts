@@ -5,13 +5,10 @@
  * any order. Derivatives of U and V are infinite where two singular values coincide; those of s
  * alone stay finite. The QR derivative needs m >= n, as in JAX.
  */
-import { allocate } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf } from '../core/shape';
-import type { ConcreteTensor, Tensor } from '../core/tensor';
-import { tensorFromHost } from '../backends';
-import { svdHost } from '../backends/cpu/svd';
-import { qrHost } from '../backends/cpu/qr';
+import type { Tensor } from '../core/tensor';
+import { linalgRoutine } from '../backends/linalg';
 import * as ops from '../numpy/ops';
 import { batchLeading } from './batching';
 import { requireFloat } from './helpers';
@@ -37,23 +34,6 @@ function svdAvals(a: Aval): Aval[] {
     { shape: [...batch, k], dtype },
     { shape: [...batch, k, n], dtype },
   ];
-}
-
-/** Runs a host factorization on each m x n matrix of a batch and stores its outputs. */
-function perMatrix(
-  a: ConcreteTensor,
-  outs: readonly Aval[],
-  kernel: (x: Float64Array, m: number, n: number) => Float64Array[],
-): ConcreteTensor[] {
-  const [m, n] = a.shape.slice(-2);
-  const data = a.readSync();
-  const batch = sizeOf(a.shape.slice(0, -2));
-  const results = outs.map((o) => allocate(o.dtype, sizeOf(o.shape)));
-  for (let t = 0; t < batch; t++) {
-    const parts = kernel(Float64Array.from(data.subarray(t * m * n, (t + 1) * m * n)), m, n);
-    parts.forEach((r, i) => results[i].set(r, t * r.length));
-  }
-  return results.map((r, i) => tensorFromHost(r, outs[i].shape, outs[i].dtype));
 }
 
 /** The tangents (dU, ds, dVᵀ) of the thin SVD A = U diag(s) Vᵀ for a tangent dA. */
@@ -92,11 +72,7 @@ function svdTangents(da: Tensor, u: Tensor, s: Tensor, vt: Tensor): Tensor[] {
 export const svd: Primitive<NoParams> = {
   name: 'svd',
   abstractEval: ([a]) => svdAvals(a),
-  impl: ([a], _p, outs) =>
-    perMatrix(a, outs, (x, m, n) => {
-      const { u, s, vt } = svdHost(x, m, n);
-      return [u, s, vt];
-    }),
+  impl: (xs, _p, outs) => linalgRoutine('svd', xs, outs),
   jvp: ([da], _x, [u, s, vt]) => (da === null ? [null, null, null] : svdTangents(da, u, s, vt)),
   vjp: (cts, [a], [u, s, vt]) =>
     transposeLinear((da) => svdTangents(da, u, s, vt), [ops.zerosLike(a)], cts),
@@ -131,11 +107,7 @@ export const qr: Primitive<NoParams> = {
       { shape: [...batch, k, n], dtype: a.dtype },
     ];
   },
-  impl: ([a], _p, outs) =>
-    perMatrix(a, outs, (x, m, n) => {
-      const { q, r } = qrHost(x, m, n);
-      return [q, r];
-    }),
+  impl: (xs, _p, outs) => linalgRoutine('qr', xs, outs),
   jvp: ([da], _x, [q, r]) => (da === null ? [null, null] : qrTangents(da, q, r)),
   vjp: (cts, [a], [q, r]) => transposeLinear((da) => qrTangents(da, q, r), [ops.zerosLike(a)], cts),
   batch: batchLeading,

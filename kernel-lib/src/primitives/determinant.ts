@@ -6,10 +6,10 @@ import type { Primitive } from '../core/primitive';
 import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
-import { adjugate as adjugateKernel, luFactor } from '../backends/cpu/linalg';
+import { linalgRoutine } from '../backends/linalg';
 import { batchLeading } from './batching';
 import { linear } from './helpers';
-import { perMatrix, squareSize } from './linalg';
+import { squareSize } from './linalg';
 
 type NoParams = Record<string, never>;
 
@@ -25,12 +25,7 @@ export const det: Primitive<NoParams> = {
     squareSize('det', a);
     return [{ shape: a.shape.slice(0, -2), dtype: a.dtype }];
   },
-  impl: ([a], _p, outs) =>
-    perMatrix(a, outs, (m, n) => {
-      let d = luFactor(m, n, new Int32Array(n));
-      for (let i = 0; i < n; i++) d *= m[i * n + i];
-      return [Float64Array.of(d)];
-    }),
+  impl: (xs, _p, outs) => linalgRoutine('det', xs, outs),
   jvp: ([da], [a]) => [linear(da, (t) => ops.sum(ops.mul(mT(ops.adjugate(a)), t), [-2, -1]))],
   vjp: ([ct], [a]) => [ops.mul(asMatrices(ct), mT(ops.adjugate(a)))],
   flops: ([a]) => luFlops(a.shape),
@@ -45,7 +40,7 @@ export const adjugate: Primitive<NoParams> = {
     squareSize('adjugate', a);
     return [a];
   },
-  impl: ([a], _p, outs) => perMatrix(a, outs, (m, n) => [adjugateKernel(m, n)]),
+  impl: (xs, _p, outs) => linalgRoutine('adjugate', xs, outs),
   jvp: ([da], [a], [adj]) => [
     linear(da, (t) => {
       const x = ops.solve(a, t);

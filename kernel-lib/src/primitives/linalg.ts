@@ -4,20 +4,13 @@
  * cholesky and eigh read the symmetric part sym(A) = (A + Aᵀ)/2 of their input, as JAX does, so
  * their derivatives are taken with respect to sym(A).
  */
-import { allocate } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf, tryBroadcast } from '../core/shape';
-import type { ConcreteTensor, Tensor } from '../core/tensor';
+import type { Tensor } from '../core/tensor';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting, batchLeading } from './batching';
 import { addTangents, isSymbolicZero, linear, requireFloat, unbroadcast, wrap } from './helpers';
-import {
-  cholesky as choleskyKernel,
-  luFactor,
-  luSolve,
-  symmetricEigen,
-} from '../backends/cpu/linalg';
-import { tensorFromHost } from '../backends';
+import { linalgRoutine } from '../backends/linalg';
 
 type NoParams = Record<string, never>;
 
@@ -32,31 +25,6 @@ export function squareSize(op: string, a: Aval): number {
     throw new Error(`${op}: expected square matrices in the last two axes, got ${fmt(a.shape)}`);
   }
   return a.shape[r - 1];
-}
-
-/** Runs `kernel` on each n x n matrix of a batch, in float64, and stores outputs of `outs`' dtypes. */
-export function perMatrix(
-  a: ConcreteTensor,
-  outs: readonly Aval[],
-  kernel: (m: Float64Array, n: number, batchIndex: number) => Float64Array[],
-): ConcreteTensor[] {
-  const n = a.shape[a.shape.length - 1];
-  const data = a.readSync();
-  const batch = sizeOf(a.shape.slice(0, -2));
-  const results = outs.map((o) => allocate(o.dtype, sizeOf(o.shape)));
-  for (let t = 0; t < batch; t++) {
-    const m = Float64Array.from(data.subarray(t * n * n, (t + 1) * n * n));
-    kernel(m, n, t).forEach((r, k) => results[k].set(r, t * r.length));
-  }
-  return results.map((r, k) => tensorFromHost(r, outs[k].shape, outs[k].dtype));
-}
-
-/** The symmetric part of a row-major n x n matrix. */
-function symmetrize(m: Float64Array, n: number): Float64Array {
-  const s = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) s[i * n + j] = 0.5 * (m[i * n + j] + m[j * n + i]);
-  return s;
 }
 
 /** A hint for the common slip of a missing transpose, when one would make the inner sizes agree. */
@@ -121,18 +89,7 @@ export const solve: Primitive<NoParams> = {
     }
     return [b];
   },
-  impl: ([a, b], _p, [out]) => {
-    const n = a.shape[a.shape.length - 1];
-    const k = b.shape[b.shape.length - 1];
-    const bData = b.readSync();
-    return perMatrix(a, [out], (m, _n, t) => {
-      const perm = new Int32Array(n);
-      luFactor(m, n, perm);
-      return [
-        luSolve(m, perm, n, Float64Array.from(bData.subarray(t * n * k, (t + 1) * n * k)), k),
-      ];
-    });
-  },
+  impl: (xs, _p, outs) => linalgRoutine('solve', xs, outs),
   jvp: ([da, db], [a], [y]) => [
     linear(
       addTangents(
@@ -163,17 +120,7 @@ export const slogdet: Primitive<NoParams> = {
     const batch = { shape: a.shape.slice(0, -2), dtype: a.dtype };
     return [batch, batch];
   },
-  impl: ([a], _p, outs) =>
-    perMatrix(a, outs, (m, n) => {
-      let sign = luFactor(m, n, new Int32Array(n));
-      let logAbs = 0;
-      for (let i = 0; i < n; i++) {
-        const d = m[i * n + i];
-        sign *= Math.sign(d);
-        logAbs += Math.log(Math.abs(d));
-      }
-      return [Float64Array.of(sign), Float64Array.of(logAbs)];
-    }),
+  impl: (xs, _p, outs) => linalgRoutine('slogdet', xs, outs),
   jvp: ([da], [a]) => [null, linear(da, (t) => ops.trace(ops.solve(a, t)))],
   vjp: ([, ct], [a]) => [ops.mul(ops.expandDims(ops.expandDims(ct, -1), -1), mT(ops.inv(a)))],
   flops: ([a]) => sizeOf(a.shape.slice(0, -2)) * (2 / 3) * a.shape[a.shape.length - 1] ** 3,
@@ -194,7 +141,7 @@ export const cholesky: Primitive<NoParams> = {
     squareSize('cholesky', a);
     return [a];
   },
-  impl: ([a], _p, [out]) => perMatrix(a, [out], (m, n) => [choleskyKernel(symmetrize(m, n), n)]),
+  impl: (xs, _p, outs) => linalgRoutine('cholesky', xs, outs),
   jvp: ([da], _x, [l]) => {
     const n = l.shape[l.shape.length - 1];
     return [
@@ -228,11 +175,7 @@ export const eigh: Primitive<NoParams> = {
     squareSize('eigh', a);
     return [{ shape: a.shape.slice(0, -1), dtype: a.dtype }, a];
   },
-  impl: ([a], _p, outs) =>
-    perMatrix(a, outs, (m, n) => {
-      const { w, v } = symmetricEigen(symmetrize(m, n), n);
-      return [w, v];
-    }),
+  impl: (xs, _p, outs) => linalgRoutine('eigh', xs, outs),
   jvp: ([da], _x, [w, v]) => {
     if (da === null) return [null, null];
     const m = ops.matmul(mT(v), ops.matmul(sym(da), v));

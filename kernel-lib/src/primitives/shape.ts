@@ -271,7 +271,8 @@ export const take: Primitive<{ axis: number }> = {
   },
   impl: ([x, idx], { axis }, [out]) => {
     const n = x.shape[axis];
-    for (const i of idx.readSync()) {
+    // Indices a GPU computed cannot be read synchronously; its kernel reads 0 out of range.
+    for (const i of idx.readableSync ? idx.readSync() : []) {
       if (i < 0 || i >= n)
         throw new RangeError(`take: index ${i} is out of bounds for axis ${axis} with size ${n}`);
     }

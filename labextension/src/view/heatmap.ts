@@ -1,9 +1,11 @@
 /**
  * A heatmap of a 2-D grid drawn on a canvas, one canvas pixel per cell scaled up with pixelated
- * rendering. Colors come from the JupyterLab theme's `--jp-*` variables, read when drawing, and are
- * redrawn when the theme changes.
+ * rendering. The background comes from the JupyterLab theme's `--jp-*` variables, read when
+ * drawing (and redrawn when the theme changes); positive and negative values take the house
+ * palette's first two colours (adlab/plot-style), as every adlab figure does.
  */
 import type { PayloadDType } from 'adlab/protocol';
+import { colorAt } from 'adlab/plot-style';
 import type { HeatmapModel } from '../model/tensor-model';
 import { formatValue } from '../model/format';
 import { h } from './dom';
@@ -25,8 +27,8 @@ export interface HeatmapPalette {
 /** Fallback palette (JupyterLab light theme) when CSS variables are unavailable. */
 export const DEFAULT_PALETTE: HeatmapPalette = {
   base: [255, 255, 255],
-  high: [25, 118, 210],
-  low: [211, 47, 47],
+  high: [0x00, 0x72, 0xb2], // colorAt(0)
+  low: [0xd5, 0x5e, 0x00], // colorAt(1)
   nan: [245, 124, 0],
 };
 
@@ -49,8 +51,8 @@ export function readPalette(node: Element): HeatmapPalette {
     parseColor(style.getPropertyValue(name)) ?? fallback;
   return {
     base: get('--jp-layout-color0', DEFAULT_PALETTE.base),
-    high: get('--jp-brand-color1', DEFAULT_PALETTE.high),
-    low: get('--jp-error-color1', DEFAULT_PALETTE.low),
+    high: parseColor(colorAt(0)) ?? DEFAULT_PALETTE.high,
+    low: parseColor(colorAt(1)) ?? DEFAULT_PALETTE.low,
     nan: get('--jp-warn-color1', DEFAULT_PALETTE.nan),
   };
 }

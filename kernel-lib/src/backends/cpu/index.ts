@@ -1,9 +1,18 @@
 /** The CPU backend: typed arrays owned by the garbage collector, kernels in plain TypeScript. */
 import type { DType, TypedArray } from '../../core/dtype';
-import type { Backend, MatmulTranspose, Operand, ReduceKind, Storage } from '../backend';
+import type {
+  Backend,
+  LinalgKernel,
+  LinalgRoutine,
+  MatmulTranspose,
+  Operand,
+  ReduceKind,
+  Storage,
+} from '../backend';
 import type { Expr, ScalarOpName } from '../expression';
 import { swapLastAxes } from '../swap-last';
 import { elementwise } from './elementwise';
+import { hostLinalg } from './linalg-routines';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
 import { readStrided, scatterAdd, take, writeStrided } from './strided';
@@ -87,6 +96,16 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
       self.fromHost(take(cpuData(x), x.shape, cpuData(indices), axis, outShape, x.dtype)),
     scatterAdd: (ct, indices, axis, outShape) =>
       self.fromHost(scatterAdd(cpuData(ct), cpuData(indices), axis, outShape, ct.dtype)),
+    linalg: Object.fromEntries(
+      Object.entries(hostLinalg).map(([name, routine]) => [
+        name,
+        ((xs, outs) =>
+          routine(
+            xs.map((x) => ({ data: cpuData(x), shape: x.shape })),
+            outs,
+          ).map((r) => self.fromHost(r))) satisfies LinalgKernel,
+      ]),
+    ) as Record<LinalgRoutine, LinalgKernel>,
   };
   return self;
 }

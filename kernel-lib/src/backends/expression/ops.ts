@@ -143,7 +143,13 @@ const table = {
   mul: binary((a, b) => a * b, infix('*')),
   div: binary((a, b) => a / b, infix('/')),
   // C's fmod (sign of a); WGSL's f32 % is a - b trunc(a / b), exact for |a / b| < 2^24.
-  rem: binary((a, b) => a % b, infix('%')),
+  rem: {
+    ...binary(
+      (a, b) => a % b,
+      ([a, b], [t]) => (t === 'f32' ? `adlab_rem(${a}, ${b})` : `(${num(a, t)} % ${num(b, t)})`),
+    ),
+    wgslNeeds: ['adlab_rem'],
+  },
   pow: {
     ...binary(Math.pow, ([a, b], [t]) =>
       t === 'f32' ? `adlab_pow(${a}, ${b})` : `adlab_ipow(${num(a, t)}, ${num(b, t)})`,
@@ -193,18 +199,21 @@ const table = {
   sin: unary(Math.sin, float('sin')),
   cos: unary(Math.cos, float('cos')),
   tan: unary(Math.tan, float('tan')),
-  asin: unary(Math.asin, float('asin')),
-  acos: unary(Math.acos, float('acos')),
-  atan: unary(Math.atan, float('atan')),
-  atan2: binary(Math.atan2, ([y, x], [t]) => {
-    if (t !== 'f32') throw new TypeError(`takes f32 on WebGPU, got ${t}`);
-    return `atan2(${y}, ${x})`;
-  }),
+  asin: special1(Math.asin, 'adlab_asin'),
+  acos: special1(Math.acos, 'adlab_acos'),
+  atan: special1(Math.atan, 'adlab_atan'),
+  atan2: {
+    ...binary(Math.atan2, ([y, x], [t]) => {
+      if (t !== 'f32') throw new TypeError(`takes f32 on WebGPU, got ${t}`);
+      return `adlab_atan2(${y}, ${x})`;
+    }),
+    wgslNeeds: ['adlab_atan2'],
+  },
   sinh: unary(Math.sinh, float('sinh')),
   cosh: unary(Math.cosh, float('cosh')),
   tanh: special1(Math.tanh, 'adlab_tanh'),
   asinh: unary(Math.asinh, float('asinh')),
-  acosh: unary(Math.acosh, float('acosh')),
+  acosh: special1(Math.acosh, 'adlab_acosh'),
   atanh: unary(Math.atanh, float('atanh')),
 
   erf: special1(special.erf, 'adlab_erf'),
@@ -256,11 +265,13 @@ const table = {
     wgsl: ([a], [t]) => (t === 'f32' ? `adlab_isnan(${a})` : 'false'),
     wgslNeeds: ['adlab_isnan'],
   },
+  // NaN is falsy here (JavaScript's `a ? 0 : 1`); the primitive's input is bool in practice.
   logical_not: {
     arity: 1,
     result: 'bool',
     cpu: (a) => (a ? 0 : 1),
-    wgsl: ([a], [t]) => `(!${truthy(a, t)})`,
+    wgsl: ([a], [t]) => (t === 'f32' ? `(${a} == 0.0 || adlab_isnan(${a}))` : `(!${truthy(a, t)})`),
+    wgslNeeds: ['adlab_isnan'],
   },
   logical_and: {
     arity: 2,

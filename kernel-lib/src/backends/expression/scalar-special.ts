@@ -156,10 +156,10 @@ function polygammaAsymptotic(n: number, x: number): number {
 /**
  * The polygamma function ψ⁽ⁿ⁾(x) = dⁿ⁺¹/dxⁿ⁺¹ ln Γ(x) (n = 0 is the digamma function). Small x
  * move up with ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁾(x + 1) - (-1)ⁿ n! / x^{n+1}; digamma of negative x uses the
- * reflection ψ(1 - x) - ψ(x) = π cot(πx). Poles (x = 0, -1, -2, ...) give NaN.
+ * reflection ψ(1 - x) - ψ(x) = π cot(πx). Poles (x = 0, -1, -2, ...) and -inf give NaN.
  */
 export function polygamma(n: number, x: number): number {
-  if (Number.isNaN(x) || (x <= 0 && Number.isInteger(x))) return NaN;
+  if (Number.isNaN(x) || x === -Infinity || (x <= 0 && Number.isInteger(x))) return NaN;
   if (x === Infinity) return n === 0 ? Infinity : 0;
   if (n === 0 && x < 0)
     return polygamma(0, 1 - x) - Math.PI / Math.tan(Math.PI * (x - Math.round(x)));

@@ -66,6 +66,11 @@ const library = {
     source:
       'fn adlab_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
   },
+  // Shader compilers may also assume values are finite: infinities are tested by their bits too.
+  adlab_isinf: {
+    source:
+      'fn adlab_isinf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }',
+  },
   adlab_isfinite: {
     source:
       'fn adlab_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }',
@@ -88,11 +93,28 @@ const library = {
   if (b == 0.0) { return 1.0; }
   if (adlab_isnan(a) || adlab_isnan(b)) { return adlab_nan(); }
   let m = exp2(b * log2(abs(a)));
+  if (bitcast<u32>(a) == 0xff800000u) {
+    return select(m, -m, abs(b) < 16777216.0 && trunc(b) == b && (i32(b) & 1) == 1);
+  }
   if (a < 0.0) {
     if (trunc(b) != b) { return adlab_nan(); }
     if (abs(b) < 16777216.0 && (i32(b) & 1) == 1) { return -m; }
   }
   return m;
+}`,
+  },
+  // fmod (sign of a). WGSL's a % b is a - b trunc(a / b): NaN for an infinite b, where fmod gives
+  // a. The residual comes from fma and one of the wrong sign is moved back by |b|; where the
+  // device does not fuse fma (llvmpipe) a result can still be 0 instead of b when a / b rounds up
+  // to an integer (fmod(1, 0.1f)), as with WGSL's own %.
+  adlab_rem: {
+    needs: ['adlab_isinf', 'adlab_isfinite', 'adlab_isnan'],
+    source: `fn adlab_rem(a: f32, b: f32) -> f32 {
+  if (adlab_isinf(b) && adlab_isfinite(a)) { return a; }
+  if (a == 0.0 && b != 0.0 && !adlab_isnan(b)) { return a; }
+  var r = fma(-b, trunc(a / b), a);
+  if (r != 0.0 && (r < 0.0) != (a < 0.0)) { r = r + select(-abs(b), abs(b), a > 0.0); }
+  return r;
 }`,
   },
   adlab_ipow: {
@@ -174,9 +196,48 @@ const library = {
   return e / (1.0 + e);
 }`,
   },
-  // tanh(±9) is ±1 in f32; some tanh builtins give NaN for large |x|.
+  // tanh(±9) is ±1 in f32; some tanh builtins give NaN for large |x| (llvmpipe: -1 for NaN).
   adlab_tanh: {
-    source: 'fn adlab_tanh(x: f32) -> f32 { return select(tanh(x), sign(x), abs(x) > 9.0); }',
+    needs: ['adlab_isnan'],
+    source: `fn adlab_tanh(x: f32) -> f32 {
+  if (adlab_isnan(x)) { return x; }
+  return select(tanh(x), sign(x), abs(x) > 9.0);
+}`,
+  },
+  // Builtins whose NaN (or out-of-domain) result is not guaranteed: guarded to the CPU's NaN.
+  adlab_atan: {
+    needs: ['adlab_isnan'],
+    source: 'fn adlab_atan(x: f32) -> f32 { return select(atan(x), x, adlab_isnan(x)); }',
+  },
+  adlab_atan2: {
+    needs: ['adlab_isnan', 'adlab_nan'],
+    source: `fn adlab_atan2(y: f32, x: f32) -> f32 {
+  if (adlab_isnan(y) || adlab_isnan(x)) { return adlab_nan(); }
+  if (y == 0.0 && x == 0.0) {
+    // atan2(±0, +0) = ±0 and atan2(±0, -0) = ±π, by the sign bits (unspecified in WGSL).
+    let negative_y = (bitcast<u32>(y) & 0x80000000u) != 0u;
+    let pi = select(${f32Literal(Math.PI)}, -${f32Literal(Math.PI)}, negative_y);
+    return select(y, pi, (bitcast<u32>(x) & 0x80000000u) != 0u);
+  }
+  return atan2(y, x);
+}`,
+  },
+  adlab_acosh: {
+    needs: ['adlab_nan'],
+    source: 'fn adlab_acosh(x: f32) -> f32 { return select(adlab_nan(), acosh(x), x >= 1.0); }',
+  },
+  // asin and acos through atan2 (llvmpipe's asin is off by 1e-4); NaN outside [-1, 1].
+  adlab_asin: {
+    needs: ['adlab_nan'],
+    source: `fn adlab_asin(x: f32) -> f32 {
+  return select(adlab_nan(), atan2(x, sqrt((1.0 - x) * (1.0 + x))), abs(x) <= 1.0);
+}`,
+  },
+  adlab_acos: {
+    needs: ['adlab_nan'],
+    source: `fn adlab_acos(x: f32) -> f32 {
+  return select(adlab_nan(), atan2(sqrt((1.0 - x) * (1.0 + x)), x), abs(x) <= 1.0);
+}`,
   },
   adlab_erf: {
     needs: ['adlab_isnan', 'adlab_erfc_fraction'],
@@ -239,7 +300,7 @@ fn adlab_lgamma_positive(x0: f32) -> f32 {
   var x = x0;
   var product = 1.0;
   var shifted = false;
-  while (x < 10.0) {
+  for (var i = 0; i < 10 && x < 10.0; i++) {
     product = product * x;
     x = x + 1.0;
     shifted = true;
@@ -257,8 +318,8 @@ fn adlab_lgamma_positive(x0: f32) -> f32 {
     needs: ['adlab_isnan', 'adlab_inf', 'adlab_nan', 'adlab_lgamma_positive'],
     source: `fn adlab_lgamma(x: f32) -> f32 {
   if (adlab_isnan(x)) { return x; }
-  if (x == adlab_inf()) { return x; }
-  if (x == -adlab_inf()) { return adlab_nan(); }
+  if (bitcast<u32>(x) == 0x7f800000u) { return x; }
+  if (bitcast<u32>(x) == 0xff800000u) { return adlab_nan(); }
   if (x <= 0.0 && floor(x) == x) { return adlab_inf(); }
   if (x >= 0.5) { return adlab_lgamma_positive(x); }
   let r = x - 2.0 * round(x * 0.5);
@@ -268,11 +329,14 @@ fn adlab_lgamma_positive(x0: f32) -> f32 {
   },
   // ψ⁽ⁿ⁾(x): the recurrence up to 20 + n, then the asymptotic series; digamma reflects x < 0.
   adlab_polygamma: {
-    needs: ['adlab_isnan', 'adlab_nan', 'adlab_inf', 'adlab_factorial', 'adlab_powi'],
+    needs: ['adlab_isnan', 'adlab_nan', 'adlab_factorial', 'adlab_powi'],
     source: `fn adlab_polygamma(n: i32, x0: f32) -> f32 {
-  if (adlab_isnan(x0) || x0 == -adlab_inf() || (x0 <= 0.0 && floor(x0) == x0)) { return adlab_nan(); }
-  if (x0 == adlab_inf()) { return select(0.0, x0, n == 0); }
-  var x = x0;
+  // Special inputs run the loops on x = 1 and pick their value at the end (a shader compiler
+  // may turn early returns into flags and still run the loops on -inf).
+  let bits = bitcast<u32>(x0);
+  let pole = adlab_isnan(x0) || bits == 0xff800000u || (x0 <= 0.0 && floor(x0) == x0);
+  let infinite = bits == 0x7f800000u;
+  var x = select(x0, 1.0, pole || infinite);
   var reflection = 0.0;
   if (n == 0 && x < 0.0) {
     reflection = -${f32Literal(Math.PI)} / tan(${f32Literal(Math.PI)} * (x - round(x)));
@@ -282,7 +346,8 @@ fn adlab_lgamma_positive(x0: f32) -> f32 {
   let nf = adlab_factorial(n);
   let sgn = select(1.0, -1.0, n % 2 == 0);
   var correction = 0.0;
-  while (x < start) {
+  // At most 2^24 steps: from the most negative non-integer f32 (the CPU loop runs them all too).
+  for (var i = 0; i < 16777216 && x < start; i++) {
     correction = correction + sgn * nf / adlab_powi(x, n + 1);
     x = x + 1.0;
   }
@@ -297,7 +362,8 @@ ${digammaTail}
 ${polygammaTail}
     if (n % 2 == 0) { s = -s; }
   }
-  return s + correction + reflection;
+  let special = select(select(0.0, x0, n == 0), adlab_nan(), pole);
+  return select(s + correction + reflection, special, pole || infinite);
 }`,
   },
   adlab_f32_to_i32: {
