@@ -4,7 +4,7 @@
 // against float64 (workloads.mjs).
 // Usage: node bench/gpu/run.mjs [--small] [--matmul=1024,2048] [--elements=1e7] [--batch=4096]
 //   [--samples=10] [--only=matmul1024,mlp]. --small: sizes for llvmpipe (correctness, not speed).
-import { fork } from 'node:child_process';
+import { askRuns, startEngine } from '../engine-process.mjs';
 import os from 'node:os';
 import { fileURLToPath, URL } from 'node:url';
 import { workloads } from './workloads.mjs';
@@ -28,30 +28,8 @@ const ENGINES = ['adlab', 'tfjs-webgpu', 'jax-js'];
 const only = args.only ? String(args.only).split(',') : undefined;
 const engineScript = fileURLToPath(new URL('./engine.mjs', import.meta.url));
 
-function start(engine, w) {
-  const child = fork(engineScript, [engine, w.id, JSON.stringify(sizes)], {
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (b) => (stderr += b));
-  return new Promise((resolve) => {
-    child.once('message', (msg) => resolve({ engine, child, ...msg, ms: [] }));
-    child.once('exit', (code, signal) =>
-      resolve({
-        engine,
-        child,
-        error: `exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`,
-      }),
-    );
-  });
-}
-
-const ask = (r, runs) =>
-  new Promise((resolve) => {
-    r.child.once('message', (msg) => resolve(msg.ms));
-    r.child.send({ runs });
-  });
+const start = (engine, w) =>
+  startEngine(engineScript, engine, [engine, w.id, JSON.stringify(sizes)]);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -70,7 +48,7 @@ for (const w of workloads(sizes)) {
   const results = [];
   for (const engine of ENGINES) results.push(await start(engine, w)); // one at a time: one device
   for (let round = 0; round < SAMPLES; round++) {
-    for (const r of results) if (r.ready) r.ms.push(...(await ask(r, 1)));
+    for (const r of results) if (r.ready) r.ms.push(...(await askRuns(r, 1)));
   }
   for (const r of results) {
     r.child.connected && r.child.send({ exit: true });

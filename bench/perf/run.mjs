@@ -5,7 +5,7 @@
 // an independent float64 reference (reference.mjs). adlab runs on one thread (ADLAB_WASM_THREADS=0),
 // as the peers do (tfjs wasm with setThreadsCount(1); jax-js has no worker threads in Node).
 // Usage: node bench/perf/run.mjs [--quick] [--only=<id,id>] [--tfjs-cpu] [--no-f64]
-import { fork } from 'node:child_process';
+import { askRuns, startEngine } from '../engine-process.mjs';
 import os from 'node:os';
 import { fileURLToPath, URL } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -35,31 +35,10 @@ const load = () =>
     .join(' ');
 
 /** Starts an engine's process on a workload; resolves once it is warm (or failed, or n/a). */
-function start(engine, w) {
-  const child = fork(engineScript, [engine, w.id, WARM_RUNS, WARM_MS], {
-    serialization: 'advanced',
+const start = (engine, w) =>
+  startEngine(engineScript, engine, [engine, w.id, WARM_RUNS, WARM_MS], {
     execArgv: engine === 'jax-js jit' ? [`--stack-size=${JAX_JIT_STACK_KB}`] : [],
     env: { ...process.env, ADLAB_WASM_THREADS: '0' },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (b) => (stderr += b));
-  return new Promise((resolve) => {
-    child.once('message', (msg) => resolve({ engine, child, ...msg, ms: [] }));
-    child.once('exit', (code, signal) =>
-      resolve({
-        engine,
-        child,
-        error: `exited (${signal ?? code}): ${stderr.trim().split('\n').pop() ?? ''}`,
-      }),
-    );
-  });
-}
-
-const ask = (r, runs) =>
-  new Promise((resolve) => {
-    r.child.once('message', (msg) => resolve(msg.ms));
-    r.child.send({ runs });
   });
 
 const quantile = (v, q) => {
@@ -91,7 +70,7 @@ async function measure(w) {
     for (let i = 0; i < live.length; i++) {
       const r = live[(i + round) % live.length];
       const runs = Math.max(1, Math.min(1000, Math.round(ROUND_MS / r.estMs)));
-      r.ms.push(...(await ask(r, runs)));
+      r.ms.push(...(await askRuns(r, runs)));
     }
   }
   for (const r of runners) if (r.child.connected) r.child.send({ exit: true });
