@@ -33,6 +33,8 @@ export { MIME } from './jupyter/protocol';
 export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
+export { graphPicture, preloadGraphviz } from './jupyter/graph-image';
+export type { GraphPicture } from './jupyter/graph-image';
 export { getBackend, setBackend } from './backends';
 export {
   defaultDevice,
