@@ -111,10 +111,11 @@ function makeBackend(context: GpuContext): WebGpuBackend {
       reduce(rt, kind, gpu(x), x.shape, axes, outDtype, out);
       return out;
     },
-    matmul(a, b, outShape) {
+    matmulTransposes: true,
+    matmul(a, b, outShape, transpose) {
       check('matmul', a, b);
       const out = alloc(outShape, a.dtype, 'matmul');
-      matmul(rt, gpu(a), a.shape, gpu(b), b.shape, outShape, a.dtype, out);
+      matmul(rt, gpu(a), a.shape, gpu(b), b.shape, outShape, a.dtype, out, transpose);
       return out;
     },
     readStrided(x, view, outShape) {
