@@ -9,19 +9,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
-import { openWithKernel, outputOf, ROOT, type Page } from './helpers';
+import { openWithKernel, outputOf, ROOT, type Page, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'optimizer-live.ipynb');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
-
-async function shoot(widget: Locator, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** Starts cell `index` without waiting for it to finish (it runs until Stop). */
 async function startCell(page: Page, index: number): Promise<void> {
