@@ -15,6 +15,7 @@ export { vmap } from './transforms/vmap';
 export type { AxisSpec, VmapOptions } from './transforms/vmap';
 export { jit, evalShape } from './transforms/jit';
 export type { JitOptions, Jitted } from './transforms/jit';
+export type { TranscendentalPolicy } from './backends/backend';
 export type { Program } from './transforms/program';
 export { cond, whileLoop, fori, scan } from './transforms/control';
 export { ConcretizationError } from './core/trace';
