@@ -53,6 +53,12 @@ export type LinalgKernel = (
   outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
 ) => Storage[];
 
+/**
+ * A computation on the host: the inputs' data (in order, bool as 0/1 bytes) to the outputs' data
+ * (typed arrays of the outputs' dtypes). What a device runs for a routine it has no kernel for.
+ */
+export type HostKernel = (xs: readonly TypedArray[]) => TypedArray[];
+
 /** Which operands of a matmul are stored transposed (last two axes swapped). */
 export interface MatmulTranspose {
   readonly a?: boolean;
@@ -89,11 +95,22 @@ export interface Backend {
   readonly polynomialOps?: ReadonlySet<ScalarOpName>;
   /**
    * Its own dense linear-algebra routines. A routine it lacks runs through the host fallback in
-   * `backends/linalg.ts`: `readSync` the inputs, the CPU routine, `fromHost` the outputs.
+   * `backends/linalg.ts`: the CPU routine as a host kernel (`backends/host-kernel.ts`).
    */
   readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
   /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
   readonly matmulTransposes?: boolean;
+  /**
+   * Runs `kernel` on the host in program order with this device's work, for operands it cannot
+   * read synchronously (`backends/host-kernel.ts` calls it): returns the outputs' storages at
+   * once; their data is written when the kernel has run on the downloaded inputs. Backends whose
+   * data the host reads directly omit it.
+   */
+  runOnHost?(
+    xs: readonly Operand[],
+    outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
+    kernel: HostKernel,
+  ): Storage[];
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
   /**
