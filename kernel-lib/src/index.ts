@@ -31,7 +31,12 @@ export { clearOutput, display, setDisplayHook } from './jupyter/display';
 export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
 export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';
-export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
+export {
+  liveHandle,
+  MAX_LIVE_BYTES,
+  MAX_LIVE_HANDLES,
+  type LiveHandleOptions,
+} from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
 export { getBackend, setBackend } from './backends';
