@@ -65,6 +65,13 @@ export interface MatmulTranspose {
   readonly b?: boolean;
 }
 
+/**
+ * How float32 transcendentals of an elementwise kernel are computed: `'exact'`, the float64
+ * formula rounded once (bit-identical to `Math.exp` and friends); `'polynomial'`, a float32
+ * polynomial within a stated ulp bound where the backend has one (jit's default for fused chains).
+ */
+export type TranscendentalPolicy = 'exact' | 'polynomial';
+
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
@@ -80,6 +87,12 @@ export interface Backend {
    * leaves them as separate kernels).
    */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /**
+   * float32 ops its kernels evaluate by polynomial when `elementwise` is called with the
+   * `'polynomial'` policy (jit's default for fused chains); fusion then fuses them even when they
+   * are also `nativeOps`.
+   */
+  readonly polynomialOps?: ReadonlySet<ScalarOpName>;
   /**
    * Its own dense linear-algebra routines. A routine it lacks runs through the host fallback in
    * `backends/linalg.ts`: the CPU routine as a host kernel (`backends/host-kernel.ts`).
@@ -115,13 +128,16 @@ export interface Backend {
    * `out[i] = expr(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`:
    * `input(k)` reads `xs[k]`; the semantics (float64 formulas, each node rounded to its dtype) are
    * in `expression/index.ts`. The same expression object comes back for every call of a primitive,
-   * so backends may cache what they compile from it.
+   * so backends may cache what they compile from it. With `policy` `'polynomial'` (jit's fused
+   * chains) the ops in {@link Backend.polynomialOps} may be float32 polynomials within their
+   * stated ulp bounds instead; every other op, and every op without it, keeps the semantics.
    */
   elementwise(
     expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
+    policy?: TranscendentalPolicy,
   ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;
