@@ -91,7 +91,10 @@ export function graphPayload(graph: Graph): GraphPayload {
   if (graph.nanOrigin) payload.nanOrigin = { ...graph.nanOrigin };
   let handle = handles.get(graph);
   if (handle === undefined) {
-    handle = liveHandle({ values: (args) => graphValues(graph, args ?? {}) });
+    handle = liveHandle(
+      { values: (args) => graphValues(graph, args ?? {}) },
+      { bytes: graph.keptBytes },
+    );
     handles.set(graph, handle);
   }
   payload.live = { handle };

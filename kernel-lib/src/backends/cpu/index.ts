@@ -8,6 +8,7 @@ import type {
   Operand,
   ReduceKind,
   Storage,
+  TranscendentalPolicy,
 } from '../backend';
 import type { Expr, ScalarOpName } from '../expression';
 import { swapLastAxes } from '../swap-last';
@@ -31,11 +32,14 @@ export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).dat
 export interface FastKernels {
   /** See `Backend.nativeOps`. */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /** See `Backend.polynomialOps`. */
+  readonly polynomialOps?: ReadonlySet<ScalarOpName>;
   elementwise?(
     expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
+    policy?: TranscendentalPolicy,
   ): TypedArray | undefined;
   reduce?(
     kind: ReduceKind,
@@ -58,12 +62,13 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
   const self: Backend = {
     name,
     nativeOps: fast.nativeOps,
+    polynomialOps: fast.polynomialOps,
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
-    elementwise: (expr, xs, outShape, outDtype) =>
+    elementwise: (expr, xs, outShape, outDtype, policy) =>
       self.fromHost(
-        fast.elementwise?.(expr, xs, outShape, outDtype) ??
+        fast.elementwise?.(expr, xs, outShape, outDtype, policy) ??
           elementwise(
             expr,
             xs.map((x) => ({ data: cpuData(x), shape: x.shape, dtype: x.dtype })),

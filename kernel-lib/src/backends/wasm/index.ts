@@ -15,6 +15,7 @@ import { splitAxes } from '../cpu/reduce';
 import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
 import { MatmulThreads } from './threads';
 import { wasmExprKernel } from './expression-kernel';
+import { POLYNOMIAL_OPS } from './simd-math';
 
 /** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
 export interface WasmThresholds {
@@ -49,7 +50,8 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
   return {
     // SIMD exp and tanh beat a JavaScript loop calling Math.exp/Math.tanh by about 2x.
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
-    elementwise(expr, xs, outShape, outDtype) {
+    polynomialOps: new Set(Object.keys(POLYNOMIAL_OPS) as ScalarOpName[]),
+    elementwise(expr, xs, outShape, outDtype, policy) {
       const op = directOp(expr);
       if (!isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
@@ -67,6 +69,7 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
           w,
           expr,
           xs.map((x) => sizeOf(x.shape) === 1 && n !== 1),
+          policy,
         );
         return kernel?.(w, xs.map(data) as Float32Array[], n);
       }
