@@ -10,6 +10,7 @@ import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
 import type { Backend } from '../backends/backend';
 import { fuse, runFused, type Step } from './fusion';
+import { detached, planBuffers, settle, stepOutputs, type BufferPlan } from './buffer-plan';
 import {
   foldTransposes,
   runTransposedMatmul,
@@ -54,6 +55,19 @@ export class Program {
     return plan;
   }
 
+  /** Buffer plans by backend, for backends with an arena. */
+  private readonly buffers = new Map<string, BufferPlan>();
+
+  /** Where the intermediates of a run on `backend` live in its arena's frame. */
+  bufferPlan(backend: Backend = getBackend()): BufferPlan {
+    let plan = this.buffers.get(backend.name);
+    if (plan === undefined) {
+      plan = planBuffers(this.steps(backend), this.outputs, this.avals);
+      this.buffers.set(backend.name, plan);
+    }
+    return plan;
+  }
+
   /** The devices the program's constants lie on (found on the first concrete run). */
   private constantDevices?: ReadonlySet<string>;
 
@@ -84,7 +98,8 @@ export class Program {
   /**
    * Runs the program on `args` (one tensor per input variable) and returns the outputs. Under a
    * transform (or a tool observing every kernel) each equation is bound, so the transform sees
-   * every primitive; on concrete values alone the fused steps run.
+   * every primitive; on concrete values alone the fused steps run, and on a backend with an arena
+   * their results stay in the planned slots of a frame opened for this run (outputs copied out).
    */
   run(args: readonly Tensor[]): Tensor[] {
     const env = new Array<Tensor | undefined>(this.avals.length);
@@ -97,18 +112,30 @@ export class Program {
       if (commit) y.committed = true;
       return y;
     };
-    for (const step of backend ? this.steps(backend) : this.equations) {
-      if ('fused' in step) {
-        env[step.output] = planned(runFused(step, step.inputs.map(read) as ConcreteTensor[]));
-      } else if ('transposedMatmul' in step) {
-        const [a, b] = step.inputs.map(read) as ConcreteTensor[];
-        env[step.output] = planned(runTransposedMatmul(step, [a, b]));
-      } else {
-        const ys = bind(step.prim, step.inputs.map(read), step.params);
-        step.outputs.forEach((v, i) => (env[v] = ys[i]));
-      }
+    const buffers = backend?.arena && this.bufferPlan(backend);
+    const frame = buffers && backend.arena!.open(buffers.bytes);
+    try {
+      const steps = backend ? this.steps(backend) : this.equations;
+      steps.forEach((step, i) => {
+        const slot = buffers?.slots[i];
+        frame?.place(slot);
+        let ys: Tensor[];
+        if ('fused' in step) {
+          ys = [planned(runFused(step, step.inputs.map(read) as ConcreteTensor[]))];
+        } else if ('transposedMatmul' in step) {
+          const [a, b] = step.inputs.map(read) as ConcreteTensor[];
+          ys = [planned(runTransposedMatmul(step, [a, b]))];
+        } else {
+          ys = bind(step.prim, step.inputs.map(read), step.params);
+        }
+        stepOutputs(step).forEach((v, j) => (env[v] = frame ? settle(frame, slot, ys[j]) : ys[j]));
+      });
+      frame?.place();
+      const outs = this.outputs.map(read);
+      return frame ? outs.map((y) => detached(frame, y)) : outs;
+    } finally {
+      frame?.close();
     }
-    return this.outputs.map(read);
   }
 
   /** The program as text, in the style of a jaxpr: `{ lambda ; a:f32[3]. let b = exp a in (b) }`. */
