@@ -15,6 +15,7 @@ export { vmap } from './transforms/vmap';
 export type { AxisSpec, VmapOptions } from './transforms/vmap';
 export { jit, evalShape } from './transforms/jit';
 export type { JitOptions, Jitted } from './transforms/jit';
+export type { TranscendentalPolicy } from './backends/backend';
 export type { Program } from './transforms/program';
 export { cond, whileLoop, fori, scan } from './transforms/control';
 export { ConcretizationError } from './core/trace';
@@ -30,9 +31,16 @@ export { clearOutput, display, setDisplayHook } from './jupyter/display';
 export { openComm, registerCommTarget, setCommTransport } from './jupyter/comm';
 export type { Comm, CommData, CommReceiver, CommTransport } from './jupyter/comm';
 export { MIME } from './jupyter/protocol';
-export { liveHandle, MAX_LIVE_HANDLES } from './jupyter/live';
+export {
+  liveHandle,
+  MAX_LIVE_BYTES,
+  MAX_LIVE_HANDLES,
+  type LiveHandleOptions,
+} from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
+export { graphPicture, preloadGraphviz } from './jupyter/graph-image';
+export type { GraphPicture } from './jupyter/graph-image';
 export { getBackend, setBackend } from './backends';
 export {
   defaultDevice,

@@ -12,18 +12,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { openWithKernel, outputOf, ROOT } from './helpers';
+import { openWithKernel, outputOf, ROOT, SHOTS, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-worker.ipynb');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
-
-async function shoot(widget: Locator, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 function pngSize(png: Buffer): [number, number] {
   return [png.readUInt32BE(16), png.readUInt32BE(20)];

@@ -9,6 +9,16 @@ export type Page = IJupyterLabPageFixture;
 
 export const ROOT = path.resolve(__dirname, '../..');
 
+/** Where the tests put their screenshots and exported files, for a reader to look at. */
+export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+/** A screenshot of one element, scrolled into view, saved as SHOTS/<name>.png. */
+export async function shoot(target: Locator, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await target.scrollIntoViewIfNeeded();
+  await target.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
 /** The output area of the code cell whose source contains `text`. */
 export function outputOf(page: Page, text: string): Locator {
   return page

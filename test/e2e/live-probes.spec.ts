@@ -10,10 +10,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import { openUploaded, outputOf, ROOT, type Page } from './helpers';
+import { openUploaded, outputOf, ROOT, type Page, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'live-probes.ipynb');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
 
@@ -32,12 +31,6 @@ function expectClose(actual: number[], want: number[], tol = 1e-9): void {
 async function values(result: Locator): Promise<number[]> {
   await expect(result).toHaveAttribute('data-values', /\[/);
   return JSON.parse((await result.getAttribute('data-values'))!) as number[];
-}
-
-async function shoot(widget: Locator, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
 
 test('live probes: J v, Jᵀ w, moved x, H v, Lanczos, columns on demand, malformed reply, restart', async ({

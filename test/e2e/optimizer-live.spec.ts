@@ -9,19 +9,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
-import { openWithKernel, outputOf, ROOT, type Page } from './helpers';
+import { openWithKernel, outputOf, ROOT, type Page, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'optimizer-live.ipynb');
-const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 test.use({ autoGoto: true, serverFiles: 'off' });
-
-async function shoot(widget: Locator, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await widget.scrollIntoViewIfNeeded();
-  await widget.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** Starts cell `index` without waiting for it to finish (it runs until Stop). */
 async function startCell(page: Page, index: number): Promise<void> {
@@ -49,16 +41,22 @@ test('a live optimizer run updates one widget, Stop halts it and keeps the resul
   const seen: { t: number; updates: number; iterations: number }[] = [];
   const t0 = Date.now();
   while (seen.length < 200) {
-    const updates = Number(await bar.getAttribute('data-updates'));
-    const iterations = Number(await bar.getAttribute('data-iterations'));
+    // Both attributes in one read: two reads could straddle an update (a payload applied between
+    // them pairs update u with the iterations of u + 1, and u + 1 then looks like no progress).
+    const [updates, iterations] = await bar.evaluate((el: HTMLElement) => [
+      Number(el.dataset.updates),
+      Number(el.dataset.iterations),
+    ]);
     if (!seen.length || seen.at(-1)!.updates !== updates)
       seen.push({ t: Date.now() - t0, updates, iterations });
     if (seen.length >= 12 && Date.now() - t0 > 1500) break;
     await page.waitForTimeout(50);
   }
-  expect(seen.length).toBeGreaterThanOrEqual(10);
+  expect(seen.length, JSON.stringify(seen)).toBeGreaterThanOrEqual(10);
   for (let i = 1; i < seen.length; i++)
-    expect(seen[i]!.iterations).toBeGreaterThan(seen[i - 1]!.iterations);
+    expect(seen[i]!.iterations, `update ${i} of ${JSON.stringify(seen)}`).toBeGreaterThan(
+      seen[i - 1]!.iterations,
+    );
   await expect(out.locator('.jp-OutputArea-output')).toHaveCount(1);
   await expect(widget.locator('.js-plotly-plot')).toHaveCount(1);
   const first = seen[0]!;
@@ -81,7 +79,7 @@ test('a live optimizer run updates one widget, Stop halts it and keeps the resul
     .match(/^stopped at iteration (\d+), (\d+)/)!
     .slice(1)
     .map(Number);
-  expect(Math.max(...shownAt)).toBe(stoppedAt);
+  expect(Math.max(...shownAt), statusText).toBe(stoppedAt);
   await expect(out.locator('.jp-OutputArea-output')).toHaveCount(1);
   await shoot(widget, 'optimizer-live-stopped-light');
 
@@ -97,8 +95,14 @@ test('a live optimizer run updates one widget, Stop halts it and keeps the resul
     number,
     string,
   ][];
-  expect(kept.map((r) => r[0])).toEqual(['stopped', 'stopped']);
-  expect(kept.map((r) => r[1])).toEqual(shownAt);
+  expect(
+    kept.map((r) => r[0]),
+    keptText!,
+  ).toEqual(['stopped', 'stopped']);
+  expect(
+    kept.map((r) => r[1]),
+    `${keptText} vs ${statusText}`,
+  ).toEqual(shownAt);
   for (const [, iterations, historyLength, termination] of kept) {
     expect(historyLength).toBe(iterations + 1);
     expect(termination).toMatch(new RegExp(`^stopped at iteration ${iterations} `));
@@ -115,7 +119,7 @@ test('a live optimizer run updates one widget, Stop halts it and keeps the resul
     expect(await prog.locator('.jp-OutputArea-output').count()).toBe(1);
     await page.waitForTimeout(100);
   }
-  expect(texts.size).toBeGreaterThanOrEqual(5);
+  expect(texts.size, [...texts].join(' | ')).toBeGreaterThanOrEqual(5);
   await expect(line).toHaveText(
     /^adam 100% 2500\/2500 · loss 4\.00e-4 · \|g\| 8\.00e-4 · \d+ it\/s · \d+:\d\d total$/,
   );

@@ -3,7 +3,9 @@ import {
   answerLiveRequest,
   LIVE_PING,
   liveHandle,
+  liveHandleBytes,
   liveHandleCount,
+  MAX_LIVE_BYTES,
   MAX_LIVE_HANDLES,
   registerLiveTarget,
   type LiveComm,
@@ -76,6 +78,43 @@ describe('live registry', () => {
       ok: true,
       result: 2,
     });
+  });
+
+  it('keeps at most MAX_LIVE_BYTES of declared data: big handles release older ones first', async () => {
+    const quarter = MAX_LIVE_BYTES / 4;
+    const [a, b, c] = [1, 2, 3].map((k) => liveHandle({ f: () => k }, { bytes: quarter }));
+    // Using `a` makes it the most recent: the next big handles release b, then c.
+    await answerLiveRequest({ id: '1', handle: a!, op: 'f' });
+    const d = liveHandle({ f: () => 4 }, { bytes: quarter });
+    const e = liveHandle({ f: () => 5 }, { bytes: quarter });
+    expect(liveHandleBytes()).toBeLessThanOrEqual(MAX_LIVE_BYTES);
+    expect(await answerLiveRequest({ id: '2', handle: b!, op: 'f' })).toMatchObject({
+      ok: false,
+      code: 'released',
+    });
+    for (const [h, v] of [
+      [a!, 1],
+      [c!, 3],
+      [d, 4],
+      [e, 5],
+    ] as const)
+      expect(await answerLiveRequest({ id: 'k', handle: h, op: 'f' })).toMatchObject({ result: v });
+    // The reads above left `a` the least recently used of the big ones.
+    liveHandle({ f: () => 6 }, { bytes: quarter });
+    expect(await answerLiveRequest({ id: '3', handle: a!, op: 'f' })).toMatchObject({
+      code: 'released',
+    });
+    // One handle larger than the budget is still kept (the newest always is), alone.
+    const huge = liveHandle({ f: () => 7 }, { bytes: 2 * MAX_LIVE_BYTES });
+    expect(liveHandleCount()).toBe(1);
+    expect(await answerLiveRequest({ id: '4', handle: huge, op: 'f' })).toMatchObject({
+      result: 7,
+    });
+    liveHandle({ f: () => 8 });
+    expect(liveHandleBytes()).toBe(0);
+    expect(() => liveHandle({ f: () => 0 }, { bytes: -1 })).toThrow(
+      "liveHandle: option 'bytes' must be a size >= 0, got -1",
+    );
   });
 
   it('serves the adlab.live target on a comm: one reply per message', async () => {

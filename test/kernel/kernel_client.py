@@ -99,6 +99,33 @@ def run(kc: KernelClient, code: str, timeout: float = 30) -> Execution:
     return collect(kc, send(kc, code), timeout)
 
 
+def value(kc: KernelClient, expression: str) -> str:
+    """The text/plain result of one expression."""
+    return run(kc, expression).result["data"]["text/plain"]
+
+
+def interrupt_running(km: KernelManager, kc: KernelClient, code: str, after: float = 1.5) -> Execution:
+    """Runs `code`, interrupts the kernel `after` seconds later, and returns what the cell produced,
+    which must end in KeyboardInterrupt."""
+    msg_id = send(kc, code)
+    time.sleep(after)
+    km.interrupt_kernel()
+    ex = collect(kc, msg_id, timeout=20)
+    assert ex.reply["status"] == "error", ex.summary()
+    assert ex.error["ename"] == "KeyboardInterrupt", ex.summary()
+    return ex
+
+
+def stopped_count(kc: KernelClient, counter: str, wait: float = 0.5) -> int:
+    """An integer expression read twice, `wait` seconds apart, which must not change: the loop
+    that advanced it has stopped."""
+    before = int(value(kc, counter))
+    time.sleep(wait)
+    after = int(value(kc, counter))
+    assert after == before, f"the interrupted loop kept running: {counter} went {before} -> {after}"
+    return before
+
+
 def flatten(values: Any) -> list[Any]:
     if isinstance(values, list):
         return [x for v in values for x in flatten(v)]

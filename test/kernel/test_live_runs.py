@@ -45,6 +45,34 @@ for await (const k of bar) {
     assert final.endswith(" total")
 
 
+def test_progress_in_a_plain_for_loop_updates_while_the_loop_runs(kc):
+    """A synchronous loop never yields to the event loop, yet its line moves: the updates go to the
+    kernel's socket thread, which sends them while the cell's JavaScript still runs."""
+    code = """const bar = progress(2000, { label: 'sync' });
+for (const k of bar) {
+  const t = performance.now();
+  while (performance.now() - t < 1);
+  bar.set({ loss: 1 / (k + 1) });
+}"""
+    cell = send(kc, code)
+    arrivals = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") != cell:
+            continue
+        kind = msg["header"]["msg_type"]
+        if kind in ("display_data", "update_display_data"):
+            arrivals.append((time.monotonic(), msg["content"]["data"]["text/plain"]))
+        if kind == "status" and msg["content"]["execution_state"] == "idle":
+            break
+    assert len(arrivals) >= 5, arrivals
+    # The loop busy-waits at least 2 s: the updates arrived while it ran, not all at its end.
+    spread = arrivals[-1][0] - arrivals[0][0]
+    assert spread >= 1.0, f"updates arrived within {spread:.2f} s: {arrivals}"
+    assert arrivals[-1][1].startswith("sync 100%|") and " 2000/2000 · loss 5.00e-4 · " in arrivals[-1][1]
+
+
 def test_live_run_stops_on_a_comm_request_and_keeps_the_history(kc):
     code = """const p = optim.problems.rosenbrock(2);
 const live = await compareRuns.live(

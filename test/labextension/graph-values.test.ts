@@ -2,6 +2,7 @@ import './setup';
 import { describe, expect, it } from 'vitest';
 import { grad, jvp, makeGraph, np, type Tensor } from '../../kernel-lib/src';
 import { graphValues } from '../../kernel-lib/src/jupyter/graph-display';
+import { liveHandleBytes } from '../../kernel-lib/src/jupyter/live';
 import { LiveChannel, setLiveChannel } from '../../labextension/src/kernel/live-channel';
 import { parseGraphValues } from '../../labextension/src/model/graph-values';
 import { renderGraph } from '../../labextension/src/renderers/graph';
@@ -103,5 +104,19 @@ describe('graphValues (kernel side)', () => {
     const some = graphValues(g, { node: 0, count: 2 });
     expect(some.value).toEqual([0.5, -1]);
     expect(some.size).toBe(3);
+  });
+
+  it('counts the bytes a graph keeps against the live handles’ shared budget', () => {
+    const g = makeGraph(grad(f))(x);
+    // Far under the budget: every node's value is kept, and the cotangents besides.
+    const values = g.nodes.reduce((s, n) => s + n.bytes, 0);
+    expect(g.keptBytes).toBeGreaterThan(values);
+    expect(g.keptBytes % 8).toBe(0);
+    expect(makeGraph(grad(f), { values: false })(x).keptBytes).toBe(0);
+    const before = liveHandleBytes();
+    g.toPayload();
+    expect(liveHandleBytes() - before).toBe(g.keptBytes);
+    g.toPayload(); // one handle per graph, however often it is shown
+    expect(liveHandleBytes() - before).toBe(g.keptBytes);
   });
 });

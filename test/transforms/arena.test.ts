@@ -22,6 +22,9 @@ import { on } from '../helpers/backends';
 const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
 const suite = wasm ? describe : describe.skip;
 const arena = wasm?.arena as WasmArena;
+/** jit with the exact transcendentals: bit-identical to eager (the polynomial policy is not). */
+const exactJit = <F extends (...args: never[]) => unknown>(f: F) =>
+  jit(f, { transcendentals: 'exact' });
 if (!wasm) console.log('arena tests skipped: dist/kernels.wasm is not built');
 
 const seq = (n: number, scale: number, phase = 0.3) =>
@@ -138,7 +141,7 @@ suite('jit on the wasm arena', () => {
     it(`an MLP step under jit equals eager bit for bit (${label})`, () =>
       on(backend!, () => {
         const { ps, x, y } = mlpInputs();
-        const jitted = jit(step);
+        const jitted = exactJit(step);
         const eager = flat(step(ps, x, y));
         expectSameTensors(flat(jitted(ps, x, y)), eager);
         expectSameTensors(flat(jitted(ps, x, y)), eager);
@@ -148,7 +151,7 @@ suite('jit on the wasm arena', () => {
 
   it('keeps intermediates in the arena and returns outputs copied out of it', () =>
     on(wasm!, () => {
-      const f = jit((a: Tensor, b: Tensor) => {
+      const f = exactJit((a: Tensor, b: Tensor) => {
         const t = np.exp(np.matmul(a, b)); // matmul and exp: wasm kernels, t resident
         return [np.add(t, 1), np.reshape(t, [-1])];
       });
@@ -178,7 +181,7 @@ suite('jit on the wasm arena', () => {
       const before = memory.buffer.byteLength;
       // `t` is resident when the big operand is copied into scratch, which grows memory
       const n = Math.ceil(before / 4 / 64) + 64;
-      const f = jit((a: Tensor, big: Tensor) => {
+      const f = exactJit((a: Tensor, big: Tensor) => {
         const t = np.mul(a, 3);
         const u = np.transpose(t); // a TypeScript kernel: reads t through a view, before the growth
         const s = np.sum(np.mul(big, 2), 1);
@@ -206,7 +209,7 @@ suite('jit on the wasm arena', () => {
         ).x;
       const f = (x: Tensor) => np.add(loop(x), np.mul(x, 2));
       const x = tensor([3, 6]);
-      const jitted = jit(f);
+      const jitted = exactJit(f);
       expect(String(jitted.trace(x))).toContain('while');
       expectSameTensors([jitted(x) as Tensor], [f(x)]);
       expectSameTensors([jitted(x) as Tensor], [f(x)]);
@@ -214,8 +217,10 @@ suite('jit on the wasm arena', () => {
 
   it('runs a jitted function called from another jitted function', () =>
     on(wasm!, () => {
-      const inner = jit((a: Tensor) => np.exp(np.matmul(a, a)));
-      const outer = jit((a: Tensor) => np.add(inner(np.mul(a, 0.3)) as Tensor, inner(a) as Tensor));
+      const inner = exactJit((a: Tensor) => np.exp(np.matmul(a, a)));
+      const outer = exactJit((a: Tensor) =>
+        np.add(inner(np.mul(a, 0.3)) as Tensor, inner(a) as Tensor),
+      );
       const a = tensor([5, 5], 0.2);
       const eager = np.add(
         np.exp(np.matmul(np.mul(a, 0.3), np.mul(a, 0.3))),
@@ -231,7 +236,7 @@ suite('the rule harness under jit on the wasm arena (every kernel size on wasm)'
       on(wasm!, () => {
         for (const dtype of ['float32', 'float64'] as const) {
           const xs = c.inputs(dtype);
-          const jitted = jit(apply);
+          const jitted = exactJit(apply);
           expectSameTensors(jitted(...xs) as Tensor[], apply(...xs));
           expectSameTensors(jitted(...xs) as Tensor[], apply(...xs));
         }
@@ -244,7 +249,7 @@ suite('the rule harness under jit on the wasm arena (every kernel size on wasm)'
           const got = (pullback as (ct: unknown) => (Tensor | null)[])(args.slice(xs.length));
           return got.filter((_, i) => diff[i]) as Tensor[];
         };
-        expectSameTensors(jit(pull)(...xs, ...cts) as Tensor[], pull(...xs, ...cts));
+        expectSameTensors(exactJit(pull)(...xs, ...cts) as Tensor[], pull(...xs, ...cts));
       }));
   });
 });

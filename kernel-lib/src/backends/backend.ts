@@ -53,6 +53,12 @@ export type LinalgKernel = (
   outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
 ) => Storage[];
 
+/**
+ * A computation on the host: the inputs' data (in order, bool as 0/1 bytes) to the outputs' data
+ * (typed arrays of the outputs' dtypes). What a device runs for a routine it has no kernel for.
+ */
+export type HostKernel = (xs: readonly TypedArray[]) => TypedArray[];
+
 /** Which operands of a matmul are stored transposed (last two axes swapped). */
 export interface MatmulTranspose {
   readonly a?: boolean;
@@ -85,6 +91,13 @@ export interface ArenaFrame {
   close(): void;
 }
 
+/**
+ * How float32 transcendentals of an elementwise kernel are computed: `'exact'`, the float64
+ * formula rounded once (bit-identical to `Math.exp` and friends); `'polynomial'`, a float32
+ * polynomial within a stated ulp bound where the backend has one (jit's default for fused chains).
+ */
+export type TranscendentalPolicy = 'exact' | 'polynomial';
+
 /** The small interface every backend implements. */
 export interface Backend {
   readonly name: string;
@@ -101,14 +114,31 @@ export interface Backend {
    */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
   /**
+   * float32 ops its kernels evaluate by polynomial when `elementwise` is called with the
+   * `'polynomial'` policy (jit's default for fused chains); fusion then fuses them even when they
+   * are also `nativeOps`.
+   */
+  readonly polynomialOps?: ReadonlySet<ScalarOpName>;
+  /**
    * Its own dense linear-algebra routines. A routine it lacks runs through the host fallback in
-   * `backends/linalg.ts`: `readSync` the inputs, the CPU routine, `fromHost` the outputs.
+   * `backends/linalg.ts`: the CPU routine as a host kernel (`backends/host-kernel.ts`).
    */
   readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
   /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
   readonly matmulTransposes?: boolean;
   /** Where jit keeps intermediates so that the backend's kernels read them in place. */
   readonly arena?: BackendArena;
+  /**
+   * Runs `kernel` on the host in program order with this device's work, for operands it cannot
+   * read synchronously (`backends/host-kernel.ts` calls it): returns the outputs' storages at
+   * once; their data is written when the kernel has run on the downloaded inputs. Backends whose
+   * data the host reads directly omit it.
+   */
+  runOnHost?(
+    xs: readonly Operand[],
+    outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
+    kernel: HostKernel,
+  ): Storage[];
   /** Takes ownership of host data. */
   fromHost(data: TypedArray): Storage;
   /**
@@ -126,13 +156,16 @@ export interface Backend {
    * `out[i] = expr(xs[0][i], xs[1][i], ...)` with NumPy broadcasting of the inputs to `outShape`:
    * `input(k)` reads `xs[k]`; the semantics (float64 formulas, each node rounded to its dtype) are
    * in `expression/index.ts`. The same expression object comes back for every call of a primitive,
-   * so backends may cache what they compile from it.
+   * so backends may cache what they compile from it. With `policy` `'polynomial'` (jit's fused
+   * chains) the ops in {@link Backend.polynomialOps} may be float32 polynomials within their
+   * stated ulp bounds instead; every other op, and every op without it, keeps the semantics.
    */
   elementwise(
     expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
+    policy?: TranscendentalPolicy,
   ): Storage;
   /** Reduces `x` over the sorted `axes`; the output shape drops those axes. */
   reduce(kind: ReduceKind, x: Operand, axes: readonly number[], outDtype: DType): Storage;

@@ -9,7 +9,8 @@
  * protocol.ts). Handlers may be async; one that throws gives an error reply, never a dead kernel.
  *
  * Memory is bounded: the registry keeps the {@link MAX_LIVE_HANDLES} most recently created or used
- * handles (each one holds its function and point alive) and releases older ones; a released
+ * handles (each one holds its function and point alive), and no more than {@link MAX_LIVE_BYTES}
+ * of the data they say they hold (a graph's kept values), and releases older ones; a released
  * handle answers `code: 'released'`. Handle ids start with a token of this kernel process, so a
  * request from an output of an earlier process (a restarted kernel, a reopened notebook) answers
  * `code: 'unknown-handle'`, which the widget shows as "live controls need the kernel that made it".
@@ -24,6 +25,18 @@ export type LiveOps = Record<string, (args: any) => unknown | Promise<unknown>>;
 /** How many handles the kernel keeps (most recently created or used first). */
 export const MAX_LIVE_HANDLES = 64;
 
+/**
+ * Most bytes the kept handles may hold together (by what each declared when made); the most
+ * recent handle is kept whatever its size.
+ */
+export const MAX_LIVE_BYTES = 256 * 2 ** 20;
+
+/** Options of {@link liveHandle}. */
+export interface LiveHandleOptions {
+  /** Bytes of data the handle keeps alive (counted against {@link MAX_LIVE_BYTES}; default 0). */
+  bytes?: number;
+}
+
 /** The operation every handle answers without a handler: `true` while the handle is alive. */
 export const LIVE_PING = '$alive';
 
@@ -36,32 +49,44 @@ export interface LiveComm {
 /** The handles of this kernel process, in least-recently-used order (a Map keeps insertion order). */
 class LiveRegistry {
   readonly token = Math.random().toString(36).slice(2, 10);
-  private readonly _handles = new Map<string, LiveOps>();
+  private readonly _handles = new Map<string, { ops: LiveOps; bytes: number }>();
   private _next = 0;
+  private _bytes = 0;
   targetRegistered = false;
 
-  add(ops: LiveOps): string {
+  add(ops: LiveOps, bytes: number): string {
     const id = `${this.token}-${this._next++}`;
-    this._handles.set(id, ops);
-    while (this._handles.size > MAX_LIVE_HANDLES) {
-      this._handles.delete(this._handles.keys().next().value as string);
+    this._handles.set(id, { ops, bytes });
+    this._bytes += bytes;
+    while (
+      this._handles.size > MAX_LIVE_HANDLES ||
+      (this._bytes > MAX_LIVE_BYTES && this._handles.size > 1)
+    ) {
+      const oldest = this._handles.keys().next().value as string;
+      this._bytes -= this._handles.get(oldest)!.bytes;
+      this._handles.delete(oldest);
     }
     return id;
   }
 
   /** The handle's operations (marking it used), or why there are none. */
   lookup(id: string): LiveOps | LiveErrorCode {
-    const ops = this._handles.get(id);
-    if (ops) {
+    const entry = this._handles.get(id);
+    if (entry) {
       this._handles.delete(id);
-      this._handles.set(id, ops);
-      return ops;
+      this._handles.set(id, entry);
+      return entry.ops;
     }
     return id.startsWith(`${this.token}-`) ? 'released' : 'unknown-handle';
   }
 
   get size(): number {
     return this._handles.size;
+  }
+
+  /** Bytes the kept handles declared. */
+  get bytes(): number {
+    return this._bytes;
   }
 }
 
@@ -77,13 +102,16 @@ function registry(): LiveRegistry {
  * `live: { handle }`; the output's widget can then call them over the `adlab.live` comm.
  * @example const handle = liveHandle({ jvp: ({ v }) => jvpAt(v) }); // payload.live = { handle }
  */
-export function liveHandle(ops: LiveOps): string {
+export function liveHandle(ops: LiveOps, options: LiveHandleOptions = {}): string {
   const reg = registry();
   if (!reg.targetRegistered) {
     reg.targetRegistered = true;
     registerKernelTarget();
   }
-  return reg.add(ops);
+  const bytes = options.bytes ?? 0;
+  if (!(Number.isFinite(bytes) && bytes >= 0))
+    throw new RangeError(`liveHandle: option 'bytes' must be a size >= 0, got ${String(bytes)}`);
+  return reg.add(ops, bytes);
 }
 
 /** A comm layer's target registration (the kernel's `registerCommTarget` has this shape). */
@@ -106,6 +134,11 @@ export function liveHandleCount(): number {
   return registry().size;
 }
 
+/** Bytes the live handles the kernel holds declared (at most {@link MAX_LIVE_BYTES}, or one handle's). */
+export function liveHandleBytes(): number {
+  return registry().bytes;
+}
+
 const failure = (id: string, code: LiveErrorCode, error: string): LiveReply => ({
   id,
   ok: false,
@@ -115,7 +148,7 @@ const failure = (id: string, code: LiveErrorCode, error: string): LiveReply => (
 
 const MESSAGES: Record<'unknown-handle' | 'released', string> = {
   'unknown-handle': 'this output was made by another kernel process (restarted or reopened)',
-  released: `this output's live handle was released (the kernel keeps the ${MAX_LIVE_HANDLES} most recent)`,
+  released: `this output's live handle was released (the kernel keeps the ${MAX_LIVE_HANDLES} most recent, holding ${MAX_LIVE_BYTES / 2 ** 20} MiB at most): rerun its cell`,
 };
 
 /**

@@ -2,9 +2,9 @@
  * A tqdm-like progress line for any long loop: iteration, percent, loss and |g| (or any values the
  * loop sets), rate and ETA, on one line updated in place (update_display_data in a notebook, a
  * carriage return on a terminal), at most `updatesPerSecond` times a second, never one output per
- * iteration. `for await` gives the event loop a turn between iterations, so the line moves while
- * the cell runs; a plain `for` loop shows the line when it ends (the kernel sends nothing while
- * JavaScript runs).
+ * iteration. In the kernel the line moves under a plain `for` loop too (its socket thread sends
+ * the updates while the cell's JavaScript runs); `for await` also gives the event loop a turn
+ * between iterations, so timers, comms (a widget's Stop) and other async work run meanwhile.
  */
 import { display, hasDisplayHook } from './display';
 import { escapeHtml } from './tensor-display';

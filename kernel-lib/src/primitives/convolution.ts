@@ -9,11 +9,11 @@
  * of the cotangent with the flipped, transposed kernel (lhs dilation = the forward strides), and
  * the cotangent of rhs correlates lhs with the cotangent (rhs dilation = the forward strides).
  */
-import { allocate } from '../core/dtype';
+import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
-import { tensorFromHost } from '../backends';
+import { hostKernel } from '../backends/host-kernel';
 import * as ops from '../numpy/ops';
 import { addTangents, linear, requireFloat } from './helpers';
 import { batchFirst, batchSize } from './batching';
@@ -60,11 +60,20 @@ function convAval([x, w]: readonly Aval[], p: ConvParams): Aval[] {
 }
 
 function convHost(x: ConcreteTensor, w: ConcreteTensor, out: Aval, p: ConvParams): ConcreteTensor {
+  return hostKernel([x, w], [out], ([xd, wd]) => [convLoops(xd, x, wd, w, out, p)])[0];
+}
+
+function convLoops(
+  xd: TypedArray,
+  x: Aval,
+  wd: TypedArray,
+  w: Aval,
+  out: Aval,
+  p: ConvParams,
+): TypedArray {
   const [N, C, H, W] = x.shape;
   const [O, , KH, KW] = w.shape;
   const [, , OH, OW] = out.shape;
-  const xd = x.readSync();
-  const wd = w.readSync();
   const y = allocate(out.dtype, sizeOf(out.shape));
   const [s0, s1] = p.strides;
   const [l0, l1] = p.lhsDilation;
@@ -90,7 +99,7 @@ function convHost(x: ConcreteTensor, w: ConcreteTensor, out: Aval, p: ConvParams
           }
           y[((n * O + o) * OH + i) * OW + j] = acc;
         }
-  return tensorFromHost(y, out.shape, out.dtype);
+  return y;
 }
 
 const conv2 = (x: Tensor, w: Tensor, p: ConvParams) => bind1(conv, [x, w], p);

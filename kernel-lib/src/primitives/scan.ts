@@ -3,11 +3,11 @@
  * float64 and rounding each output once, like the reductions). cumprod is a composite of
  * multiplications (numpy/cumulative.ts), so its derivatives stay right where entries are 0.
  */
-import { allocate } from '../core/dtype';
-import type { Primitive } from '../core/primitive';
+import { allocate, type TypedArray } from '../core/dtype';
+import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf, stridesOf } from '../core/shape';
 import type { ConcreteTensor } from '../core/tensor';
-import { tensorFromHost } from '../backends';
+import { hostKernel } from '../backends/host-kernel';
 import * as ops from '../numpy/ops';
 import { batchShiftingAxes } from './batching';
 import { linear } from './helpers';
@@ -15,8 +15,11 @@ import { linear } from './helpers';
 type ScanParams = { axis: number; reverse: boolean };
 
 /** Running sums along `axis` of `x` (from the end when `reverse`). */
-function scanHost(x: ConcreteTensor, { axis, reverse }: ScanParams): ConcreteTensor {
-  const data = x.readSync();
+function scanHost(x: ConcreteTensor, { axis, reverse }: ScanParams): ConcreteTensor[] {
+  return hostKernel([x], [x], ([data]) => [scanLines(data, x, axis, reverse)]);
+}
+
+function scanLines(data: TypedArray, x: Aval, axis: number, reverse: boolean): TypedArray {
   const out = allocate(x.dtype, data.length);
   const n = x.shape[axis];
   const stride = stridesOf(x.shape)[axis];
@@ -32,7 +35,7 @@ function scanHost(x: ConcreteTensor, { axis, reverse }: ScanParams): ConcreteTen
       }
     }
   }
-  return tensorFromHost(out, x.shape, x.dtype);
+  return out;
 }
 
 // y_i = Σ_{j<=i} x_j: dy = cumsum(dx); ct_x = reverse cumsum of ct (the transpose of a lower
@@ -45,7 +48,7 @@ export const cumsum: Primitive<ScanParams> = {
     }
     return [x];
   },
-  impl: ([x], params) => [scanHost(x, params)],
+  impl: ([x], params) => scanHost(x, params),
   jvp: ([dx], _x, _y, { axis, reverse }) => [linear(dx, (t) => ops.cumsum(t, axis, { reverse }))],
   vjp: ([ct], _x, _y, { axis, reverse }) => [ops.cumsum(ct, axis, { reverse: !reverse })],
   batch: batchShiftingAxes((p) => ({ ...p, axis: p.axis + 1 })),

@@ -3,11 +3,10 @@
  * input, so its tangent is the same permutation of dx and its cotangent is ct sent back through
  * the inverse permutation (a scatter). `argsort` gives that permutation (int32, zero derivative).
  */
-import { allocate } from '../core/dtype';
+import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf, stridesOf } from '../core/shape';
-import type { ConcreteTensor } from '../core/tensor';
-import { tensorFromHost } from '../backends';
+import { hostKernel } from '../backends/host-kernel';
 import * as ops from '../numpy/ops';
 import { batchShiftingAxes } from './batching';
 import { linear, zeroDerivative } from './helpers';
@@ -18,12 +17,15 @@ type SortParams = { axis: number; descending: boolean };
 const batchSort = batchShiftingAxes<SortParams>((p) => ({ ...p, axis: p.axis + 1 }));
 
 /** The stable sorting permutation of every line along `axis`, as int32 (positions along the axis). */
-function sortPermutation(x: ConcreteTensor, { axis, descending }: SortParams): Int32Array {
-  const data = x.readSync();
+function sortPermutation(
+  data: TypedArray,
+  shape: readonly number[],
+  { axis, descending }: SortParams,
+): Int32Array {
   const perm = new Int32Array(data.length);
-  const n = x.shape[axis];
-  const stride = stridesOf(x.shape)[axis];
-  const outer = sizeOf(x.shape.slice(0, axis));
+  const n = shape[axis];
+  const stride = stridesOf(shape)[axis];
+  const outer = sizeOf(shape.slice(0, axis));
   const order = Array.from({ length: n }, (_, k) => k);
   const line = new Float64Array(n);
   // NaN counts as larger than everything: last ascending, first descending. Ties keep their order.
@@ -62,18 +64,18 @@ export const sort: Primitive<SortParams> = {
     checkAxis('sort', x, axis);
     return [x];
   },
-  impl: ([x], params, [out]) => {
-    const perm = sortPermutation(x, params);
-    const data = x.readSync();
-    const values = allocate(out.dtype, data.length);
-    const n = x.shape[params.axis];
-    const stride = stridesOf(x.shape)[params.axis];
-    for (let i = 0; i < data.length; i++) {
-      const k = Math.floor(i / stride) % n;
-      values[i] = data[i + (perm[i] - k) * stride];
-    }
-    return [tensorFromHost(values, out.shape, out.dtype)];
-  },
+  impl: ([x], params, outs) =>
+    hostKernel([x], outs, ([data]) => {
+      const perm = sortPermutation(data, x.shape, params);
+      const values = allocate(outs[0].dtype, data.length);
+      const n = x.shape[params.axis];
+      const stride = stridesOf(x.shape)[params.axis];
+      for (let i = 0; i < data.length; i++) {
+        const k = Math.floor(i / stride) % n;
+        values[i] = data[i + (perm[i] - k) * stride];
+      }
+      return [values];
+    }),
   jvp: ([dx], [x], _y, { axis, descending }) => [
     linear(dx, (t) => ops.takeAlongAxis(t, ops.argsort(x, axis, { descending }), axis)),
   ],
@@ -90,7 +92,8 @@ export const argsort: Primitive<SortParams> = {
     checkAxis('argsort', x, axis);
     return [{ shape: x.shape, dtype: 'int32' }];
   },
-  impl: ([x], params, [out]) => [tensorFromHost(sortPermutation(x, params), out.shape, 'int32')],
+  impl: ([x], params, outs) =>
+    hostKernel([x], outs, ([data]) => [sortPermutation(data, x.shape, params)]),
   ...zeroDerivative,
   batch: batchSort,
 };

@@ -7,14 +7,15 @@
  *
  * Float32 policy: each node of the composed expression is rounded to its dtype exactly where the
  * unfused program would have stored it (the expression semantics), so fused results are
- * bit-identical to eager ones; transcendental formulas run in float64 and are rounded once, as the
- * eager kernels do.
+ * bit-identical to eager ones, except for the transcendentals of `policy` `'polynomial'` (jit's
+ * default): there a backend's `polynomialOps` are fused and may run as float32 polynomials within
+ * their stated ulp bounds. With `'exact'` they run in float64 rounded once, as eagerly.
  */
 import type { Aval } from '../core/primitive';
 import { shapesEqual } from '../core/shape';
 import { ConcreteTensor } from '../core/tensor';
 import { getBackend } from '../backends';
-import type { Backend } from '../backends/backend';
+import type { Backend, TranscendentalPolicy } from '../backends/backend';
 import { directOp, input, substitute, type Expr } from '../backends/expression';
 import type { Atom, Equation } from './program';
 
@@ -28,6 +29,8 @@ export interface FusedStep {
   readonly aval: Aval;
   /** How many primitives the step replaces. */
   readonly size: number;
+  /** How the backend may compute the transcendentals in `expr`. */
+  readonly policy: TranscendentalPolicy;
 }
 
 /** What running a program does, in order: original equations and fused chains. */
@@ -50,6 +53,7 @@ export function fuse(
   outputs: readonly Atom[],
   avals: readonly Aval[],
   backend: Backend = getBackend(),
+  policy: TranscendentalPolicy = 'exact',
 ): Step[] {
   const uses = new Array<number>(avals.length).fill(0);
   const count = (a: Atom) => {
@@ -60,7 +64,8 @@ export function fuse(
     if ('variable' in a) uses[a.variable] += 2; // never folded into a consumer
   });
   const producer = new Map<number, Equation>();
-  const native = backend.nativeOps ?? new Set();
+  const polynomial = policy === 'polynomial' ? backend.polynomialOps : undefined;
+  const native = new Set([...(backend.nativeOps ?? [])].filter((op) => !polynomial?.has(op)));
   equations.forEach((eq) => {
     if (isFusible(eq, avals, native)) producer.set(eq.outputs[0], eq);
   });
@@ -92,7 +97,7 @@ export function fuse(
       steps.push(eq);
       continue;
     }
-    steps.push(generate(eq, producer, folded, avals));
+    steps.push({ ...generate(eq, producer, folded, avals), policy });
   }
   return steps;
 }
@@ -103,7 +108,7 @@ function generate(
   producer: ReadonlyMap<number, Equation>,
   folded: ReadonlySet<number>,
   avals: readonly Aval[],
-): FusedStep {
+): Omit<FusedStep, 'policy'> {
   const aval = avals[root.outputs[0]];
   const inputs: Atom[] = [];
   let size = 0;
@@ -129,5 +134,6 @@ const sameAtom = (a: Atom, b: Atom) =>
 /** Runs a fused step: the backend's elementwise kernel on the composed expression. */
 export function runFused(step: FusedStep, xs: readonly ConcreteTensor[]): ConcreteTensor {
   const { shape, dtype } = step.aval;
-  return new ConcreteTensor(xs[0].backend.elementwise(step.expr, xs, shape, dtype), shape, dtype);
+  const storage = xs[0].backend.elementwise(step.expr, xs, shape, dtype, step.policy);
+  return new ConcreteTensor(storage, shape, dtype);
 }

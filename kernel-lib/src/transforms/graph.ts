@@ -38,7 +38,7 @@ class GraphTrace extends Trace {
   readonly tangents = new Map<number, ConcreteTensor>();
   readonly cotangents = new Map<number, ConcreteTensor>();
   /** Bytes of values kept so far (capped at {@link MAX_KEPT_BYTES}). */
-  private keptBytes = 0;
+  keptBytes = 0;
   override readonly dynamic = true;
   /** The label of the first transform run inside the captured function, e.g. `jvp(f)`. */
   firstTransform: string | undefined;
@@ -162,6 +162,8 @@ export class Graph {
     readonly nanOrigin?: GraphNanOrigin,
     /** The kept values of each node (for the inspector's "fetch values"). */
     private readonly kept?: (id: number) => NodeValues,
+    /** Bytes of the values, tangents and cotangents kept (at most {@link MAX_KEPT_BYTES}). */
+    readonly keptBytes = 0,
   ) {}
 
   /** Node `id`'s value, tangent and cotangent, where the capture kept them. */
@@ -257,6 +259,7 @@ export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOp
             tangent: trace.tangents.get(id),
             cotangent: trace.cotangents.get(id),
           }),
+          trace.keptBytes,
         );
         return [graph, trace.values];
       },
@@ -285,6 +288,7 @@ export function makeGraph(f: (...args: never[]) => unknown, options: MakeGraphOp
       graph.result,
       origin,
       (id) => graph.valuesOf(id),
+      graph.keptBytes,
     );
   };
 }

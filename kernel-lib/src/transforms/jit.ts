@@ -16,6 +16,7 @@ import {
 import { fmt } from '../core/shape';
 import { ConcretizationError, isTracerOf, Trace, Tracer, withTrace } from '../core/trace';
 import type { Tensor } from '../core/tensor';
+import type { TranscendentalPolicy } from '../backends/backend';
 import { installEvalShape } from '../primitives/special';
 import { Program, type Atom, type Equation } from './program';
 
@@ -147,6 +148,12 @@ installEvalShape(evalShape);
 export interface JitOptions {
   /** Positional arguments that are part of the signature by value (numbers, strings, objects). */
   staticArgnums?: number | readonly number[];
+  /**
+   * float32 exp, tanh and logistic inside fused chains: `'polynomial'` (default, as XLA and
+   * jax-js do) runs the backend's float32 polynomials (wasm: exp 1, tanh 2, logistic 3 ulp);
+   * `'exact'` keeps them bit-identical with the eager results (float64 formulas rounded once).
+   */
+  transcendentals?: TranscendentalPolicy;
 }
 
 /** A jitted function: call it as `f`; it also tells what tracing cost and shows its program. */
@@ -203,7 +210,8 @@ export function jit<F extends (...args: never[]) => unknown>(
 
   const jitted = (...args: Parameters<F>): TreeResult => {
     const { compiled, leaves } = prepare(args);
-    return unflatten(compiled.outDef, compiled.program.run(leaves));
+    const policy = options.transcendentals ?? 'polynomial';
+    return unflatten(compiled.outDef, compiled.program.run(leaves, policy));
   };
   return Object.defineProperties(jitted, {
     trace: { value: (...args: Parameters<F>) => prepare(args).compiled.program },

@@ -8,7 +8,7 @@ import { fmt } from '../core/shape';
 import { bind, hasEvalObserver, isTracing } from '../core/trace';
 import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
-import type { Backend } from '../backends/backend';
+import type { Backend, TranscendentalPolicy } from '../backends/backend';
 import { fuse, runFused, type Step } from './fusion';
 import { detached, planBuffers, settle, stepOutputs, type BufferPlan } from './buffer-plan';
 import {
@@ -37,33 +37,38 @@ export class Program {
     readonly avals: readonly Aval[],
   ) {}
 
-  /** Plans by backend (which ops a backend runs natively decides what is fused). */
+  /** Plans by backend and policy (which ops a backend runs natively decides what is fused). */
   private readonly plans = new Map<string, (Step | TransposedMatmulStep)[]>();
 
   /**
    * The steps a concrete run on `backend` (default: the active one) takes: equations,
-   * elementwise chains fused, and transposes folded into matmuls where the backend reads
-   * transposed operands.
+   * elementwise chains fused (their transcendentals computed as `policy` says), and transposes
+   * folded into matmuls where the backend reads transposed operands.
    */
-  steps(backend: Backend = getBackend()): readonly (Step | TransposedMatmulStep)[] {
-    let plan = this.plans.get(backend.name);
+  steps(
+    backend: Backend = getBackend(),
+    policy: TranscendentalPolicy = 'exact',
+  ): readonly (Step | TransposedMatmulStep)[] {
+    const key = `${backend.name} ${policy}`;
+    let plan = this.plans.get(key);
     if (plan === undefined) {
-      const fused = fuse(this.equations, this.outputs, this.avals, backend);
+      const fused = fuse(this.equations, this.outputs, this.avals, backend, policy);
       plan = backend.matmulTransposes ? foldTransposes(fused, this.outputs, this.avals) : fused;
-      this.plans.set(backend.name, plan);
+      this.plans.set(key, plan);
     }
     return plan;
   }
 
-  /** Buffer plans by backend, for backends with an arena. */
+  /** Buffer plans by backend and policy, for backends with an arena. */
   private readonly buffers = new Map<string, BufferPlan>();
 
-  /** Where the intermediates of a run on `backend` live in its arena's frame. */
-  bufferPlan(backend: Backend = getBackend()): BufferPlan {
-    let plan = this.buffers.get(backend.name);
+  /** Where the intermediates of a run of `steps(backend, policy)` live in the arena's frame. */
+  bufferPlan(backend: Backend = getBackend(), policy: TranscendentalPolicy = 'exact'): BufferPlan {
+    const key = `${backend.name} ${policy}`;
+    let plan = this.buffers.get(key);
     if (plan === undefined) {
-      plan = planBuffers(this.steps(backend), this.outputs, this.avals);
-      this.buffers.set(backend.name, plan);
+      plan = planBuffers(this.steps(backend, policy), this.outputs, this.avals);
+      this.buffers.set(key, plan);
     }
     return plan;
   }
@@ -98,10 +103,11 @@ export class Program {
   /**
    * Runs the program on `args` (one tensor per input variable) and returns the outputs. Under a
    * transform (or a tool observing every kernel) each equation is bound, so the transform sees
-   * every primitive; on concrete values alone the fused steps run, and on a backend with an arena
-   * their results stay in the planned slots of a frame opened for this run (outputs copied out).
+   * every primitive; on concrete values alone the fused steps run, their float32
+   * transcendentals computed as `policy` says, and on a backend with an arena their results stay
+   * in the planned slots of a frame opened for this run (outputs copied out).
    */
-  run(args: readonly Tensor[]): Tensor[] {
+  run(args: readonly Tensor[], policy: TranscendentalPolicy = 'exact'): Tensor[] {
     const env = new Array<Tensor | undefined>(this.avals.length);
     this.inputs.forEach((v, i) => (env[v] = args[i]));
     const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
@@ -112,10 +118,10 @@ export class Program {
       if (commit) y.committed = true;
       return y;
     };
-    const buffers = backend?.arena && this.bufferPlan(backend);
+    const buffers = backend?.arena && this.bufferPlan(backend, policy);
     const frame = buffers && backend.arena!.open(buffers.bytes);
     try {
-      const steps = backend ? this.steps(backend) : this.equations;
+      const steps = backend ? this.steps(backend, policy) : this.equations;
       steps.forEach((step, i) => {
         const slot = buffers?.slots[i];
         frame?.place(slot);

@@ -9,6 +9,7 @@ import type {
   Operand,
   ReduceKind,
   Storage,
+  TranscendentalPolicy,
 } from '../backend';
 import type { Expr, ScalarOpName } from '../expression';
 import { swapLastAxes } from '../swap-last';
@@ -38,6 +39,8 @@ export type FastResult = TypedArray | (Storage & { readonly data: TypedArray });
 export interface FastKernels {
   /** See `Backend.nativeOps`. */
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
+  /** See `Backend.polynomialOps`. */
+  readonly polynomialOps?: ReadonlySet<ScalarOpName>;
   /** See `Backend.arena`. */
   readonly arena?: BackendArena;
   elementwise?(
@@ -45,6 +48,7 @@ export interface FastKernels {
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
+    policy?: TranscendentalPolicy,
   ): FastResult | undefined;
   reduce?(
     kind: ReduceKind,
@@ -68,13 +72,14 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
   const self: Backend = {
     name,
     nativeOps: fast.nativeOps,
+    polynomialOps: fast.polynomialOps,
     arena: fast.arena,
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
-    elementwise: (expr, xs, outShape, outDtype) =>
+    elementwise: (expr, xs, outShape, outDtype, policy) =>
       store(
-        fast.elementwise?.(expr, xs, outShape, outDtype) ??
+        fast.elementwise?.(expr, xs, outShape, outDtype, policy) ??
           elementwise(
             expr,
             xs.map((x) => ({ data: cpuData(x), shape: x.shape, dtype: x.dtype })),

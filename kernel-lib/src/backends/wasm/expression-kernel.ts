@@ -1,18 +1,22 @@
 /**
  * Fused elementwise expressions compiled to WebAssembly SIMD at run time (float32, four lanes):
- * one small module per expression and pattern of one-element inputs, sharing the kernels' memory.
+ * one small module per expression, pattern of one-element inputs and transcendental policy,
+ * sharing the kernels' memory.
  *
- * Only exactly rounded ops are compiled (add, sub, mul, div, sqrt, neg, abs, the comparisons and
- * select): for them a float32 SIMD lane gives the float64 formula rounded to float32, so results
- * are bit-identical to the generated JavaScript loop (NaN payloads aside, as for the other wasm
- * kernels). Any other op, dtype or input shape leaves the expression to the JavaScript loop.
+ * The exactly rounded ops (add, sub, mul, div, sqrt, neg, abs, the comparisons and select) give
+ * in a float32 SIMD lane the float64 formula rounded to float32, so with them alone results are
+ * bit-identical to the generated JavaScript loop (NaN payloads aside, as for the other wasm
+ * kernels). Under the `'polynomial'` policy exp, tanh and logistic are compiled too, as the
+ * float32 polynomials of `simd-math.ts` (within their stated ulp bounds, not bit-identical). Any
+ * other op, dtype or input shape leaves the expression to the JavaScript loop.
  */
 import type { DType } from '../../core/dtype';
 import { schedule, type Expr, type ScalarOpName } from '../expression';
-import type { Operand } from '../backend';
+import type { Operand, TranscendentalPolicy } from '../backend';
 import type { FastResult } from '../cpu';
 import type { WasmArena } from './arena';
 import type { WasmKernels } from './module';
+import { leb as unsigned, POLYNOMIAL_OPS, set, simd, type SimdScratch } from './simd-math';
 
 /** SIMD opcodes (after the 0xfd prefix) of the ops compiled here. */
 const SIMD: Partial<Record<ScalarOpName, number>> = {
@@ -43,19 +47,8 @@ export type WasmExprKernel = (
   n: number,
 ) => FastResult;
 
-const unsigned = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
 const vec = (items: number[][]): number[] => [...unsigned(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...unsigned(body.length), ...body];
-const simd = (op: number): number[] => [0xfd, ...unsigned(op)];
 const name = (s: string): number[] => [
   ...unsigned(s.length),
   ...Array.from(s, (c) => c.charCodeAt(0)),
@@ -65,7 +58,11 @@ const name = (s: string): number[] => [
  * The function body of `expr`, or `undefined` when it uses what is not compiled here. Locals:
  * input pointers 0..k-1, out k, byte count k+1, offset k+2, then one v128 per scalar and node.
  */
-function body(expr: Expr, scalars: readonly boolean[]): number[] | undefined {
+function body(
+  expr: Expr,
+  scalars: readonly boolean[],
+  policy: TranscendentalPolicy,
+): number[] | undefined {
   const k = scalars.length;
   const order = schedule(
     expr,
@@ -76,6 +73,20 @@ function body(expr: Expr, scalars: readonly boolean[]): number[] | undefined {
   let next = k + 3;
   const setup: number[] = [];
   const loop: number[] = [];
+  const constants = new Map<string, number>();
+  const splat = (key: string, lanes: Float32Array | Int32Array) => {
+    let local = constants.get(key);
+    if (local === undefined) {
+      constants.set(key, (local = next++));
+      setup.push(...simd(0x0c), ...new Uint8Array(lanes.buffer), ...set(local)); // v128.const
+    }
+    return local;
+  };
+  const scratch: SimdScratch = {
+    local: () => next++,
+    f32: (v) => splat(`f${v}`, new Float32Array(4).fill(v)),
+    i32: (v) => splat(`i${v}`, new Int32Array(4).fill(v)),
+  };
   const push = (e: Expr): number[] => {
     if (e.kind === 'input' && !scalars[e.index])
       return [0x20, e.index, 0x20, OFF, 0x6a, ...simd(0x00), 4, 0]; // v128.load p_k + off
@@ -101,8 +112,13 @@ function body(expr: Expr, scalars: readonly boolean[]): number[] | undefined {
     }
     const { op, args } = node;
     if (args.some((a, i) => isComparison(a) !== (op === 'select' && i === 0))) return undefined;
+    const polynomial = policy === 'polynomial' ? POLYNOMIAL_OPS[op as 'exp'] : undefined;
     if (op === 'select') {
       loop.push(...push(args[1]), ...push(args[2]), ...push(args[0]), ...simd(BITSELECT));
+    } else if (polynomial !== undefined) {
+      if (dtype !== 'float32') return undefined;
+      const x = scratch.local();
+      loop.push(...push(args[0]), ...set(x), ...polynomial(scratch, x));
     } else {
       const code = SIMD[op];
       if (code === undefined || dtype !== (COMPARISONS.has(op) ? 'bool' : 'float32'))
@@ -152,20 +168,21 @@ const cache = new WeakMap<Expr, Map<string, WasmExprKernel | null>>();
 
 /**
  * The compiled kernel of `expr` over float32 inputs (`scalars[k]`: input k has one element), or
- * `undefined` when the expression uses anything not compiled here.
+ * `undefined` when the expression uses anything not compiled here (under `policy`).
  */
 export function wasmExprKernel(
   w: WasmKernels,
   expr: Expr,
   scalars: readonly boolean[],
+  policy: TranscendentalPolicy = 'exact',
 ): WasmExprKernel | undefined {
   let byPattern = cache.get(expr);
   if (byPattern === undefined) cache.set(expr, (byPattern = new Map()));
-  const key = scalars.map(Number).join('');
+  const key = `${policy[0]}${scalars.map(Number).join('')}`;
   let kernel = byPattern.get(key);
   if (kernel === undefined) {
     kernel = null;
-    const code = body(expr, scalars);
+    const code = body(expr, scalars, policy);
     const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
     if (code && api) {
       const bytes = moduleBytes(code, scalars.length);

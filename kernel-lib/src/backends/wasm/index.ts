@@ -16,6 +16,7 @@ import { splitAxes } from '../cpu/reduce';
 import { loadKernels, MATMUL_WORK_BYTES } from './module';
 import { MatmulThreads } from './threads';
 import { wasmExprKernel } from './expression-kernel';
+import { POLYNOMIAL_OPS } from './simd-math';
 
 /** Sizes below which a kernel stays in TypeScript (tests set them to 0 to cover every case). */
 export interface WasmThresholds {
@@ -56,8 +57,9 @@ function fastKernels(arena: WasmArena, min: WasmThresholds): FastKernels {
   return {
     // SIMD exp and tanh beat a JavaScript loop calling Math.exp/Math.tanh by about 2x.
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
+    polynomialOps: new Set(Object.keys(POLYNOMIAL_OPS) as ScalarOpName[]),
     arena: env()?.ADLAB_JIT_ARENA === '0' ? undefined : arena, // 0: for A/B measurements
-    elementwise(expr, xs, outShape, outDtype) {
+    elementwise(expr, xs, outShape, outDtype, policy) {
       const op = directOp(expr);
       if (!isFloatOf(outDtype, xs)) return undefined;
       const n = sizeOf(outShape);
@@ -75,6 +77,7 @@ function fastKernels(arena: WasmArena, min: WasmThresholds): FastKernels {
           w,
           expr,
           xs.map((x) => sizeOf(x.shape) === 1 && n !== 1),
+          policy,
         );
         return kernel?.(arena, xs, n);
       }

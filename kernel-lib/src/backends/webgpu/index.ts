@@ -5,7 +5,9 @@
  * dtypes: float32, int32 and bool (a 32-bit word 0/1 on the device); float64 is an error naming
  * the operation. Reads are asynchronous (`await t.data()`); a synchronous read of a result
  * computed on the device is an error saying so (data uploaded from the host keeps its host copy,
- * which host code such as random key handling and index checks may read).
+ * which host code such as random key handling and index checks may read). Routines without a
+ * WGSL kernel (sort, cumsum, conv, the factorizations) run as host steps in program order with
+ * the device's work (`runOnHost`, see `runtime.ts`).
  */
 import type { DType, TypedArray } from '../../core/dtype';
 import { sizeOf } from '../../core/shape';
@@ -81,6 +83,15 @@ function makeBackend(context: GpuContext): WebGpuBackend {
       );
     },
     canReadSync: (storage) => gpu(storage).host !== undefined,
+    runOnHost(xs, outs, kernel) {
+      const outputs = outs.map((o) => alloc(o.shape, o.dtype, 'a host routine'));
+      rt.host(
+        xs.map((x) => gpu(x)),
+        outputs,
+        kernel,
+      );
+      return outputs;
+    },
     readAsync: (storage) => rt.read(gpu(storage)),
     dispose: (storage) => rt.pool.dispose(gpu(storage)),
     elementwise(expr, xs, outShape, outDtype) {
@@ -100,10 +111,11 @@ function makeBackend(context: GpuContext): WebGpuBackend {
       reduce(rt, kind, gpu(x), x.shape, axes, outDtype, out);
       return out;
     },
-    matmul(a, b, outShape) {
+    matmulTransposes: true,
+    matmul(a, b, outShape, transpose) {
       check('matmul', a, b);
       const out = alloc(outShape, a.dtype, 'matmul');
-      matmul(rt, gpu(a), a.shape, gpu(b), b.shape, outShape, a.dtype, out);
+      matmul(rt, gpu(a), a.shape, gpu(b), b.shape, outShape, a.dtype, out, transpose);
       return out;
     },
     readStrided(x, view, outShape) {
@@ -138,6 +150,7 @@ function makeBackend(context: GpuContext): WebGpuBackend {
     stats: () => ({ compiles: rt.compiles, dispatches: rt.dispatches }),
     async synchronize() {
       rt.flush();
+      await rt.settled();
       await rt.device.queue.onSubmittedWorkDone();
     },
   };

@@ -8,9 +8,14 @@
  * A thread's rows and columns are 16 apart, so neighbouring threads touch neighbouring addresses
  * (coalesced loads and stores, no shared-memory bank conflicts). Batch axes broadcast (a size-1
  * batch axis of one operand is read with stride 0); the batch index is the z workgroup.
+ *
+ * Transposed operands (jit folds `matmul(a, transpose(b))` into flags, `Backend.matmulTransposes`)
+ * are read in place: only the index of a tile load changes, and the threads of a load walk the
+ * operand's contiguous axis either way, so the loads stay coalesced.
  */
 import type { DType } from '../../core/dtype';
 import { sizeOf } from '../../core/shape';
+import type { MatmulTranspose } from '../backend';
 import type { GpuStorage } from './memory';
 import type { Runtime } from './runtime';
 import { storageType, stridedOffset } from './wgsl';
@@ -33,6 +38,31 @@ function batchStrides(shape: readonly number[], batch: readonly number[]): numbe
   return strides;
 }
 
+/**
+ * WGSL loading element `e` (0..1023) of a 64 x 16 tile slice into `tile[k][i]`: the operand's
+ * rows (A) or columns (B) from `start` (`size` of them) against k from `k0`. `kMajor`: the
+ * operand is stored with k as its slow axis (`[K, size]`: B, or a transposed A), so consecutive
+ * threads take consecutive i; otherwise (`[size, K]`: A, or a transposed B) consecutive k.
+ */
+function tileLoad(
+  operand: string,
+  tile: string,
+  base: string,
+  start: string,
+  size: number,
+  kMajor: boolean,
+): string {
+  // The element's place in the tile (li along rows or columns, lk along k).
+  const [li, lk] = kMajor ? [`e % ${TILE}u`, `e / ${TILE}u`] : [`e / ${BK}u`, `e % ${BK}u`];
+  const at = (ii: string, kk: string) =>
+    kMajor ? `${kk} * ${size}u + ${ii}` : `${ii} * KDIM + ${kk}`;
+  return `{
+        let i = ${start} + ${li};
+        let k = k0 + ${lk};
+        ${tile}[${lk}][${li}] = select(ZERO, ${operand}[u32(${base}) + ${at(`min(i, ${size - 1}u)`, 'min(k, KLAST)')}], i < ${size}u && k < KDIM);
+      }`;
+}
+
 export function matmul(
   rt: Runtime,
   a: GpuStorage,
@@ -42,10 +72,11 @@ export function matmul(
   outShape: readonly number[],
   dtype: DType,
   out: GpuStorage,
+  transpose: MatmulTranspose = {},
 ): void {
   const r = outShape.length;
   const [M, N] = [outShape[r - 2], outShape[r - 1]];
-  const K = aShape[aShape.length - 1];
+  const K = aShape[aShape.length - (transpose.a ? 2 : 1)];
   const batch = outShape.slice(0, -2);
   const B = sizeOf(batch);
   if (M * N * B === 0) return;
@@ -60,6 +91,9 @@ export function matmul(
   const code = `@group(0) @binding(0) var<storage, read> A: array<${t}>;
 @group(0) @binding(1) var<storage, read> Bm: array<${t}>;
 @group(0) @binding(2) var<storage, read_write> C: array<${t}>;
+const KDIM = ${K}u;
+const KLAST = ${K - 1}u;
+const ZERO: ${t} = ${zero};
 var<workgroup> As: array<array<${t}, ${TILE}>, ${BK}>;
 var<workgroup> Bs: array<array<${t}, ${TILE}>, ${BK}>;
 @compute @workgroup_size(${THREADS}, ${THREADS})
@@ -75,16 +109,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   for (var k0 = 0u; k0 < ${K}u; k0 += ${BK}u) {
     for (var l = 0u; l < 4u; l++) {
       let e = tid + l * 256u;
-      let am = e / ${BK}u;
-      let ak = e % ${BK}u;
-      let ar = row0 + am;
-      let ac = k0 + ak;
-      As[ak][am] = select(${zero}, A[u32(aBase) + min(ar, ${M - 1}u) * ${K}u + min(ac, ${K - 1}u)], ar < ${M}u && ac < ${K}u);
-      let bk = e / ${TILE}u;
-      let bn = e % ${TILE}u;
-      let br = k0 + bk;
-      let bc = col0 + bn;
-      Bs[bk][bn] = select(${zero}, Bm[u32(bBase) + min(br, ${K - 1}u) * ${N}u + min(bc, ${N - 1}u)], br < ${K}u && bc < ${N}u);
+      ${tileLoad('A', 'As', 'aBase', 'row0', M, transpose.a ?? false)}
+      ${tileLoad('Bm', 'Bs', 'bBase', 'col0', N, !(transpose.b ?? false))}
     }
     workgroupBarrier();
     for (var k = 0u; k < ${BK}u; k++) {

@@ -132,10 +132,14 @@ export class BufferPool {
     this.pooled += size;
   }
 
-  /** Called after each queue submission: buffers over the pool's size are destroyed now. */
-  submitted(): void {
-    for (const b of this.doomed) b.destroy();
+  /**
+   * The released buffers over the pool's size, handed to the next submission, which destroys
+   * them once the commands that may still use them are submitted.
+   */
+  takeDoomed(): GPUBuffer[] {
+    const doomed = this.doomed;
     this.doomed = [];
+    return doomed;
   }
 
   memory(): GpuMemory {

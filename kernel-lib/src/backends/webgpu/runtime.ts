@@ -1,6 +1,13 @@
 /**
  * Running kernels: WGSL source to a cached compute pipeline, operands bound as storage buffers,
  * passes recorded into one command encoder that is submitted in batches (and before every read).
+ *
+ * The device queue in program order: submissions, host steps (a routine the device lacks, run on
+ * the CPU: `host`) and reads form one JavaScript-side sequence. While no host step is pending, a
+ * submission goes to the GPU at once (the fast path). A host step allocates its outputs at once
+ * (their shapes are known), so later operations can be recorded against them; it then downloads
+ * its inputs, computes, and writes its outputs; submissions issued meanwhile wait in the sequence
+ * behind it, and so do reads (`read`) and the destruction of released buffers.
  */
 import type { DType, TypedArray } from '../../core/dtype';
 import type { GpuContext } from './device';
@@ -22,6 +29,14 @@ export class Runtime {
   compiles = 0;
   /** Kernels dispatched so far. */
   dispatches = 0;
+  /** Host steps run so far. */
+  hostSteps = 0;
+  /** The tail of the sequence of steps waiting behind a host step (see the file comment). */
+  private tail: Promise<void> = Promise.resolve();
+  /** Steps in that sequence not yet run (0: submit at once). */
+  private waiting = 0;
+  /** A host step's error, reported by the next read. */
+  private failure: unknown;
 
   constructor(readonly context: GpuContext) {
     this.device = context.device;
@@ -81,13 +96,76 @@ export class Runtime {
     return (this.encoder ??= this.device.createCommandEncoder());
   }
 
-  /** Submits what was recorded. */
+  /**
+   * Submits what was recorded (behind any pending host step); buffers released so far are
+   * destroyed after it, when the pool is over its size.
+   */
   flush(): void {
     if (!this.encoder) return;
-    this.device.queue.submit([this.encoder.finish()]);
+    const commands = this.encoder.finish();
     this.encoder = undefined;
     this.passes = 0;
-    this.pool.submitted();
+    const doomed = this.pool.takeDoomed();
+    this.inOrder(() => {
+      this.device.queue.submit([commands]);
+      for (const b of doomed) b.destroy();
+    });
+  }
+
+  /**
+   * Runs `step` after every step issued before it: at once when none waits, else at the end of
+   * the sequence; an asynchronous step (a host step) holds the steps issued after it until it
+   * has finished.
+   */
+  private inOrder(step: () => void | Promise<void>): void {
+    const fail = (e: unknown) => {
+      this.failure ??= e;
+    };
+    const done = () => {
+      this.waiting--;
+    };
+    if (this.waiting === 0) {
+      const pending = step();
+      if (!pending) return;
+      this.waiting++;
+      this.tail = pending.catch(fail).finally(done);
+      return;
+    }
+    this.waiting++;
+    this.tail = this.tail.then(step).catch(fail).finally(done);
+  }
+
+  /** Resolves once every step issued so far has run (submitted, for GPU work). */
+  async settled(): Promise<void> {
+    if (this.waiting > 0) await this.tail;
+    if (this.failure !== undefined) {
+      const e = this.failure;
+      this.failure = undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * A host step in program order: `compute` runs on the host data of `inputs` (downloaded once
+   * the work before it has run; a storage uploaded from the host gives its host copy) and its
+   * results are written into `outputs`, which the caller allocated and may use in later
+   * operations at once.
+   */
+  host(
+    inputs: readonly GpuStorage[],
+    outputs: readonly GpuStorage[],
+    compute: (data: readonly TypedArray[]) => TypedArray[],
+  ): void {
+    this.hostSteps++;
+    const staged = inputs.map((s) => (s.host ? undefined : this.stage(s)));
+    this.flush();
+    this.inOrder(async () => {
+      const data = await Promise.all(inputs.map((s, k) => s.host ?? this.download(staged[k], s)));
+      compute(data).forEach((values, k) => {
+        const words = outputs[k].dtype === 'bool' ? Uint32Array.from(values) : values;
+        if (words.byteLength > 0) this.device.queue.writeBuffer(outputs[k].buffer, 0, words);
+      });
+    });
   }
 
   /** A storage of `size` elements of `dtype` (contents undefined). */
@@ -103,20 +181,30 @@ export class Runtime {
     return this.pool.own({ backend, buffer, size: data.length, dtype, host: data });
   }
 
-  /** The storage's values on the host (bool as 0/1 bytes). */
+  /** The storage's values on the host (bool as 0/1 bytes), in order behind any host step. */
   async read(storage: GpuStorage): Promise<TypedArray> {
     if (storage.host) return storage.host;
-    const bytes = storage.size * 4;
-    const out = allocateHost(storage.dtype, storage.size);
-    if (bytes === 0) return out;
-    const staging = this.device.createBuffer({
-      size: Math.ceil(bytes / 4) * 4,
-      usage: 0x1 | 0x8, // MAP_READ | COPY_DST
-    });
-    this.copy(storage.buffer, staging, bytes);
+    const staging = this.stage(storage);
     this.flush();
+    await this.settled();
+    return this.download(staging, storage);
+  }
+
+  /** Records a copy of `storage` into a new mappable buffer (undefined when it is empty). */
+  private stage(storage: GpuStorage): GPUBuffer | undefined {
+    const bytes = storage.size * 4;
+    if (bytes === 0) return undefined;
+    const staging = this.device.createBuffer({ size: bytes, usage: 0x1 | 0x8 }); // MAP_READ | COPY_DST
+    this.copy(storage.buffer, staging, bytes);
+    return staging;
+  }
+
+  /** The values copied into `staging` (the copy already submitted), as `storage`'s dtype. */
+  private async download(staging: GPUBuffer | undefined, storage: GpuStorage): Promise<TypedArray> {
+    const out = allocateHost(storage.dtype, storage.size);
+    if (!staging) return out;
     await staging.mapAsync(0x1);
-    const words = staging.getMappedRange(0, bytes);
+    const words = staging.getMappedRange(0, storage.size * 4);
     if (storage.dtype === 'bool') out.set(new Uint32Array(words));
     else out.set(new (out.constructor as typeof Float32Array)(words));
     staging.unmap();
