@@ -52,10 +52,10 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
     polynomialOps: new Set(Object.keys(POLYNOMIAL_OPS) as ScalarOpName[]),
     elementwise(expr, xs, outShape, outDtype, policy) {
-      const op = directOp(expr);
-      if (!isFloatOf(outDtype, xs)) return undefined;
+      // the size first: most eager ops are small, and this is their whole cost here
       const n = sizeOf(outShape);
-      if (n < min.elementwise) return undefined;
+      if (n < min.elementwise || !isFloatOf(outDtype, xs)) return undefined;
+      const op = directOp(expr);
       if (op === undefined) {
         // a fused chain: compiled to SIMD when its ops and inputs (full-size or one element) allow
         if (
