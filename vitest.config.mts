@@ -10,6 +10,9 @@ export default defineConfig({
         new URL('./kernel-lib/src/jupyter/protocol.ts', import.meta.url),
       ),
       'adlab/plot-style': fileURLToPath(new URL('./kernel-lib/src/plot/style.ts', import.meta.url)),
+      'adlab/graph-layout': fileURLToPath(
+        new URL('./kernel-lib/src/jupyter/graph-layout/index.ts', import.meta.url),
+      ),
     },
   },
   test: {

@@ -39,6 +39,8 @@ export {
 } from './jupyter/live';
 export type { LiveOps } from './jupyter/live';
 export { pytreeMimeBundle } from './jupyter/pytree-display';
+export { graphPicture, preloadGraphviz } from './jupyter/graph-image';
+export type { GraphPicture } from './jupyter/graph-image';
 export { getBackend, setBackend } from './backends';
 export {
   defaultDevice,

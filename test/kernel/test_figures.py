@@ -107,3 +107,19 @@ def _is_blank(png: bytes) -> bool:
     pixels = {raw[r * row + 1 : (r + 1) * row] for r in range(height)}
     flat = set(b"".join(pixels))
     return len(flat) <= 1
+
+
+GRAPH_MIME = "application/vnd.adlab.graph.v1+json"
+
+
+def test_graph_display_has_a_png_laid_out_by_graphviz(kc):
+    """The kernel loads Graphviz at start, so the first graph's picture is laid out as the view's."""
+    code = "const gg = makeGraph(grad((x: Tensor) => np.sum(np.tanh(x))))(np.ones([3]));"
+    assert run(kc, code, timeout=60).reply["status"] == "ok"
+    data = run(kc, "gg", timeout=60).result["data"]
+    assert GRAPH_MIME in data and "text/html" not in data
+    png = base64.b64decode(data["image/png"])
+    assert png[1:4] == b"PNG"
+    assert data["text/plain"].startswith("Computational graph of grad(")
+    engine = run(kc, "graphPicture(gg).engine", timeout=60).result["data"]["text/plain"]
+    assert "graphviz" in engine

@@ -8,21 +8,19 @@ import {
 } from '../../labextension/src/model/graph-model';
 import {
   arrangeBands,
+  boxSize,
+  boxText,
   cutBands,
   exportLayout,
   exportPages,
-  MIN_PRINT_SCALE,
-  PAGE_MARGIN,
-} from '../../labextension/src/view/graph-export-layout';
-import {
-  boxSize,
-  boxText,
   layeredLayout,
   layoutBoxes,
+  MIN_PRINT_SCALE,
+  PAGE_MARGIN,
   toDot,
   type GraphLayout,
   type LayoutBox,
-} from '../../labextension/src/view/graph-layout';
+} from 'adlab/graph-layout';
 import { layoutOffThread } from '../../labextension/src/view/graph-layout-client';
 import { buildGraphSvg } from '../../labextension/src/view/graph-svg';
 

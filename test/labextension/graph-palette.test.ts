@@ -2,7 +2,8 @@ import './setup';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { kindColors, legend, LIGHT_PALETTE } from '../../labextension/src/view/graph-palette';
+import { kindColors, LIGHT_PALETTE } from 'adlab/graph-layout';
+import { legend } from '../../labextension/src/view/graph-palette';
 
 const CSS = fs.readFileSync(path.join(__dirname, '../../labextension/style/graph.css'), 'utf8');
 

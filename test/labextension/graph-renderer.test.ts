@@ -4,7 +4,7 @@ import { MIME, type GraphNodePayload, type GraphPayload } from 'adlab/protocol';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import extensions, { ADLAB_RANK, graphExtension } from '../../labextension/src/index';
-import { GROUP_THRESHOLD } from '../../labextension/src/model/graph-grouping';
+import { formatBytes, formatCount, GROUP_THRESHOLD } from 'adlab/graph-layout';
 import {
   MAX_LAYOUT_BOXES,
   parseGraphPayload,
@@ -17,11 +17,11 @@ import {
   GRAPHVIZ_BUDGET,
   graphvizCost,
   layeredLayout,
-  layoutGraph,
   parseGraphvizJson,
   toDot,
-} from '../../labextension/src/view/graph-layout';
-import { fitZoom, formatBytes, formatCount, zoomAt } from '../../labextension/src/view/graph-svg';
+} from 'adlab/graph-layout';
+import { layoutGraph } from '../../labextension/src/view/graph-layout';
+import { fitZoom, zoomAt } from '../../labextension/src/view/graph-svg';
 import { GraphRenderer, renderGraph } from '../../labextension/src/renderers/graph';
 import { gradGraph } from './graph-optimizer-fixtures';
 

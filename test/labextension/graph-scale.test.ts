@@ -1,7 +1,7 @@
 import './setup';
 import { describe, expect, it } from 'vitest';
 import { grad, makeGraph, np, type Tensor } from '../../kernel-lib/src';
-import { findRepeats } from '../../labextension/src/model/graph-grouping';
+import { findRepeats } from 'adlab/graph-layout';
 import {
   parseGraphPayload,
   setExpanded,

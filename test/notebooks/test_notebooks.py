@@ -56,6 +56,7 @@ def test_notebook_runs_without_errors(path):
 
 OPTIMIZER_MIME = "application/vnd.adlab.optimizer-run.v1+json"
 FIGURE_MIME = "application/vnd.adlab.figure.v1+json"
+GRAPH_MIME = "application/vnd.adlab.graph.v1+json"
 HTML_DIR = ROOT / "test-results" / "notebooks-html"
 
 
@@ -72,9 +73,11 @@ def check_output_sizes(path, nb):
 
 
 def check_static_html(path, nb):
-    """Each figure (plotting API or compareRuns) carries a kernel-made PNG, and nbconvert's HTML,
-    made with no JupyterLab extension at all, shows it as an <img>: as GitHub and nbviewer would."""
+    """Each figure (plotting API or compareRuns) and each graph (makeGraph) carries a kernel-made
+    PNG, and nbconvert's HTML, made with no JupyterLab extension at all, shows it as an <img>: as
+    GitHub and nbviewer would."""
     figures = []
+    graphs = []
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
@@ -82,12 +85,21 @@ def check_static_html(path, nb):
                 has_png = "image/png" in data or "data:image/png;base64," in str(data.get("text/html", ""))
                 assert has_png, f"cell {i}: a figure output without a PNG fallback"
                 figures.append(i)
+            if GRAPH_MIME in data:
+                assert "image/png" in data, f"cell {i}: a graph output without a PNG picture"
+                # nbconvert prefers text/html to image/png: a table there would hide the picture.
+                assert "text/html" not in data, f"cell {i}: a graph output whose HTML hides its picture"
+                assert data["text/plain"].startswith("Computational graph of"), f"cell {i}: no caption"
+                graphs.append((i, data["image/png"].replace("\n", "")))
     html, _ = HTMLExporter().from_notebook_node(nb)
     HTML_DIR.mkdir(parents=True, exist_ok=True)
     (HTML_DIR / f"{path.stem}.html").write_text(html, encoding="utf-8")
     images = re.findall(r'<img[^>]+src="data:image/png;base64,[A-Za-z0-9+/=]{200,}', html)
-    assert len(images) >= len(figures), (
-        f"{path.name}: {len(figures)} figures but {len(images)} PNG <img> in the static HTML"
+    assert len(images) >= len(figures) + len(graphs), (
+        f"{path.name}: {len(figures)} figures and {len(graphs)} graphs but {len(images)} PNG <img>"
+        " in the static HTML"
     )
+    for i, png in graphs:
+        assert f'src="data:image/png;base64,{png[:200]}' in html, f"cell {i}: graph picture not in the HTML"
     if path.name[:2] in {"02", "06", "07", "09", "10"}:
         assert figures, f"{path.name}: its charts should come from the plotting API"

@@ -93,6 +93,21 @@ describe('rounding, remainders and floor division', () => {
     expect(m.toArray()).toEqual([2, -2]);
     expect(np.floorDivide(np.array([-7, 7], 'int32'), 2).toArray()).toEqual([-4, 3]);
   });
+  it('int32 floorDivide (computed in int32) equals the float64 quotient converted to int32', () => {
+    const [lo, hi] = [-2147483648, 2147483647];
+    const a = [7, -7, 7, -7, 0, 5, -5, lo, lo, hi, lo, hi, 1, -1, 13, lo, hi, -6, 6];
+    const b = [2, 2, -2, -2, 0, 0, 0, -1, 1, -1, 3, 7, lo, lo, 1, lo, hi, 3, -3];
+    const [ia, ib] = [np.array(a, 'int32'), np.array(b, 'int32')];
+    const q = np.floorDivide(ia, ib);
+    expect(q.dtype).toBe('int32');
+    const viaFloat64 = np.floorDivide(np.astype(ia, 'float64'), np.astype(ib, 'float64'));
+    expect(Array.from(q.dataSync())).toEqual(Array.from(np.astype(viaFloat64, 'int32').dataSync()));
+    // x // 0 saturates to the int32 limit of x's sign (NumPy gives 0), 0 // 0 = 0.
+    expect(Array.from(q.dataSync().slice(4, 7))).toEqual([0, hi, lo]);
+    expect(np.floorDivide(np.array([true, false]), np.array([true, true])).toArray()).toEqual([
+      1, 0,
+    ]);
+  });
   it('round halves to even, with decimals; ceil and trunc', () => {
     expectClose(np.round(f64([0.5, 1.5, 2.5, -0.5, -1.5, 2.675, 1.234567])), ref.round, 0, 0);
     expectClose(np.round(f64([2.675, 1.234567, -1.005]), 2), ref.round2, 0, 0);

@@ -11,7 +11,7 @@ import {
   vjp,
   type Tensor,
 } from '../../kernel-lib/src';
-import { FALLBACK_ROWS } from '../../kernel-lib/src/jupyter/graph-display';
+import { FALLBACK_ROWS, graphHtml } from '../../kernel-lib/src/jupyter/graph-display';
 import { graphValueSummary, HISTOGRAM_BINS } from '../../kernel-lib/src/jupyter/value-summary';
 
 const x3 = () => np.array([0.5, 2, -1], 'float64');
@@ -79,7 +79,8 @@ describe('graph NaN origin', () => {
     expect(g.nanOrigin).toMatchObject({ primitive: 'log', phase: 'forward', cause: 'log-domain' });
     expect(g.nodes[g.nanOrigin!.node]!.primitive).toBe('log');
     expect(g.toPayload().nanOrigin!.node).toBe(g.nanOrigin!.node);
-    expect(g.toMimeBundle()['text/html']).toContain('first non-finite value');
+    expect(g.toMimeBundle()['text/plain']).toContain('First non-finite value: %');
+    expect(graphHtml(g)).toContain('first non-finite value');
   });
 
   it('finds a backward-pass origin (sqrt at 0: finite forward, infinite derivative)', () => {
@@ -99,16 +100,18 @@ describe('graph NaN origin', () => {
 });
 
 describe('graph fallback', () => {
-  it('keeps the HTML and text fallbacks short for a large graph', () => {
+  it('keeps the HTML table and the text short for a large graph', () => {
     const long = (x: Tensor) => {
       let h = x;
       for (let i = 0; i < 300; i++) h = np.tanh(h);
       return h;
     };
-    const b = makeGraph(long)(x3()).toMimeBundle();
-    const html = b['text/html'] as string;
+    const g = makeGraph(long)(x3());
+    const b = g.toMimeBundle();
+    const html = graphHtml(g);
     expect(html.match(/<tr>/g)).toHaveLength(FALLBACK_ROWS + 2);
     expect(html).toContain('… 101 more nodes');
-    expect((b['text/plain'] as string).split('\n').length).toBeLessThan(FALLBACK_ROWS + 5);
+    // The listing, headed by the picture's caption (two lines).
+    expect((b['text/plain'] as string).split('\n').length).toBeLessThan(FALLBACK_ROWS + 7);
   });
 });

@@ -95,6 +95,8 @@ export interface DeviceMemory {
   readonly bytesInUse: number;
   readonly bytesPooled: number;
   readonly buffersCreated: number;
+  /** Buffers backing live (not yet collected) tensors. */
+  readonly buffersInUse: number;
   readonly bytesAcquired: number;
   /** Collections the backend asked the JavaScript engine for. */
   readonly collections: number;

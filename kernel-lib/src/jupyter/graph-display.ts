@@ -1,10 +1,12 @@
 /**
- * The rich display of a captured graph (`makeGraph`): the JSON payload of the graph MIME type, and
- * an escaped HTML table as the static fallback (its first rows only, so a 5,000-node graph stays a
- * reasonable notebook output).
+ * The rich display of a captured graph (`makeGraph`): the JSON payload of the graph MIME type, a
+ * PNG picture made in the kernel as the static fallback (./graph-image.ts), and the node listing
+ * as text; an escaped HTML table (its first rows only, so a 5,000-node graph stays a reasonable
+ * notebook output) only when no picture can be made.
  */
 import type { Tensor } from '../core/tensor';
 import type { Graph } from '../transforms/graph';
+import { graphPicture } from './graph-image';
 import { liveHandle } from './live';
 import type {
   GraphPayload,
@@ -99,8 +101,32 @@ export function graphPayload(graph: Graph): GraphPayload {
   return payload;
 }
 
-/** The MIME bundle of a graph: the payload, the HTML table fallback and `toString()`. */
+/**
+ * The MIME bundle of a graph: the payload, the picture as `image/png` (what GitHub, nbviewer and
+ * nbconvert show; they prefer text/html, so the table is left out when the picture exists) and
+ * the listing as text, headed by the picture's caption.
+ */
 export function graphMimeBundle(graph: Graph): MimeBundle {
+  const plain = graphText(graph);
+  try {
+    const picture = graphPicture(graph);
+    return {
+      [MIME.graph]: graphPayload(graph),
+      'image/png': picture.png.toString('base64'),
+      'text/plain': `${picture.caption}\n${plain}`,
+    };
+  } catch (err) {
+    // No fonts or no rasterizer: the table stands in, and the text says why.
+    return {
+      [MIME.graph]: graphPayload(graph),
+      'text/html': graphHtml(graph),
+      'text/plain': `${plain}\n(no static image: ${(err as Error).message})`,
+    };
+  }
+}
+
+/** The first rows of the graph as an escaped HTML table. */
+export function graphHtml(graph: Graph): string {
   const shown = graph.nodes.slice(0, FALLBACK_ROWS);
   const rows = shown
     .map(
@@ -113,16 +139,18 @@ export function graphMimeBundle(graph: Graph): MimeBundle {
   const origin = graph.nanOrigin
     ? `<div>first non-finite value: %${graph.nanOrigin.node} ${escapeHtml(graph.nanOrigin.primitive)} (${graph.nanOrigin.phase}): ${escapeHtml(graph.nanOrigin.explanation)}</div>`
     : '';
-  const html = `<div><b>graph</b> ${escapeHtml(graph.name)} · ${graph.nodes.length} nodes · ${graph.flops} FLOPs</div>${origin}<table><tr><th>id</th><th>primitive</th><th>inputs</th><th>output</th><th>FLOPs</th><th>pass</th></tr>${rows}${rest}</table>`;
+  return `<div><b>graph</b> ${escapeHtml(graph.name)} · ${graph.nodes.length} nodes · ${graph.flops} FLOPs</div>${origin}<table><tr><th>id</th><th>primitive</th><th>inputs</th><th>output</th><th>FLOPs</th><th>pass</th></tr>${rows}${rest}</table>`;
+}
+
+/** The graph's listing (`toString()`), its first rows only. */
+function graphText(graph: Graph): string {
   const text = graph.toString();
   const lines = text.split('\n');
-  const plain =
-    lines.length > FALLBACK_ROWS + 2
-      ? [
-          ...lines.slice(0, FALLBACK_ROWS + 1),
-          `  … ${lines.length - FALLBACK_ROWS - 2} more nodes`,
-          lines.at(-1),
-        ].join('\n')
-      : text;
-  return { [MIME.graph]: graphPayload(graph), 'text/html': html, 'text/plain': plain };
+  return lines.length > FALLBACK_ROWS + 2
+    ? [
+        ...lines.slice(0, FALLBACK_ROWS + 1),
+        `  … ${lines.length - FALLBACK_ROWS - 2} more nodes`,
+        lines.at(-1),
+      ].join('\n')
+    : text;
 }

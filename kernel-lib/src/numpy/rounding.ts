@@ -6,8 +6,10 @@ import { isFloat } from '../core/dtype';
 import { bind1 } from '../core/trace';
 import type { Tensor, TensorLike } from '../core/tensor';
 import type { AnyPrimitive } from '../core/primitive';
+import * as B from '../primitives/binary';
 import * as R from '../primitives/rounding';
 import { asTensor, astype, promote, toFloat } from './convert';
+import { fullLike } from './creation';
 import { add, div, equal, less, logicalAnd, mul, notEqual, pow, sub, where } from './math';
 
 /** Integers are already rounded; bools become float32 first. */
@@ -35,13 +37,6 @@ export function round(x: TensorLike, decimals = 0): Tensor {
   const t = toFloat(x);
   const scale = pow(10, astype(Math.abs(decimals), t.dtype));
   return decimals > 0 ? div(whole(mul(t, scale)), scale) : mul(whole(div(t, scale)), scale);
-}
-
-/** Runs `f` on floats: integer operands compute in float64 (exact for int32) and convert back. */
-function onFloats(a: TensorLike, b: TensorLike, f: (x: Tensor, y: Tensor) => Tensor): Tensor {
-  const [x, y] = promote(a, b);
-  if (isFloat(x.dtype)) return f(x, y);
-  return astype(f(astype(x, 'float64'), astype(y, 'float64')), 'int32');
 }
 
 /**
@@ -76,12 +71,32 @@ export const remainder = mod;
 
 /**
  * floor(a / b), consistent with `mod` (a = floorDivide(a, b) b + mod(a, b), as NumPy); integers
- * stay int32. Zero derivative. @example np.floorDivide(7, 2) // 3
+ * stay int32 (computed in int32: exact, and no float64, which WebGPU lacks). Zero derivative.
+ * Integer edge cases saturate, as the float quotient converted to int32 would: a // 0 is the int32
+ * limit of a's sign (0 // 0 = 0; NumPy gives 0) and -2^31 // -1 = 2^31 - 1 (NumPy wraps to -2^31).
+ * @example np.floorDivide(7, 2) // 3
  */
 export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
-  return onFloats(a, b, (x, y) => {
+  const [x, y] = promote(a, b);
+  if (isFloat(x.dtype)) {
     // (a - mod(a, b)) / b is an integer up to rounding: round it rather than floor it.
     const q = bind1(R.round, [div(sub(x, mod(x, y)), y)]);
     return where(equal(y, 0), div(x, y), q);
-  });
+  }
+  return intFloorDivide(astype(x, 'int32'), astype(y, 'int32'));
+}
+
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+
+/** floorDivide of int32: the truncated quotient, one less where the remainder's sign differs from b's. */
+function intFloorDivide(x: Tensor, y: Tensor): Tensor {
+  const truncated = bind1(B.div, [x, y]); // int32 division truncates toward 0
+  const r = bind1(R.rem, [x, y]);
+  const down = logicalAnd(notEqual(r, 0), notEqual(less(r, 0), less(y, 0)));
+  const q = where(down, sub(truncated, 1), truncated);
+  const int = (v: number) => fullLike(x, v, 'int32');
+  const byZero = where(less(x, 0), int(INT32_MIN), where(equal(x, 0), int(0), int(INT32_MAX)));
+  const overflow = logicalAnd(equal(x, INT32_MIN), equal(y, -1));
+  return where(equal(y, 0), byZero, where(overflow, int(INT32_MAX), q));
 }

@@ -6,11 +6,17 @@
 import type { GraphPayload, PayloadDType } from 'adlab/protocol';
 import {
   buildGroups,
+  capBoxes,
   groupsByKey,
   isFoldable,
+  nodeKind,
+  readerCounts,
   visibleBoxes,
   type BoxGroup,
-} from './graph-grouping';
+  type GraphBox,
+  type LayoutNode,
+  type NodeKind,
+} from 'adlab/graph-layout';
 import {
   describe,
   DTYPES,
@@ -30,19 +36,10 @@ export const MAX_GRAPH_NODES = 100_000;
 /** At most this many boxes are laid out; the rest are listed in a note (search still covers them). */
 export const MAX_LAYOUT_BOXES = 2500;
 
-/** How a node enters the computation. */
-export type NodeKind = 'input' | 'constant' | 'op';
+export type { GraphBox, NodeKind };
 
 /** One validated node. */
-export interface GraphNodeModel {
-  id: number;
-  primitive: string;
-  label?: string;
-  kind: NodeKind;
-  phase: 'forward' | 'backward';
-  isOutput: boolean;
-  inputs: number[];
-  shape: number[];
+export interface GraphNodeModel extends LayoutNode {
   dtype: PayloadDType;
   flops: number;
   bytes: number;
@@ -55,18 +52,6 @@ export interface GraphNodeModel {
 /** A value summary: statistics and, when the payload has one, a histogram over [min, max]. */
 export interface SummaryModel extends StatsModel {
   histogram?: number[];
-}
-
-/** A box drawn in the view: one node, or a collapsed linear chain of nodes. */
-export interface GraphBox {
-  /** Key used by the layout (`n<id>` for a node, `g<first id>` for a group). */
-  key: string;
-  /** Node ids inside, in order (one for a plain node). */
-  members: number[];
-  /** Keys of the boxes this one reads (deduplicated). */
-  inputs: string[];
-  /** The group this box stands for (a repeat, an iteration or a chain), absent for one node. */
-  group?: BoxGroup;
 }
 
 /** Everything the graph view shows. */
@@ -155,7 +140,7 @@ function parseNode(
   const node: ReturnType<typeof parseNode> = {
     id,
     primitive,
-    kind: primitive === 'input' ? 'input' : primitive === 'constant' ? 'constant' : 'op',
+    kind: nodeKind(primitive),
     phase: phase ?? 'forward',
     shape: shape as number[],
     dtype: dtype as PayloadDType,
@@ -212,14 +197,12 @@ export function setExpanded(model: GraphModel, key: string, expanded: boolean): 
 }
 
 function applyBoxes(model: GraphModel): void {
-  let boxes = visibleBoxes(model, model.groups, model.expanded);
-  model.hiddenBoxes = Math.max(0, boxes.length - MAX_LAYOUT_BOXES);
-  if (model.hiddenBoxes > 0) {
-    boxes = boxes.slice(0, MAX_LAYOUT_BOXES);
-    const kept = new Set(boxes.map((b) => b.key));
-    for (const b of boxes) b.inputs = b.inputs.filter((k) => kept.has(k));
-  }
+  const { boxes, hidden } = capBoxes(
+    visibleBoxes(model, model.groups, model.expanded),
+    MAX_LAYOUT_BOXES,
+  );
   model.boxes = boxes;
+  model.hiddenBoxes = hidden;
 }
 
 /** Orders nodes so every input comes before its reader (Kahn); fails on a cycle. */
@@ -318,10 +301,7 @@ function parseOrThrow(data: unknown): GraphModel {
   }
 
   const nonFinite = order.filter((id) => (byId.get(id)!.summary?.nonFinite ?? 0) > 0);
-  const readers = new Map<number, number>();
-  for (const n of nodes)
-    for (const i of new Set(n.inputs)) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const groups = buildGroups({ byId }, order, readers);
+  const groups = buildGroups({ byId }, order, readerCounts(nodes));
   const model: GraphModel = {
     name,
     nodes,

@@ -21,23 +21,22 @@ import { Overview } from '../view/graph-overview';
 import { field, h, observeWidth, renderOrError } from '../view/dom';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import { svgPagesToPdfBlob } from '../view/pdf';
-import { legend, LIGHT_PALETTE, type LegendKind } from '../view/graph-palette';
+import { legend } from '../view/graph-palette';
 import {
   boxSize,
   boxText,
-  layoutBoxes,
-  type GraphLayout,
-  type VizLike,
-} from '../view/graph-layout';
-import { exportLayout, exportPages, PAGE_MARGIN } from '../view/graph-export-layout';
-import {
-  buildGraphSvg,
-  fitZoom,
+  exportLayout,
+  exportPages,
   formatBytes,
   formatCount,
-  zoomAt,
-  type ZoomState,
-} from '../view/graph-svg';
+  layoutBoxes,
+  LIGHT_PALETTE,
+  PAGE_MARGIN,
+  type GraphLayout,
+  type LegendKind,
+  type VizLike,
+} from 'adlab/graph-layout';
+import { buildGraphSvg, fitZoom, zoomAt, type ZoomState } from '../view/graph-svg';
 
 /** Height of the graph viewport in pixels (the graph scrolls by panning inside it). */
 const VIEWPORT_HEIGHT = 460;

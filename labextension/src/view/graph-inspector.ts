@@ -5,11 +5,9 @@
  */
 import type { GraphModel, SummaryModel } from '../model/graph-model';
 import type { GraphValuesModel } from '../model/graph-values';
-import { isFoldable } from '../model/graph-grouping';
+import { formatBytes, formatCount, isFoldable, typeText } from 'adlab/graph-layout';
 import { formatFloat } from '../model/format';
 import { field, h } from './dom';
-import { formatBytes, formatCount } from './graph-svg';
-import { typeText } from './graph-layout';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

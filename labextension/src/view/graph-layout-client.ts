@@ -4,14 +4,8 @@
  * (tests in jsdom, a blocked worker script) or it fails or takes longer than the timeout, the
  * layout runs on this thread instead (the layered layout above the Graphviz budget stays fast).
  */
-import {
-  layoutGraph,
-  type GraphLayout,
-  type LayoutBox,
-  type LayoutOptions,
-  type PlacedBox,
-  type VizLike,
-} from './graph-layout';
+import type { GraphLayout, LayoutBox, LayoutOptions, PlacedBox, VizLike } from 'adlab/graph-layout';
+import { layoutGraph } from './graph-layout';
 
 /** A request to the worker. */
 export interface LayoutRequest {

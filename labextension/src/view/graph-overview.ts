@@ -3,9 +3,8 @@
  * rectangle, and the visible region as a frame. Clicking it pans the view there.
  */
 import type { GraphModel } from '../model/graph-model';
-import type { GraphLayout } from './graph-layout';
-import { kindColors, LIGHT_PALETTE } from './graph-palette';
-import { boxClasses, type ZoomState } from './graph-svg';
+import { boxClasses, kindColors, LIGHT_PALETTE, type GraphLayout } from 'adlab/graph-layout';
+import type { ZoomState } from './graph-svg';
 import { h } from './dom';
 
 /** Size of the overview in CSS pixels (the graph is scaled to fit inside). */

@@ -3,10 +3,18 @@
  * `textContent`). Live views are styled by graph.css (theme variables); exports inline a fixed
  * light palette so a downloaded figure looks the same in any theme. Also: zoom/pan arithmetic.
  */
+import {
+  boxClasses,
+  boxPaint,
+  boxText,
+  edgePath,
+  formatCount,
+  formatBytes,
+  type GraphLayout,
+  type GraphPalette,
+} from 'adlab/graph-layout';
 import type { GraphModel } from '../model/graph-model';
-import { boxText, type GraphLayout } from './graph-layout';
 import { formatFloat } from '../model/format';
-import { kindColors, type GraphPalette } from './graph-palette';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -17,25 +25,6 @@ function el<K extends keyof SVGElementTagNameMap>(
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
-}
-
-/** CSS classes of a box: kind, phase, output, non-finite, group. */
-export function boxClasses(
-  model: GraphModel,
-  members: readonly number[],
-  kind?: 'repeat' | 'iteration' | 'chain',
-): string[] {
-  const nodes = members.map((id) => model.byId.get(id)!);
-  const first = nodes[0]!;
-  const cls = ['adlab-graph-node', `adlab-graph-${first.kind}`, `adlab-graph-${first.phase}`];
-  if (nodes.some((n) => n.isOutput)) cls.push('adlab-graph-is-output');
-  if (nodes.some((n) => (n.summary?.nonFinite ?? 0) > 0)) cls.push('adlab-graph-nonfinite');
-  if (model.firstNonFinite !== undefined && members.includes(model.firstNonFinite)) {
-    cls.push('adlab-graph-first-nonfinite');
-  }
-  if (nodes.length > 1) cls.push('adlab-graph-group');
-  if (kind) cls.push(`adlab-graph-${kind}`);
-  return cls;
 }
 
 /** The hover text of a box: per node id, primitive, type, cost, params and value summary. */
@@ -69,46 +58,6 @@ export function boxTooltip(model: GraphModel, members: readonly number[]): strin
 
 /** Nodes a box's hover text describes (the inspector shows any node in full). */
 const TOOLTIP_NODES = 6;
-
-/** 1234567 → "1.23 M". */
-export function formatCount(x: number): string {
-  if (x < 1000) return String(x);
-  const units = ['k', 'M', 'G', 'T', 'P'];
-  let v = x;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${Number(v.toPrecision(3))} ${units[u]}`;
-}
-
-/** 2048 → "2 KiB". */
-export function formatBytes(x: number): string {
-  if (x < 1024) return `${x} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = x;
-  let u = -1;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${Number(v.toPrecision(3))} ${units[u]}`;
-}
-
-function edgePath(points: [number, number][], kind: 'spline' | 'line'): string {
-  const f = (p: [number, number]): string => `${p[0].toFixed(1)},${p[1].toFixed(1)}`;
-  if (points.length === 0) return '';
-  if (kind === 'line') return `M${points.map(f).join(' L')}`;
-  // Graphviz: start, then (c1, c2, p) triples; a trailing arrow end point, if any, is a line.
-  let d = `M${f(points[0]!)}`;
-  let i = 1;
-  for (; i + 2 < points.length; i += 3) {
-    d += ` C${f(points[i]!)} ${f(points[i + 1]!)} ${f(points[i + 2]!)}`;
-  }
-  for (; i < points.length; i++) d += ` L${f(points[i]!)}`;
-  return d;
-}
 
 /** Options of {@link buildGraphSvg}. */
 export interface SvgOptions {
@@ -216,18 +165,10 @@ function paint(
   cls: string[],
   pal: GraphPalette,
 ): void {
-  const scheme = kindColors(cls, pal);
-  rect.setAttribute('fill', scheme.fill);
-  rect.setAttribute('stroke', scheme.stroke);
-  rect.setAttribute('stroke-width', cls.includes('adlab-graph-is-output') ? '2.5' : '1.2');
-  if (cls.includes('adlab-graph-nonfinite')) {
-    rect.setAttribute('stroke', pal.nonFinite);
-    rect.setAttribute('stroke-width', '3');
-  }
-  if (cls.includes('adlab-graph-first-nonfinite')) rect.setAttribute('fill', pal.nonFiniteFill);
-  if (cls.includes('adlab-graph-backward')) rect.setAttribute('stroke-dasharray', '4 2');
-  t1.setAttribute('fill', pal.text);
-  t2.setAttribute('fill', pal.muted);
+  const p = boxPaint(cls, pal);
+  for (const [k, v] of Object.entries(p.rect)) rect.setAttribute(k, v);
+  t1.setAttribute('fill', p.title);
+  t2.setAttribute('fill', p.subtitle);
 }
 
 /** Pan and zoom of the live view: screen = translate + scale * graph. */

@@ -141,7 +141,14 @@ const table = {
   add: binary((a, b) => a + b, infix('+')),
   sub: binary((a, b) => a - b, infix('-')),
   mul: binary((a, b) => a * b, infix('*')),
-  div: binary((a, b) => a / b, infix('/')),
+  // int32: the quotient truncates, and x / 0 is 0 as on the CPU (WGSL's i32 x / 0 gives x).
+  div: binary(
+    (a, b) => a / b,
+    ([a, b], [ta, tb]) =>
+      ta === 'i32' && tb === 'i32'
+        ? `select(${a} / ${b}, 0, ${b} == 0)`
+        : infix('/')([a, b], [ta, tb]),
+  ),
   // C's fmod (sign of a); WGSL's f32 % is a - b trunc(a / b), exact for |a / b| < 2^24.
   rem: {
     ...binary(

@@ -31,6 +31,8 @@ export interface GpuMemory {
   readonly bytesPooled: number;
   /** Buffers created since the device was set up. */
   readonly buffersCreated: number;
+  /** Buffers that back reachable (or not yet collected) tensors. */
+  readonly buffersInUse: number;
   /** Collections the pool asked for. */
   readonly collections: number;
   /** Bytes handed out for tensors since the device was set up (pooled or new). */
@@ -55,6 +57,7 @@ type Gc = (options?: { type: 'minor' | 'major' }) => void;
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private inUse = 0;
+  private buffersInUse = 0;
   private pooled = 0;
   private created = 0;
   private collections = 0;
@@ -65,6 +68,11 @@ export class BufferPool {
   private readonly registry: FinalizationRegistry<GPUBuffer>;
   private readonly cleanup: (() => void) | undefined;
   private readonly gc: Gc | undefined;
+  /** Command buffers finished and submitted so far (a released buffer's commands are done when both pass its stamp). */
+  private finishes = 0;
+  private submits = 0;
+  /** For each free buffer, the command buffers that must be submitted before a queue write into it. */
+  private readonly releasedBefore = new WeakMap<GPUBuffer, number>();
   /** Buffers to destroy once the commands that may still use them are submitted. */
   private doomed: GPUBuffer[] = [];
 
@@ -91,10 +99,20 @@ export class BufferPool {
     return this.track(buffer);
   }
 
-  /** A new buffer holding `bytes` (written at creation, so no queue ordering is involved). */
-  upload(data: ArrayBufferView): GPUBuffer {
+  /**
+   * A buffer holding `data`. With `queueWrites` (no host step pending), a pooled buffer that no
+   * unsubmitted command can still use (released before the last submission) is written through
+   * the queue; otherwise a new buffer is written at creation, which involves no queue ordering.
+   * (Reusing pooled buffers keeps uploads of constants from piling up small buffers in the pool.)
+   */
+  upload(data: ArrayBufferView, queueWrites: boolean): GPUBuffer {
     this.maybeCollect();
     const size = roundedBytes(data.byteLength);
+    const settled = queueWrites ? this.takeSettled(size) : undefined;
+    if (settled) {
+      this.device.queue.writeBuffer(settled, 0, data);
+      return this.track(settled);
+    }
     this.created++;
     const buffer = this.device.createBuffer({ size, usage: USAGE, mappedAtCreation: true });
     new Uint8Array(buffer.getMappedRange()).set(
@@ -102,6 +120,24 @@ export class BufferPool {
     );
     buffer.unmap();
     return this.track(buffer);
+  }
+
+  /** The oldest free buffer of `size` if every command buffer recorded before its release is submitted. */
+  private takeSettled(size: number): GPUBuffer | undefined {
+    const list = this.free.get(size);
+    const oldest = list?.[0];
+    if (!oldest || (this.releasedBefore.get(oldest) ?? 0) > this.submits) return undefined;
+    list!.shift();
+    this.pooled -= size;
+    return oldest;
+  }
+
+  /** Counts a command buffer finished (recorded) and one submitted to the device, in order. */
+  finished(): void {
+    this.finishes++;
+  }
+  submitted(): void {
+    this.submits++;
   }
 
   /** Ties `buffer`'s release to `storage` becoming unreachable. */
@@ -121,11 +157,14 @@ export class BufferPool {
   release(buffer: GPUBuffer): void {
     const size = buffer.size;
     this.inUse -= size;
+    this.buffersInUse--;
     this.liveAfterCollection = Math.min(this.liveAfterCollection, this.inUse);
     if (this.pooled + size > MAX_POOLED_BYTES) {
       this.doomed.push(buffer);
       return;
     }
+    // Commands recorded so far, in the open encoder (the next command buffer) included.
+    this.releasedBefore.set(buffer, this.finishes + 1);
     const list = this.free.get(size);
     if (list) list.push(buffer);
     else this.free.set(size, [buffer]);
@@ -148,6 +187,7 @@ export class BufferPool {
       bytesInUse: this.inUse,
       bytesPooled: this.pooled,
       buffersCreated: this.created,
+      buffersInUse: this.buffersInUse,
       collections: this.collections,
       bytesAcquired: this.acquired,
     };
@@ -155,6 +195,7 @@ export class BufferPool {
 
   private track(buffer: GPUBuffer): GPUBuffer {
     this.inUse += buffer.size;
+    this.buffersInUse++;
     this.acquired += buffer.size;
     return buffer;
   }

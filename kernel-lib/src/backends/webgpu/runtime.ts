@@ -105,9 +105,11 @@ export class Runtime {
     const commands = this.encoder.finish();
     this.encoder = undefined;
     this.passes = 0;
+    this.pool.finished();
     const doomed = this.pool.takeDoomed();
     this.inOrder(() => {
       this.device.queue.submit([commands]);
+      this.pool.submitted();
       for (const b of doomed) b.destroy();
     });
   }
@@ -177,7 +179,7 @@ export class Runtime {
   /** A storage holding `data` (the array is kept as the storage's host copy). */
   upload(data: TypedArray, dtype: DType, backend: GpuStorage['backend']): GpuStorage {
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
-    const buffer = this.pool.upload(words);
+    const buffer = this.pool.upload(words, this.waiting === 0);
     return this.pool.own({ backend, buffer, size: data.length, dtype, host: data });
   }
 

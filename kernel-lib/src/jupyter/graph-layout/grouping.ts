@@ -3,7 +3,7 @@
  * repeated structure (a loop body run k times) becomes one expandable group with its count,
  * and what is left of a big graph collapses along linear chains. No DOM here.
  */
-import type { GraphBox, GraphModel, GraphNodeModel } from './graph-model';
+import type { BoxGroup, GraphBox, LayoutNode, NodeIndex } from './nodes';
 
 /** Above this many drawn nodes, linear chains outside repeat groups are collapsed. */
 export const GROUP_THRESHOLD = 300;
@@ -12,19 +12,8 @@ export const MAX_PERIOD = 400;
 /** Fewest repetitions that make a repeat group. */
 export const MIN_REPEATS = 3;
 
-/** A group in the box tree: a repeat (children: iterations), an iteration or a chain (nodes). */
-export interface BoxGroup {
-  key: string;
-  kind: 'repeat' | 'iteration' | 'chain';
-  members: number[];
-  /** For a repeat: how many times its body runs; for an iteration: which one (1-based). */
-  count?: number;
-  index?: number;
-  children: (BoxGroup | number)[];
-}
-
 /** A literal: a constant with at most one element, drawn inside its readers rather than as a box. */
-export function isFoldable(n: GraphNodeModel): boolean {
+export function isFoldable(n: LayoutNode): boolean {
   return n.kind === 'constant' && n.shape.reduce((a, b) => a * b, 1) <= 1;
 }
 
@@ -60,7 +49,7 @@ export function findRepeats(codes: readonly number[]): [number, number, number][
 }
 
 /** The signature of a node for repeat detection: primitive, shape, phase and folded literals. */
-function signature(n: GraphNodeModel, byId: Map<number, GraphNodeModel>): string {
+function signature(n: LayoutNode, byId: ReadonlyMap<number, LayoutNode>): string {
   const literals = n.inputs.filter((i) => isFoldable(byId.get(i)!)).length;
   return `${n.primitive}|${n.shape.join(',')}|${n.phase}|${literals}`;
 }
@@ -70,7 +59,7 @@ function signature(n: GraphNodeModel, byId: Map<number, GraphNodeModel>): string
  * grouped per phase, and, for a big graph, linear chains among the rest.
  */
 export function buildGroups(
-  model: Pick<GraphModel, 'byId'>,
+  model: NodeIndex,
   order: readonly number[],
   readerCount: Map<number, number>,
 ): (BoxGroup | number)[] {
@@ -112,7 +101,7 @@ export function buildGroups(
  */
 function collapseChains(
   items: (BoxGroup | number)[],
-  model: Pick<GraphModel, 'byId'>,
+  model: NodeIndex,
   readerCount: Map<number, number>,
 ): (BoxGroup | number)[] {
   const out: (BoxGroup | number)[] = [];
@@ -151,7 +140,7 @@ function collapseChains(
 
 /** The boxes drawn for a box tree with some groups expanded; edges between boxes, literals dropped. */
 export function visibleBoxes(
-  model: Pick<GraphModel, 'byId'>,
+  model: NodeIndex,
   groups: readonly (BoxGroup | number)[],
   expanded: ReadonlySet<string>,
 ): GraphBox[] {
@@ -191,4 +180,25 @@ export function groupsByKey(groups: readonly (BoxGroup | number)[]): Map<string,
   };
   walk(groups);
   return out;
+}
+
+/** How many distinct nodes read each node (by id). */
+export function readerCounts(nodes: readonly LayoutNode[]): Map<number, number> {
+  const readers = new Map<number, number>();
+  for (const n of nodes)
+    for (const i of new Set(n.inputs)) readers.set(i, (readers.get(i) ?? 0) + 1);
+  return readers;
+}
+
+/**
+ * The first `max` boxes, with their inputs limited to the kept ones, and how many were left out
+ * (a layout of more boxes would be too slow and too small to read).
+ */
+export function capBoxes(boxes: GraphBox[], max: number): { boxes: GraphBox[]; hidden: number } {
+  const hidden = Math.max(0, boxes.length - max);
+  if (hidden === 0) return { boxes, hidden };
+  const kept = boxes.slice(0, max);
+  const keys = new Set(kept.map((b) => b.key));
+  for (const b of kept) b.inputs = b.inputs.filter((k) => keys.has(k));
+  return { boxes: kept, hidden };
 }

@@ -6,7 +6,7 @@
  * readable, on as many pages as needed. An edge whose ends fall in different bands is drawn as two
  * dashed stubs (out of its source, into its target). Pure arithmetic on a {@link GraphLayout}.
  */
-import type { GraphLayout, PlacedBox, RoutedEdge } from './graph-layout';
+import type { GraphLayout, PlacedBox, RoutedEdge } from './layout';
 
 /** Landscape A4 in points, and its aspect (width / height). */
 export const A4_LANDSCAPE = { width: 841.89, height: 595.28 } as const;
