@@ -9,6 +9,8 @@ import { jit, nn, np, Tensor } from '../../kernel-lib/src';
 import { opExpr, scalarOps } from '../../kernel-lib/src/backends/expression';
 import { wasmUnavailable, wasmBackend } from '../../kernel-lib/src/backends/wasm';
 import { wasmExprKernel } from '../../kernel-lib/src/backends/wasm/expression-kernel';
+import { WasmArena } from '../../kernel-lib/src/backends/wasm/arena';
+import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { loadKernels, type WasmKernels } from '../../kernel-lib/src/backends/wasm/module';
 import { float32Sweep, maxUlp, ulpError } from '../helpers/ulp';
 
@@ -22,8 +24,13 @@ type Op = keyof typeof BOUNDS;
 /** Where each function is not constant in float32 (beyond, the sweep steps coarsely). */
 const RANGES: Record<Op, number> = { exp: 104, tanh: 10, logistic: 104 };
 
+const arena = kernels && new WasmArena(kernels);
 const polynomial = (op: Op, x: Float32Array): Float32Array =>
-  wasmExprKernel(kernels!, opExpr(op), [false], 'polynomial')!(kernels!, [x], x.length);
+  wasmExprKernel(kernels!, opExpr(op), [false], 'polynomial')!(
+    arena!,
+    [{ storage: cpuBackend.fromHost(x), shape: [x.length], dtype: 'float32' }],
+    x.length,
+  ) as Float32Array;
 
 /** Sweeps over both signs: every `stride`-th float32 up to the range, every 4096th beyond. */
 function sweeps(op: Op, stride: number): Float32Array[] {

@@ -4,12 +4,13 @@
  * bit-identical, matmul and sums within accumulation-order tolerances.
  */
 import { describe, expect, it } from 'vitest';
-import { jit, np, setBackend, getBackend, Tensor } from '../../kernel-lib/src';
+import { jit, np, getBackend, Tensor } from '../../kernel-lib/src';
 import type { Backend, Operand } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { createWasmBackend, wasmUnavailable } from '../../kernel-lib/src/backends/wasm';
 import * as expressionKernels from '../../kernel-lib/src/backends/wasm/expression-kernel';
 import { loadKernels, type WasmKernels } from '../../kernel-lib/src/backends/wasm/module';
+import { on } from '../helpers/backends';
 
 const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
 const loaded = loadKernels();
@@ -28,16 +29,6 @@ function values(n: number, seed: number, scale: number, specials: number[] = [])
 }
 
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 1.17e-38, 88.7, 88.8, -87.4];
-
-function on<T>(backend: Backend, f: () => T): T {
-  const previous = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(previous);
-  }
-}
 
 const bits = (t: Tensor) => Array.from(t.dataSync());
 

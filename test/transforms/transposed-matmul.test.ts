@@ -3,23 +3,14 @@
  * (on backends that declare `matmulTransposes`), with results bit-identical to eager execution.
  */
 import { describe, expect, it } from 'vitest';
-import { getBackend, grad, jit, nn, np, setBackend } from '../../kernel-lib/src';
+import { grad, jit, nn, np } from '../../kernel-lib/src';
 import type { Program, Tensor } from '../../kernel-lib/src';
 import type { Backend } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { createWasmBackend } from '../../kernel-lib/src/backends/wasm';
+import { on } from '../helpers/backends';
 
 const wasm = createWasmBackend({ elementwise: 0, matmul: 0 });
-
-function on<T>(backend: Backend, f: () => T): T {
-  const previous = getBackend();
-  setBackend(backend);
-  try {
-    return f();
-  } finally {
-    setBackend(previous);
-  }
-}
 
 const seq = (n: number, scale: number) =>
   Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + 0.3) * scale);

@@ -66,6 +66,32 @@ export interface MatmulTranspose {
 }
 
 /**
+ * Memory in which a jitted program keeps its intermediates (the wasm backend's linear memory):
+ * one frame per run, above any frame still open (a program run inside another's step), holding
+ * the slots that `transforms/buffer-plan.ts` assigned. See kernel-lib/README.md, **jit**.
+ */
+export interface BackendArena {
+  /** Opens a frame of `bytes` (growing memory as needed); frames close in reverse order. */
+  open(bytes: number): ArenaFrame;
+}
+
+/** One program run's frame of an arena. */
+export interface ArenaFrame {
+  /**
+   * The next kernel result of exactly `slot.bytes` bytes is written at `slot.offset` in this
+   * frame and stays there (read in place by later kernels) until the frame closes; a kernel that
+   * does not run in this memory leaves the slot unused. `place()` cancels a placement.
+   */
+  place(slot?: { readonly offset: number; readonly bytes: number }): void;
+  /** Where `storage` lies in this frame (a byte offset), or -1 when it lies elsewhere. */
+  offsetOf(storage: Storage): number;
+  /** `storage`, or a host copy of it when it lies in an arena (what may outlive the frame). */
+  detach(storage: Storage): Storage;
+  /** Releases the frame (and cancels a placement no kernel took). */
+  close(): void;
+}
+
+/**
  * How float32 transcendentals of an elementwise kernel are computed: `'exact'`, the float64
  * formula rounded once (bit-identical to `Math.exp` and friends); `'polynomial'`, a float32
  * polynomial within a stated ulp bound where the backend has one (jit's default for fused chains).
@@ -100,6 +126,8 @@ export interface Backend {
   readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
   /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
   readonly matmulTransposes?: boolean;
+  /** Where jit keeps intermediates so that the backend's kernels read them in place. */
+  readonly arena?: BackendArena;
   /**
    * Runs `kernel` on the host in program order with this device's work, for operands it cannot
    * read synchronously (`backends/host-kernel.ts` calls it): returns the outputs' storages at

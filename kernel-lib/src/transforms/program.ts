@@ -10,6 +10,7 @@ import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
 import type { Backend, TranscendentalPolicy } from '../backends/backend';
 import { fuse, runFused, type Step } from './fusion';
+import { detached, planBuffers, settle, stepOutputs, type BufferPlan } from './buffer-plan';
 import {
   foldTransposes,
   runTransposedMatmul,
@@ -58,6 +59,20 @@ export class Program {
     return plan;
   }
 
+  /** Buffer plans by backend and policy, for backends with an arena. */
+  private readonly buffers = new Map<string, BufferPlan>();
+
+  /** Where the intermediates of a run of `steps(backend, policy)` live in the arena's frame. */
+  bufferPlan(backend: Backend = getBackend(), policy: TranscendentalPolicy = 'exact'): BufferPlan {
+    const key = `${backend.name} ${policy}`;
+    let plan = this.buffers.get(key);
+    if (plan === undefined) {
+      plan = planBuffers(this.steps(backend, policy), this.outputs, this.avals);
+      this.buffers.set(key, plan);
+    }
+    return plan;
+  }
+
   /** The devices the program's constants lie on (found on the first concrete run). */
   private constantDevices?: ReadonlySet<string>;
 
@@ -89,7 +104,8 @@ export class Program {
    * Runs the program on `args` (one tensor per input variable) and returns the outputs. Under a
    * transform (or a tool observing every kernel) each equation is bound, so the transform sees
    * every primitive; on concrete values alone the fused steps run, their float32
-   * transcendentals computed as `policy` says.
+   * transcendentals computed as `policy` says, and on a backend with an arena their results stay
+   * in the planned slots of a frame opened for this run (outputs copied out).
    */
   run(args: readonly Tensor[], policy: TranscendentalPolicy = 'exact'): Tensor[] {
     const env = new Array<Tensor | undefined>(this.avals.length);
@@ -102,18 +118,30 @@ export class Program {
       if (commit) y.committed = true;
       return y;
     };
-    for (const step of backend ? this.steps(backend, policy) : this.equations) {
-      if ('fused' in step) {
-        env[step.output] = planned(runFused(step, step.inputs.map(read) as ConcreteTensor[]));
-      } else if ('transposedMatmul' in step) {
-        const [a, b] = step.inputs.map(read) as ConcreteTensor[];
-        env[step.output] = planned(runTransposedMatmul(step, [a, b]));
-      } else {
-        const ys = bind(step.prim, step.inputs.map(read), step.params);
-        step.outputs.forEach((v, i) => (env[v] = ys[i]));
-      }
+    const buffers = backend?.arena && this.bufferPlan(backend, policy);
+    const frame = buffers && backend.arena!.open(buffers.bytes);
+    try {
+      const steps = backend ? this.steps(backend, policy) : this.equations;
+      steps.forEach((step, i) => {
+        const slot = buffers?.slots[i];
+        frame?.place(slot);
+        let ys: Tensor[];
+        if ('fused' in step) {
+          ys = [planned(runFused(step, step.inputs.map(read) as ConcreteTensor[]))];
+        } else if ('transposedMatmul' in step) {
+          const [a, b] = step.inputs.map(read) as ConcreteTensor[];
+          ys = [planned(runTransposedMatmul(step, [a, b]))];
+        } else {
+          ys = bind(step.prim, step.inputs.map(read), step.params);
+        }
+        stepOutputs(step).forEach((v, j) => (env[v] = frame ? settle(frame, slot, ys[j]) : ys[j]));
+      });
+      frame?.place();
+      const outs = this.outputs.map(read);
+      return frame ? outs.map((y) => detached(frame, y)) : outs;
+    } finally {
+      frame?.close();
     }
-    return this.outputs.map(read);
   }
 
   /** The program as text, in the style of a jaxpr: `{ lambda ; a:f32[3]. let b = exp a in (b) }`. */

@@ -2,6 +2,7 @@
 import type { DType, TypedArray } from '../../core/dtype';
 import type {
   Backend,
+  BackendArena,
   LinalgKernel,
   LinalgRoutine,
   MatmulTranspose,
@@ -26,6 +27,12 @@ interface CpuStorage extends Storage {
 export const cpuData = (x: Operand): TypedArray => (x.storage as CpuStorage).data;
 
 /**
+ * A fast kernel's result: a fresh typed array, or storage it keeps in its own memory (a slot of
+ * a jitted program's arena frame) whose `data` is a view of that memory.
+ */
+export type FastResult = TypedArray | (Storage & { readonly data: TypedArray });
+
+/**
  * Faster kernels that a typed-array backend may try first (the WebAssembly backend); each returns
  * `undefined` to leave the case to the TypeScript kernel.
  */
@@ -34,19 +41,21 @@ export interface FastKernels {
   readonly nativeOps?: ReadonlySet<ScalarOpName>;
   /** See `Backend.polynomialOps`. */
   readonly polynomialOps?: ReadonlySet<ScalarOpName>;
+  /** See `Backend.arena`. */
+  readonly arena?: BackendArena;
   elementwise?(
     expr: Expr,
     xs: readonly Operand[],
     outShape: readonly number[],
     outDtype: DType,
     policy?: TranscendentalPolicy,
-  ): TypedArray | undefined;
+  ): FastResult | undefined;
   reduce?(
     kind: ReduceKind,
     x: Operand,
     axes: readonly number[],
     outDtype: DType,
-  ): TypedArray | undefined;
+  ): FastResult | undefined;
   /** Takes `transpose` flags (see Backend.matmul) when `matmulTransposes` is set. */
   matmulTransposes?: boolean;
   matmul?(
@@ -54,20 +63,22 @@ export interface FastKernels {
     b: Operand,
     outShape: readonly number[],
     transpose?: MatmulTranspose,
-  ): TypedArray | undefined;
+  ): FastResult | undefined;
 }
 
 /** A backend on garbage-collected typed arrays: the TypeScript kernels, after any `fast` ones. */
 export function createCpuBackend(name: string, fast: FastKernels = {}): Backend {
+  const store = (r: FastResult): Storage => (ArrayBuffer.isView(r) ? self.fromHost(r) : r);
   const self: Backend = {
     name,
     nativeOps: fast.nativeOps,
     polynomialOps: fast.polynomialOps,
+    arena: fast.arena,
     fromHost: (array) => ({ backend: self, data: array }) as CpuStorage,
     readSync: (storage) => (storage as CpuStorage).data,
     dispose: () => {},
     elementwise: (expr, xs, outShape, outDtype, policy) =>
-      self.fromHost(
+      store(
         fast.elementwise?.(expr, xs, outShape, outDtype, policy) ??
           elementwise(
             expr,
@@ -77,13 +88,13 @@ export function createCpuBackend(name: string, fast: FastKernels = {}): Backend 
           ),
       ),
     reduce: (kind, x, axes, outDtype) =>
-      self.fromHost(
+      store(
         fast.reduce?.(kind, x, axes, outDtype) ?? reduce(kind, cpuData(x), x.shape, axes, outDtype),
       ),
     matmulTransposes: fast.matmulTransposes,
     matmul: (a, b, outShape, transpose) => {
       const done = fast.matmul?.(a, b, outShape, transpose);
-      if (done) return self.fromHost(done);
+      if (done) return store(done);
       const [pa, pb] = [transpose?.a ? swapLastAxes(a) : a, transpose?.b ? swapLastAxes(b) : b];
       return self.fromHost(matmul(cpuData(pa), pa.shape, cpuData(pb), pb.shape, outShape, a.dtype));
     },

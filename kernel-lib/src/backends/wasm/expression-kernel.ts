@@ -12,7 +12,9 @@
  */
 import type { DType } from '../../core/dtype';
 import { schedule, type Expr, type ScalarOpName } from '../expression';
-import type { TranscendentalPolicy } from '../backend';
+import type { Operand, TranscendentalPolicy } from '../backend';
+import type { FastResult } from '../cpu';
+import type { WasmArena } from './arena';
 import type { WasmKernels } from './module';
 import { leb as unsigned, POLYNOMIAL_OPS, set, simd, type SimdScratch } from './simd-math';
 
@@ -35,12 +37,15 @@ const SIMD: Partial<Record<ScalarOpName, number>> = {
 const BITSELECT = 0x52;
 const COMPARISONS = new Set<ScalarOpName>(['eq', 'ne', 'lt', 'gt', 'le', 'ge']);
 
-/** `out[i] = expr(inputs at i, or at 0 for one-element inputs)` for `n` float32 elements. */
+/**
+ * `out[i] = expr(inputs at i, or at 0 for one-element inputs)` for `n` float32 elements, on the
+ * arena's memory (resident inputs read in place, the result in a placed slot or copied out).
+ */
 export type WasmExprKernel = (
-  w: WasmKernels,
-  inputs: readonly Float32Array[],
+  arena: WasmArena,
+  inputs: readonly Operand[],
   n: number,
-) => Float32Array;
+) => FastResult;
 
 const vec = (items: number[][]): number[] => [...unsigned(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...unsigned(body.length), ...body];
@@ -183,12 +188,12 @@ export function wasmExprKernel(
       const bytes = moduleBytes(code, scalars.length);
       const instance = new api.Instance(new api.Module(bytes), { env: { memory: w.memory } });
       const run = instance.exports.run;
-      kernel = (wk, inputs, n) => {
-        wk.reset();
-        const ptrs = inputs.map((x) => wk.put(x));
-        const out = wk.alloc(n * 4);
+      kernel = (arena, inputs, n) => {
+        arena.w.reset();
+        const ptrs = inputs.map((x) => arena.ptr(x));
+        const out = arena.output(n * 4); // slots and scratch are 16-byte aligned: whole lanes fit
         run(...ptrs, out, Math.ceil(n / 4) * 16);
-        return wk.take(out, n, 'float32') as Float32Array;
+        return arena.result(out, n, 'float32');
       };
     }
     byPattern.set(key, kernel);

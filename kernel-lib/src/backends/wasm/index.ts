@@ -9,10 +9,11 @@ import type { DType } from '../../core/dtype';
 import type { Backend, Operand } from '../backend';
 import { directOp, scalarOps, type ScalarOpName } from '../expression';
 import { cpuData, createCpuBackend, type FastKernels } from '../cpu';
+import { WasmArena } from './arena';
 import { trailingPeriod } from '../cpu/fast-loops';
 import { batchOffsets } from '../cpu/matmul';
 import { splitAxes } from '../cpu/reduce';
-import { loadKernels, MATMUL_WORK_BYTES, WasmKernels } from './module';
+import { loadKernels, MATMUL_WORK_BYTES } from './module';
 import { MatmulThreads } from './threads';
 import { wasmExprKernel } from './expression-kernel';
 import { POLYNOMIAL_OPS } from './simd-math';
@@ -43,19 +44,26 @@ type Float = 'float32' | 'float64';
 const isFloatOf = (d: DType, xs: readonly Operand[]): d is Float =>
   (d === 'float32' || d === 'float64') && xs.every((x) => x.dtype === d);
 
-function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
+/**
+ * The kernels on `arena`'s memory: operands resident there are read in place (others copied into
+ * scratch), and a result goes to the slot a jitted program placed for it (else copied out).
+ */
+function fastKernels(arena: WasmArena, min: WasmThresholds): FastKernels {
+  const w = arena.w;
   const k = w.k;
   let threads: MatmulThreads | undefined | null = null; // null: not started yet
   const data = (x: Operand) => cpuData(x) as Float32Array | Float64Array;
+  const ptr = (x: Operand) => arena.ptr(x);
   return {
     // SIMD exp and tanh beat a JavaScript loop calling Math.exp/Math.tanh by about 2x.
     nativeOps: new Set(Object.keys(TRANSCENDENTAL) as ScalarOpName[]),
     polynomialOps: new Set(Object.keys(POLYNOMIAL_OPS) as ScalarOpName[]),
+    arena: env()?.ADLAB_JIT_ARENA === '0' ? undefined : arena, // 0: for A/B measurements
     elementwise(expr, xs, outShape, outDtype, policy) {
-      const op = directOp(expr);
-      if (!isFloatOf(outDtype, xs)) return undefined;
+      // the size first: most eager ops are small, and this is their whole cost here
       const n = sizeOf(outShape);
-      if (n < min.elementwise) return undefined;
+      if (n < min.elementwise || !isFloatOf(outDtype, xs)) return undefined;
+      const op = directOp(expr);
       if (op === undefined) {
         // a fused chain: compiled to SIMD when its ops and inputs (full-size or one element) allow
         if (
@@ -71,32 +79,33 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
           xs.map((x) => sizeOf(x.shape) === 1 && n !== 1),
           policy,
         );
-        return kernel?.(w, xs.map(data) as Float32Array[], n);
+        return kernel?.(arena, xs, n);
       }
       const size = outDtype === 'float32' ? 4 : 8;
       const tr = TRANSCENDENTAL[op];
       if (tr !== undefined && outDtype === 'float32' && xs.length === 1) {
         if (xs[0].shape.length !== outShape.length) return undefined;
-        const x = data(xs[0]);
         w.reset();
-        const a = w.put(x);
-        const out = w.alloc(n * 4);
+        const a = ptr(xs[0]);
+        const out = arena.output(n * 4);
         const flags = w.alloc(n * 4);
         const count = k.transcendental_f32(tr, a, out, n, flags);
-        const result = w.take(out, n, 'float32');
+        const result = arena.result(out, n, 'float32');
+        // views taken after the allocations (growing memory detaches older ones)
+        const [x, y] = [data(xs[0]), ArrayBuffer.isView(result) ? result : result.data];
         const redo = new Int32Array(w.memory.buffer, flags, count);
         const fn = scalarOps[op].cpu;
-        for (let i = 0; i < count; i++) result[redo[i]] = fn(x[redo[i]]);
+        for (let i = 0; i < count; i++) y[redo[i]] = fn(x[redo[i]]);
         return result;
       }
       if (xs.length === 1) {
         const code = UNARY[op];
         if (code === undefined || xs[0].shape.length !== outShape.length) return undefined;
         w.reset();
-        const a = w.put(data(xs[0]));
-        const out = w.alloc(n * size);
+        const a = ptr(xs[0]);
+        const out = arena.output(n * size);
         (outDtype === 'float32' ? k.unary_f32 : k.unary_f64)(code, a, out, n);
-        return w.take(out, n, outDtype);
+        return arena.result(out, n, outDtype);
       }
       const code = BINARY[op];
       if (code === undefined || xs.length !== 2) return undefined;
@@ -106,9 +115,9 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       if (swap && !(pb === n && pa > 0)) return undefined;
       const [full, other, period] = swap ? [xs[1], xs[0], pa] : [xs[0], xs[1], pb];
       w.reset();
-      const a = w.put(data(full));
-      const b = w.put(data(other));
-      const out = w.alloc(n * size);
+      const a = ptr(full);
+      const b = ptr(other);
+      const out = arena.output(n * size);
       (outDtype === 'float32' ? k.binary_f32 : k.binary_f64)(
         code,
         a,
@@ -118,7 +127,7 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
         period,
         swap ? 1 : 0,
       );
-      return w.take(out, n, outDtype);
+      return arena.result(out, n, outDtype);
     },
     reduce(kind, x, axes, outDtype) {
       if (kind !== 'sum' || !isFloatOf(outDtype, [x]) || sizeOf(x.shape) < min.elementwise)
@@ -126,11 +135,11 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return undefined;
       const [outer, red, inner] = splitAxes(x.shape, axes);
       w.reset();
-      const src = w.put(data(x));
-      const out = w.alloc(outer * inner * (outDtype === 'float32' ? 4 : 8));
+      const src = ptr(x);
+      const out = arena.output(outer * inner * (outDtype === 'float32' ? 4 : 8));
       const acc = w.alloc(inner * 8);
       (outDtype === 'float32' ? k.sum_f32 : k.sum_f64)(src, out, outer, red, inner, acc);
-      return w.take(out, outer * inner, outDtype);
+      return arena.result(out, outer * inner, outDtype);
     },
     matmulTransposes: true,
     matmul(a, b, outShape, transpose) {
@@ -160,9 +169,9 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
               : undefined;
       if ((fold ? batch : 1) * m * n * kk < min.matmul) return undefined;
       w.reset();
-      const pa = w.put(data(a));
-      const pb = w.put(data(b));
-      const pc = w.alloc(batch * m * n * size);
+      const pa = ptr(a);
+      const pb = ptr(b);
+      const pc = arena.output(batch * m * n * size);
       const work = w.alloc(MATMUL_WORK_BYTES);
       const run = dtype === 'float32' ? k.matmul_f32 : k.matmul_f64;
       /** One matrix product, on two threads when it is large. */
@@ -177,17 +186,18 @@ function fastKernels(w: WasmKernels, min: WasmThresholds): FastKernels {
       else
         for (let t = 0; t < batch; t++)
           one(pa + aOff[t] * size, pb + bOff[t] * size, pc + t * m * n * size, m, n, trans);
-      return w.take(pc, batch * m * n, dtype);
+      return arena.result(pc, batch * m * n, dtype);
     },
   };
 }
 
 const loaded = loadKernels();
 
+const env = () => (globalThis as { process?: NodeJS.Process }).process?.env;
+
 /** Two threads for large matmuls unless ADLAB_WASM_THREADS=0. */
 function defaultThreads(): number {
-  const env = (globalThis as { process?: NodeJS.Process }).process?.env;
-  return env?.ADLAB_WASM_THREADS === '0' ? Infinity : 2 ** 22;
+  return env()?.ADLAB_WASM_THREADS === '0' ? Infinity : 2 ** 22;
 }
 
 /** Why the WebAssembly kernels are unavailable, or `undefined` when they loaded. */
@@ -198,7 +208,9 @@ export function createWasmBackend(
   thresholds: WasmThresholds = { elementwise: 4096, matmul: 16384, threads: defaultThreads() },
 ): Backend | undefined {
   if (typeof loaded === 'string') return undefined;
-  return createCpuBackend('cpu-wasm', fastKernels(loaded, thresholds));
+  const arena = new WasmArena(loaded);
+  arena.backend = createCpuBackend('cpu-wasm', fastKernels(arena, thresholds));
+  return arena.backend;
 }
 
 /** The default WebAssembly SIMD backend, when dist/kernels.wasm was built and loads. */

@@ -1,7 +1,8 @@
 /**
  * Loads dist/kernels.wasm (built from wasm/kernels.c) synchronously in Node, and manages its
- * memory as a scratch arena: each kernel call copies its operands in, runs, and copies the result
- * out into a fresh typed array, so tensors stay garbage-collected typed arrays as on the TS backend.
+ * memory: scratch that each kernel call starts afresh (operands copied in, the result copied out
+ * into a fresh typed array), above the frames that jitted programs keep their intermediates in
+ * (`arena.ts`).
  */
 
 /** The parts of the WebAssembly JS API used here (lib ES2022 does not declare them). */
@@ -67,7 +68,8 @@ const PAGE = 65536;
 export class WasmKernels {
   readonly memory: WasmMemory;
   readonly k: WasmExports;
-  private readonly base: number;
+  /** Where scratch starts: the heap base, raised by the open arena frames (see arena.ts). */
+  floor: number;
   private top = 0;
 
   constructor(
@@ -79,21 +81,26 @@ export class WasmKernels {
     this.memory = new api.Memory({ initial: 64 });
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.k = instance.exports as unknown as WasmExports;
-    this.base = ((this.k.__heap_base.value as number) + 15) & ~15;
+    this.floor = ((this.k.__heap_base.value as number) + 15) & ~15;
   }
 
-  /** Starts a kernel call: the arena is empty again. */
+  /** Starts a kernel call: the scratch is empty again. */
   reset(): void {
-    this.top = this.base;
+    this.top = this.floor;
   }
 
   /** Reserves `bytes` (16-byte aligned), growing memory as needed; returns the offset. */
   alloc(bytes: number): number {
     const at = this.top;
     this.top = (at + bytes + 15) & ~15;
-    const need = this.top - this.memory.buffer.byteLength;
-    if (need > 0) this.memory.grow(Math.ceil(need / PAGE));
+    this.reserve(this.top);
     return at;
+  }
+
+  /** Grows memory to hold `end` bytes (views of the old buffer are detached then). */
+  reserve(end: number): void {
+    const need = end - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / PAGE));
   }
 
   /** Copies a typed array into the arena; returns its offset. */
