@@ -19,7 +19,9 @@ export function placeOperands(
 ): readonly ConcreteTensor[] {
   if (xs.length < 2) return xs;
   const device = xs[0].device;
-  if (xs.every((x) => x.device === device)) return xs;
+  let same = true; // a plain loop: this runs for every eager operation
+  for (let i = 1; i < xs.length && same; i++) same = xs[i].device === device;
+  if (same) return xs;
   const committed = xs.filter((x) => x.committed);
   const targets = new Set(committed.map((x) => x.device));
   const mismatch = () => {

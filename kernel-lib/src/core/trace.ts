@@ -219,7 +219,11 @@ function evaluate(prim: AnyPrimitive, given: readonly ConcreteTensor[], params: 
     throw e;
   }
   if (backend?.device !== undefined) ys = ys.map((y) => onDevice(y as ConcreteTensor, backend));
-  if (xs.some((x) => x.committed)) for (const y of ys) (y as ConcreteTensor).committed = true;
+  for (const x of xs) {
+    if (!x.committed) continue;
+    for (const y of ys) (y as ConcreteTensor).committed = true;
+    break;
+  }
   if (observer) observer(prim, xs, ys as ConcreteTensor[], params);
   return ys;
 }

@@ -5,7 +5,7 @@
 import type { Aval, Primitive } from '../core/primitive';
 import { broadcastShapes, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { opExpr, type ScalarOpName } from '../backends/expression';
+import { opExprOnce, type ScalarOpName } from '../backends/expression';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting } from './batching';
 import {
@@ -27,7 +27,7 @@ function binaryAval(name: string, [a, b]: readonly Aval[], dtype?: 'bool'): Aval
 
 /** A binary elementwise primitive from its scalar op (the formula: backends/expression/ops.ts). */
 export function binary(name: string, op: ScalarOpName, rules: Rules, outDType?: 'bool'): Binary {
-  const expression = () => opExpr(op);
+  const expression = opExprOnce(op);
   return {
     name,
     abstractEval: (xs) => binaryAval(name, xs, outDType),

@@ -6,12 +6,12 @@ import { checkDType, isFloat, type DType } from '../core/dtype';
 import type { Aval, Primitive, Tangent } from '../core/primitive';
 import { broadcastShapes, fmt, sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { opExpr, type Expr } from '../backends/expression';
+import { opExpr, opExprOnce, type Expr } from '../backends/expression';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting } from './batching';
 import { elementwiseImpl, linear, sameDType, unbroadcast } from './helpers';
 
-const select = () => opExpr('select');
+const select = opExprOnce('select');
 
 // d where(c, a, b) = where(c, da, db); the condition gets no derivative. The unselected branch
 // still gets cotangent 0 times its local derivative: if that derivative is inf or NaN the product

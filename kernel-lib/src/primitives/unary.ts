@@ -5,7 +5,7 @@
 import type { Primitive } from '../core/primitive';
 import { sizeOf } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { opExpr, type ScalarOpName } from '../backends/expression';
+import { opExprOnce, type ScalarOpName } from '../backends/expression';
 import * as ops from '../numpy/ops';
 import { batchBroadcasting } from './batching';
 import { elementwiseImpl, linear, requireFloat, zeroDerivative } from './helpers';
@@ -18,7 +18,7 @@ export function elementwiseUnary(
   op: ScalarOpName,
   derivative: (x: Tensor, y: Tensor) => Tensor,
 ): Unary {
-  const expression = () => opExpr(op);
+  const expression = opExprOnce(op);
   return {
     name,
     abstractEval: ([x]) => {
@@ -36,7 +36,7 @@ export function elementwiseUnary(
 
 /** A unary primitive with a bool or otherwise non-differentiable result. */
 export function predicate(name: string, op: ScalarOpName, outDType: 'bool' | 'same'): Unary {
-  const expression = () => opExpr(op);
+  const expression = opExprOnce(op);
   return {
     name,
     abstractEval: ([x]) => [{ shape: x.shape, dtype: outDType === 'bool' ? 'bool' : x.dtype }],
@@ -47,15 +47,17 @@ export function predicate(name: string, op: ScalarOpName, outDType: 'bool' | 'sa
   };
 }
 
+const negExpr = opExprOnce('neg');
+
 /** Negation is linear: d(-x) = -dx. Works on every dtype. */
 export const neg: Unary = {
   name: 'neg',
   abstractEval: ([x]) => [x],
-  impl: elementwiseImpl(() => opExpr('neg')),
+  impl: elementwiseImpl(negExpr),
   jvp: ([dx]) => [linear(dx, ops.neg)],
   vjp: ([ct]) => [ops.neg(ct)],
   batch: batchBroadcasting,
-  expression: () => opExpr('neg'),
+  expression: negExpr,
   flops: (_i, [out]) => sizeOf(out.shape),
 };
 

@@ -73,10 +73,21 @@ export function opExpr(op: ScalarOpName): OpNode {
   return e;
 }
 
+/** `() => opExpr(op)` with the lookup done once (primitives call it for every kernel they run). */
+export function opExprOnce(op: ScalarOpName): () => OpNode {
+  let e: OpNode | undefined;
+  return () => (e ??= opExpr(op));
+}
+
 /** The op when `e` is `op(input(0), ..., input(arity - 1))` (a backend's own kernel may run it). */
 export function directOp(e: Expr): ScalarOpName | undefined {
   if (e.kind !== 'op') return undefined;
-  return e.args.every((a, k) => a.kind === 'input' && a.index === k) ? e.op : undefined;
+  const args = e.args; // a plain loop: this runs for every eager elementwise op
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a.kind !== 'input' || a.index !== k) return undefined;
+  }
+  return e.op;
 }
 
 /** `e` with each `input(k)` replaced by `args[k]` (fusion composes expressions with this). */

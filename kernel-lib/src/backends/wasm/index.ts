@@ -60,10 +60,10 @@ function fastKernels(arena: WasmArena, min: WasmThresholds): FastKernels {
     polynomialOps: new Set(Object.keys(POLYNOMIAL_OPS) as ScalarOpName[]),
     arena: env()?.ADLAB_JIT_ARENA === '0' ? undefined : arena, // 0: for A/B measurements
     elementwise(expr, xs, outShape, outDtype, policy) {
-      const op = directOp(expr);
-      if (!isFloatOf(outDtype, xs)) return undefined;
+      // the size first: most eager ops are small, and this is their whole cost here
       const n = sizeOf(outShape);
-      if (n < min.elementwise) return undefined;
+      if (n < min.elementwise || !isFloatOf(outDtype, xs)) return undefined;
+      const op = directOp(expr);
       if (op === undefined) {
         // a fused chain: compiled to SIMD when its ops and inputs (full-size or one element) allow
         if (
