@@ -115,6 +115,24 @@ describe('figure payload to plotly', () => {
     expect(z[0]![0]).toBeCloseTo(Math.log10(grid.z[0]!));
   });
 
+  it('gives a contour of a 2-D function equal axis units, its colour bar beside it, titled on top', () => {
+    const payload = parsed(figures().contour);
+    expect(payload.panels[0]!.equalAspect).toBe(true);
+    const fig = figureToPlotly(payload, LIGHT_THEME, SIZE);
+    const m = fig.layout.margin as { l: number; r: number; t: number; b: number };
+    const xd = (fig.layout.xaxis as { domain: [number, number] }).domain;
+    const yd = (fig.layout.yaxis as { domain: [number, number] }).domain;
+    const pxPerUnitX = ((xd[1] - xd[0]) * (SIZE.width - m.l - m.r)) / 4; // x in [-2, 2]
+    const pxPerUnitY = ((yd[1] - yd[0]) * (SIZE.height - m.t - m.b)) / 4; // y in [-1, 3]
+    expect(pxPerUnitX).toBeCloseTo(pxPerUnitY, 6);
+    const c = fig.data.find((t) => t.type === 'contour')!;
+    const bar = c.colorbar as { x: number; title: { side: string } };
+    expect(bar.x).toBeCloseTo(xd[1] + 0.01, 6);
+    expect(bar.title.side).toBe('top');
+    // A heatmap's axes (rows and columns) keep the cell's shape.
+    expect(parsed(figures().heatmap).panels[0]!.equalAspect).toBeUndefined();
+  });
+
   it('histograms become bars spanning their bins; spectra stems with markers', () => {
     const f = figures();
     const bars = figureToPlotly(parsed(f.hist), LIGHT_THEME, SIZE).data[0]!;

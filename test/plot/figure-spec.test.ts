@@ -8,6 +8,7 @@ import {
   PALETTE,
 } from '../../kernel-lib/src/plot/style';
 import { contourSegments } from '../../kernel-lib/src/plot/contour-lines';
+import { FONT_STACK, vegaLiteSpec } from '../../kernel-lib/src/plot/vega-spec';
 import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
 
 describe('log ticks', () => {
@@ -69,6 +70,59 @@ describe('contour levels', () => {
     const segs = contourSegments(xs, xs, z, [1]);
     expect(segs.length).toBeGreaterThan(20);
     for (const s of segs) expect(Math.hypot(s.x, s.y)).toBeCloseTo(1, 1);
+  });
+});
+
+describe('axes', () => {
+  const p = optim.problems.rosenbrock(2);
+  const runs = [minimize(p.f, p.x0, { method: 'lbfgs' }), minimize(p.f, p.x0, { method: 'adam' })];
+  const f = (x: number, y: number) => x * x + 3 * y * y;
+
+  it('label optimizer runs by what is drawn: loss or gradient norm against the iteration', () => {
+    const loss = plot.line(runs).payload.panels[0]!;
+    expect([loss.x.label, loss.y.label]).toEqual(['iteration', 'loss']);
+    const g = plot.line(runs, { quantity: 'gradNorm' }).payload.panels[0]!;
+    expect([g.x.label, g.y.label, g.y.scale]).toEqual(['iteration', 'gradient norm ‖∇f‖', 'log']);
+    const first = g.series[0] as FigureLinePayload;
+    expect(first.y[0]).toBeCloseTo(runs[0]!.history[0]!.gradNorm, 3);
+    expect(() => plot.line([1, 2, 3], { quantity: 'gradNorm' })).toThrow(/optimizer runs/);
+  });
+
+  it('name an index axis "index" and a single named series on y, never a bare x or y', () => {
+    const panel = plot.line({ y: [3, 2, 1], name: 'residual' }).payload.panels[0]!;
+    expect([panel.x.label, panel.y.label]).toEqual(['index', 'residual']);
+    const xy = plot.line({ x: [1, 2], y: [3, 4] }, { xLabel: 'step', yLabel: 'r' }).payload;
+    expect([xy.panels[0]!.x.label, xy.panels[0]!.y.label]).toEqual(['step', 'r']);
+  });
+
+  it('are equal in units for a 2-D function’s contours, unless opted out or far from square', () => {
+    const box = { xRange: [-2, 2], yRange: [-1, 3] } as const;
+    expect(plot.contour(f, box).payload.panels[0]!.equalAspect).toBe(true);
+    expect(
+      plot.contour(f, { ...box, equalAxes: false }).payload.panels[0]!.equalAspect,
+    ).toBeUndefined();
+    const flat = plot.contour(f, { xRange: [0, 100], yRange: [0, 1] }).payload.panels[0]!;
+    expect(flat.equalAspect).toBeUndefined();
+    const grid = {
+      xs: [0, 1],
+      ys: [0, 1],
+      z: [
+        [1, 2],
+        [3, 4],
+      ],
+    };
+    expect(plot.contour(grid).payload.panels[0]!.equalAspect).toBeUndefined();
+    expect(plot.contour(grid, { equalAxes: true }).payload.panels[0]!.equalAspect).toBe(true);
+  });
+
+  it('keep a unit as long on x as on y in the kernel’s picture (Vega-Lite panel size)', () => {
+    const box = { panelWidth: 300, panelHeight: 200, fontSize: 10, font: FONT_STACK };
+    const size = (xRange: [number, number], yRange: [number, number]) => {
+      const spec = vegaLiteSpec(plot.contour(f, { xRange, yRange }).payload, box);
+      return [spec.width, spec.height];
+    };
+    expect(size([-2, 2], [-1, 1])).toEqual([300, 150]);
+    expect(size([-1, 1], [-2, 2])).toEqual([100, 200]);
   });
 });
 

@@ -3,10 +3,12 @@
  * computed on the device: they run as host steps in the device's program order (download, CPU,
  * upload), never as synchronous reads. Values against the CPU backend, GPU work issued after a
  * host step and reading its output, host steps feeding host steps, outputs dropped before the
- * step has run, and grad / jvp through every routine on webgpu.
+ * step has run, grad / jvp through every routine on webgpu, jit, and a failing host kernel
+ * (its error comes back at the next read; the device keeps working).
  */
 import { expect, it } from 'vitest';
-import { grad, jvp, nn, np, random, type Tensor } from '../../kernel-lib/src';
+import { grad, jit, jvp, nn, np, random, type Tensor } from '../../kernel-lib/src';
+import { ConcreteTensor } from '../../kernel-lib/src/core/tensor';
 import { webgpuBackend } from '../../kernel-lib/src/backends/webgpu';
 import { describeOnWebGpu } from './gpu';
 
@@ -93,4 +95,23 @@ await describeOnWebGpu('host routines on device-computed inputs', () => {
       await expectClose(dy, dyCpu, `jvp ${name}`, 1e-3);
     }
   }, 60_000);
+
+  it('jit(grad) of a program with host routines runs on webgpu', async () => {
+    const g = await x.to('webgpu');
+    const f = (t: Tensor) => np.sum(np.tanh(np.cumsum(np.sort(np.exp(t)), 1)));
+    await expectClose(jit(grad(f))(g), grad(f)(x), 'jit(grad)', 1e-3);
+  });
+
+  it('a host kernel that throws: the next read rejects with its error, later work is fine', async () => {
+    const g = await x.to('webgpu');
+    const backend = webgpuBackend()!;
+    const onDevice = np.exp(g).concrete();
+    const [s] = backend.runOnHost!([onDevice], [{ shape: [2], dtype: 'float32' }], () => {
+      throw new Error('host kernel failed');
+    });
+    await expect(new ConcreteTensor(s, [2], 'float32').data()).rejects.toThrow(
+      'host kernel failed',
+    );
+    await expectClose(np.sort(np.exp(g)), np.sort(np.exp(x)), 'after the failure');
+  });
 });

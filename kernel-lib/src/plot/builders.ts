@@ -23,6 +23,7 @@ import {
 import { Figure } from './figure';
 import { mathText } from './math-text';
 import {
+  aspectOf,
   clipForLog,
   smallestPositive,
   colorAt,
@@ -65,7 +66,16 @@ export interface LineOptions extends PlotOptions {
   markers?: boolean;
   /** Most points kept per series (default 600: about two per pixel of a chart). */
   maxPoints?: number;
+  /** Optimizer runs only: what to draw against the iteration (default 'loss'). */
+  quantity?: RunQuantity;
 }
+
+/** What {@link line} draws of an optimizer run, and its axis label. */
+export type RunQuantity = 'loss' | 'gradNorm';
+const QUANTITY_LABELS: Record<RunQuantity, string> = {
+  loss: 'loss',
+  gradNorm: 'gradient norm ‖∇f‖',
+};
 
 type LineData =
   NumbersLike | SeriesInput | RunLike | readonly (NumbersLike | SeriesInput | RunLike)[];
@@ -83,13 +93,17 @@ function isNumbersLike(x: unknown): boolean {
 }
 
 /** Normalizes the accepted forms of `line`'s data into series. */
-function seriesOf(op: string, data: LineData | Record<string, NumbersLike>): SeriesInput[] {
-  if (isRunLike(data)) return [runSeries(data, 0)];
+function seriesOf(
+  op: string,
+  data: LineData | Record<string, NumbersLike>,
+  quantity: RunQuantity = 'loss',
+): SeriesInput[] {
+  if (isRunLike(data)) return [runSeries(data, 0, quantity)];
   if (isSeriesInput(data)) return [data];
   if (isNumbersLike(data)) return [{ y: data as NumbersLike }];
   if (Array.isArray(data)) {
     return data.map((d, i) => {
-      if (isRunLike(d)) return runSeries(d, i);
+      if (isRunLike(d)) return runSeries(d, i, quantity);
       if (isSeriesInput(d)) return d;
       return { y: d as NumbersLike, name: `series ${i + 1}` };
     });
@@ -100,11 +114,11 @@ function seriesOf(op: string, data: LineData | Record<string, NumbersLike>): Ser
   throw new TypeError(`${op}: expected numbers, a tensor, series objects or optimizer runs`);
 }
 
-/** An optimizer run as a loss-against-iteration series. */
-function runSeries(run: RunLike, index: number): SeriesInput {
+/** An optimizer run as a series of `quantity` (loss or gradient norm) against the iteration. */
+function runSeries(run: RunLike, index: number, quantity: RunQuantity): SeriesInput {
   return {
     x: run.history.map((h) => h.iter),
-    y: run.history.map((h) => h.loss),
+    y: run.history.map((h) => h[quantity]),
     name: run.name,
     colorIndex: index,
   };
@@ -190,19 +204,37 @@ function panelOf(
 
 /**
  * Line plot of one or several series (tensors, arrays, `{ x, y, name }` objects, a record of named
- * series, or optimizer runs: loss against iteration), with log axes and markers as asked.
+ * series, or optimizer runs: loss, or with `quantity: 'gradNorm'` the gradient norm, against the
+ * iteration), with log axes and markers as asked. Series without x are drawn against their index.
  * @example plot.line({ sgd: lossesA, adam: lossesB }, { yScale: 'log', yLabel: 'loss' })
+ * @example plot.line([runA, runB], { quantity: 'gradNorm' }) // ‖∇f‖ against the iteration, log y
  */
 export function line(
   data: LineData | Record<string, NumbersLike>,
   options: LineOptions = {},
 ): Figure {
-  const inputs = seriesOf('plot.line', data);
   const runs = isRunLike(data) || (Array.isArray(data) && data.every(isRunLike));
+  if (options.quantity !== undefined && !runs)
+    throw new TypeError(
+      `plot.line: quantity '${options.quantity}' applies to optimizer runs, got other data`,
+    );
+  const quantity = options.quantity ?? 'loss';
+  if (!(quantity in QUANTITY_LABELS))
+    throw new TypeError(
+      `plot.line: quantity must be one of ${Object.keys(QUANTITY_LABELS).join(', ')}, got '${String(quantity)}'`,
+    );
+  const inputs = seriesOf('plot.line', data, quantity);
   const opts = runs ? { yScale: 'log' as const, ...options } : options;
   const notes: string[] = [];
   const series = lineSeries('plot.line', inputs, opts, notes, { lines: true });
-  const labels = runs ? { x: 'iteration', y: 'loss' } : { x: 'x', y: 'y' };
+  const labels = runs
+    ? { x: 'iteration', y: QUANTITY_LABELS[quantity] }
+    : {
+        // An axis says what it measures, not a letter: x is the index when no series gives x,
+        // and y is the series' name when there is one named series.
+        x: inputs.every((s) => s.x === undefined) ? 'index' : 'x',
+        y: inputs.length === 1 && inputs[0]!.name ? inputs[0]!.name : 'y',
+      };
   return new Figure({ title: '', columns: 1, panels: [panelOf(opts, series, notes, labels)] });
 }
 
@@ -238,7 +270,16 @@ export interface GridOptions extends PlotOptions {
   grid?: number;
   /** Trajectories drawn on top: optimizer runs of a 2-D problem, or `{ x, y, name }` series. */
   paths?: readonly (RunLike | SeriesInput)[];
+  /**
+   * Contours: one unit is as long on x as on y, so level sets keep their shape (default: true for
+   * a function of two variables whose ranges differ at most {@link MAX_AUTO_ASPECT}-fold; false
+   * for a grid of values, whose axes may measure different things).
+   */
+  equalAxes?: boolean;
 }
+
+/** The most the x and y spans of a function's domain may differ for equal axes by default. */
+export const MAX_AUTO_ASPECT = 5;
 
 /** A 2-D function of two numbers, or of a 2-vector (the optimizer test problems' form). */
 export type Function2D = ((x: number, y: number) => number) | ((p: never) => unknown);
@@ -379,7 +420,10 @@ export function contour(input: GridInput, options: GridOptions = {}): Figure {
     x: 'x₁',
     y: 'x₂',
   });
-  panel.equalAspect = false;
+  const ratio = aspectOf(panel);
+  const sameUnits =
+    typeof input === 'function' && ratio <= MAX_AUTO_ASPECT && ratio >= 1 / MAX_AUTO_ASPECT;
+  if (options.equalAxes ?? sameUnits) panel.equalAspect = true;
   return new Figure({ title: '', columns: 1, panels: [panel] });
 }
 

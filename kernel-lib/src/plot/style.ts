@@ -190,3 +190,27 @@ export function smallestPositive(arrays: readonly (readonly number[])[]): number
   for (const a of arrays) for (const v of a) if (v > 0 && v < m && Number.isFinite(v)) m = v;
   return Number.isFinite(m) ? m : 1;
 }
+
+/** A panel's y span over its x span, in data units (from the axes' `range`). */
+export function aspectOf(panel: {
+  x: { range: readonly [number, number] };
+  y: { range: readonly [number, number] };
+}): number {
+  return (panel.y.range[1] - panel.y.range[0]) / (panel.x.range[1] - panel.x.range[0]);
+}
+
+/**
+ * The largest plot area inside `width` × `height` whose height / width is `ratio`, so one unit
+ * is as long on both axes (a panel with `equalAspect`). A bad ratio keeps the box.
+ */
+export function fitAspect(
+  width: number,
+  height: number,
+  ratio: number,
+): { width: number; height: number } {
+  if (!(ratio > 0) || !Number.isFinite(ratio) || !(width > 0) || !(height > 0))
+    return { width, height };
+  return height / width > ratio
+    ? { width, height: width * ratio }
+    : { width: height / ratio, height };
+}

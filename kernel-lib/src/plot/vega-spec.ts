@@ -10,6 +10,7 @@ import type {
   FigurePayload,
 } from '../jupyter/protocol';
 import { contourSegments } from './contour-lines';
+import { aspectOf, fitAspect } from './style';
 
 /** Fonts and sizes of a rendering. */
 export interface VegaStyle {
@@ -156,8 +157,12 @@ function gridLayers(s: FigureGridPayload, style: VegaStyle) {
   ];
 }
 
-/** One panel as a layered Vega-Lite view. */
-function panelSpec(panel: FigurePanelPayload, style: VegaStyle): Record<string, unknown> {
+/** One panel as a layered Vega-Lite view (equal axis units: the largest such area in the box). */
+function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, unknown> {
+  const area = panel.equalAspect
+    ? fitAspect(box.panelWidth, box.panelHeight, aspectOf(panel))
+    : { width: box.panelWidth, height: box.panelHeight };
+  const style = { ...box, panelWidth: area.width, panelHeight: area.height };
   const named = panel.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
   const names = named.map((s) => s.name);
   const colors = named.map((s) => ('color' in s ? s.color : '#000000'));

@@ -11,6 +11,7 @@ import type {
   FigurePayload,
   FigureSeriesPayload,
 } from 'adlab/protocol';
+import { aspectOf, fitAspect } from 'adlab/plot-style';
 import { escapePlotly, type Figure, type FigureTheme } from './optimizer-figures';
 
 /** The gap between panels, as a fraction of the figure. */
@@ -111,7 +112,8 @@ function gridTrace(
       s.logLevels ? '10^%{z:.2f}' : '%{z:.4g}'
     }<extra></extra>`,
     colorbar: {
-      title: { text: escapePlotly(s.zLabel), side: 'right' },
+      // Above the bar: on its right side the title sat against the tick labels.
+      title: { text: escapePlotly(s.zLabel), side: 'top' },
       x: colorbarX,
       xanchor: 'left',
       y: (domainY[0] + domainY[1]) / 2,
@@ -284,12 +286,25 @@ export function figureToPlotly(
     const x: [number, number] = [x0, x0 + cellW - barRoom];
     const y1 = 1 - row * (cellH + GAP.y);
     const y: [number, number] = [y1 - cellH, y1];
+    if (panel.equalAspect) {
+      // Equal units on both axes: the largest such area in the cell, at its top left, so the
+      // title stays above it and the colour bar beside it (plotly's scaleanchor alone would
+      // centre the shrunk area and leave the bar apart).
+      const m = layout.margin as { l: number; r: number; t: number; b: number };
+      const plotW = size.width - m.l - m.r;
+      const plotH = size.height - m.t - m.b;
+      const fit = fitAspect((x[1] - x[0]) * plotW, (y[1] - y[0]) * plotH, aspectOf(panel));
+      x[1] = x[0] + fit.width / plotW;
+      y[0] = y[1] - fit.height / plotH;
+    }
     layout[ids.xKey] = axisLayout(panel.x, x, ids.y, theme);
-    layout[ids.yKey] = {
-      ...axisLayout(panel.y, y, ids.x, theme),
-      ...(panel.equalAspect ? { scaleanchor: ids.x, scaleratio: 1, constrain: 'domain' } : {}),
-    };
-    if (panel.equalAspect) (layout[ids.xKey] as Record<string, unknown>).constrain = 'domain';
+    layout[ids.yKey] = axisLayout(panel.y, y, ids.x, theme);
+    if (panel.equalAspect) {
+      // And plotly holds the ratio when its automatic margins take room from one side.
+      Object.assign(layout[ids.yKey] as object, { scaleanchor: ids.x, scaleratio: 1 });
+      for (const key of [ids.xKey, ids.yKey])
+        (layout[key] as Record<string, unknown>).constrain = 'domain';
+    }
     for (const s of panel.series) {
       if (s.kind === 'heatmap' || s.kind === 'contour') {
         data.push(gridTrace(s, ids, x[1] + 0.01, y, theme));
