@@ -335,13 +335,33 @@ export const specs: Record<PrimitiveKey, Spec> = {
       { name: '[2,3]@[3,4]', inputs: two([2, 3], [3, 4]) },
       { name: 'batch broadcast [2,1,2,3]@[3,3,2]', inputs: two([2, 1, 2, 3], [3, 3, 2]) },
       { name: 'zero inner [2,0]@[0,3]', inputs: two([2, 0], [0, 3]) },
+      {
+        name: 'stored transposed [3,2]ᵀ@[3,4]',
+        inputs: two([3, 2], [3, 4]),
+        params: { transposeA: true },
+      },
+      {
+        name: 'stored transposed [2,3]@[4,3]ᵀ',
+        inputs: two([2, 3], [4, 3]),
+        params: { transposeB: true },
+      },
+      {
+        name: 'both stored transposed, batch [2,3,2]ᵀ@[4,3]ᵀ',
+        inputs: two([2, 3, 2], [4, 3]),
+        params: { transposeA: true, transposeB: true },
+      },
     ],
-    reference: ([a, b]) =>
-      a.shape[1] === 0
-        ? [0, 0, 0, 0, 0, 0]
-        : a.ndim === 2
-          ? matmulRef(rows(a), rows(b)).flat()
-          : vals(np.einsum('xyij,yjk->xyik', a, b)),
+    reference: ([x, y], p) => {
+      const [a, b] = [
+        p.transposeA ? np.matrixTranspose(x) : x,
+        p.transposeB ? np.matrixTranspose(y) : y,
+      ];
+      if (a.shape[a.ndim - 1] === 0) return [0, 0, 0, 0, 0, 0];
+      if (a.ndim === 2) return matmulRef(rows(a), rows(b)).flat();
+      return vals(
+        a.ndim === 3 ? np.einsum('xij,jk->xik', a, b) : np.einsum('xyij,yjk->xyik', a, b),
+      );
+    },
     differentiable: true,
   },
   solve: {

@@ -1,9 +1,11 @@
 /**
- * jit folds the matmul gradient's transposes into matmuls that read their operands transposed
- * (on backends that declare `matmulTransposes`), with results bit-identical to eager execution.
+ * jit folds transposes into matmuls that read their operands transposed (on backends that declare
+ * `matmulTransposes`), and the matmul gradient reads stored transposes (matmul's flags) eagerly
+ * too, with results bit-identical to materialized transposes.
  */
 import { describe, expect, it } from 'vitest';
-import { grad, jit, nn, np } from '../../kernel-lib/src';
+import { grad, jit, nn, np, vjp } from '../../kernel-lib/src';
+import { setEvalObserver } from '../../kernel-lib/src/core/trace';
 import type { Program, Tensor } from '../../kernel-lib/src';
 import type { Backend } from '../../kernel-lib/src/backends/backend';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
@@ -28,13 +30,17 @@ function inputs() {
   };
 }
 
-/** The kinds of step a jitted function's program runs on `backend`. */
+/** A matmul equation that reads an operand stored transposed (its own params say so). */
+const flagged = (s: { prim: { name: string }; params: unknown }) =>
+  s.prim.name === 'matmul' && Object.keys(s.params as object).length > 0;
+
+/** The kinds of step a jitted function's program runs on `backend` (`matmulT`: reads transposes). */
 const kinds = (backend: Backend, f: { trace: (...a: never[]) => Program }, ...args: unknown[]) =>
   on(backend, () =>
     (f.trace as (...a: unknown[]) => Program)(...args)
       .steps()
       .map((s) =>
-        'transposedMatmul' in s
+        'transposedMatmul' in s || ('prim' in s && flagged(s))
           ? 'matmulT'
           : 'prim' in s
             ? (s.prim as { name: string }).name
@@ -80,6 +86,32 @@ describe.skipIf(!wasm)('transposes folded into matmuls under jit', () => {
     const eager = on(wasm!, () => np.matmul(np.matrixTranspose(w.w1), w.w1));
     expect(Array.from(p.dataSync())).toEqual(Array.from(eager.dataSync()));
     expect(e.shape).toEqual([5, 6]);
-    expect(kinds(cpuBackend, jit(grad(loss)), w, on(wasm!, inputs).x)).toContain('transpose');
+    // the gradient's own products read stored transposes (matmul's flags) on every backend; a
+    // backend that cannot read them keeps a user's transpose as a copy
+    expect(kinds(cpuBackend, jit(grad(loss)), w, on(wasm!, inputs).x)).not.toContain('transpose');
+    expect(kinds(cpuBackend, f, w.w1)).toEqual(['transpose', 'matmul', 'exp']);
   });
+});
+
+describe.skipIf(!wasm)('eager matmul gradients read stored transposes', () => {
+  it('run no transpose kernel and equal the products of materialized transposes bit for bit', () =>
+    on(wasm!, () => {
+      const a = np.reshape(np.array(seq(6 * 5, 0.5), 'float32'), [6, 5]);
+      const b = np.reshape(np.array(seq(5 * 3, 0.7), 'float32'), [5, 3]);
+      const ct = np.reshape(np.array(seq(6 * 3, 0.9), 'float32'), [6, 3]);
+      const ran: string[] = [];
+      const previous = setEvalObserver((prim) => ran.push(prim.name));
+      let cts: Tensor[];
+      try {
+        const [, pullback] = vjp((x: Tensor, y: Tensor) => np.matmul(x, y), [a, b]);
+        cts = (pullback as (c: Tensor) => Tensor[])(ct);
+      } finally {
+        setEvalObserver(previous);
+      }
+      expect(ran).not.toContain('transpose');
+      const want = [np.matmul(ct, np.matrixTranspose(b)), np.matmul(np.matrixTranspose(a), ct)];
+      cts.forEach((c, i) =>
+        expect(Array.from(c.dataSync())).toEqual(Array.from(want[i].dataSync())),
+      );
+    }));
 });

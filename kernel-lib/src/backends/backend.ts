@@ -9,9 +9,9 @@
  * `expression/`.
  *
  * Memory: the CPU backend's storage is a typed array owned by the garbage collector, so `dispose`
- * does nothing there. A GPU backend keeps buffers alive by reference counting from ConcreteTensor
- * (plus a FinalizationRegistry as a safety net) and frees them deterministically in `dispose`;
- * see kernel-lib/README.md.
+ * does nothing there. The WebGPU backend releases a storage's buffer when the storage becomes
+ * unreachable (a FinalizationRegistry) into a pool later kernels reuse; see kernel-lib/README.md.
+ * Routines a device has no kernel for run on the host through `runOnHost` (`host-kernel.ts`).
  */
 import type { DType, TypedArray } from '../core/dtype';
 import type { Expr, ScalarOpName } from './expression';

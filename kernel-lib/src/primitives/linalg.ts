@@ -11,6 +11,8 @@ import * as ops from '../numpy/ops';
 import { batchBroadcasting, batchLeading } from './batching';
 import { addTangents, isSymbolicZero, linear, requireFloat, unbroadcast, wrap } from './helpers';
 import { linalgRoutine } from '../backends/linalg';
+import { matmulStored } from '../backends/swap-last';
+import { bind1 } from '../core/trace';
 
 type NoParams = Record<string, never>;
 
@@ -36,14 +38,42 @@ function transposeHint(a: readonly number[], b: readonly number[]): string {
   return '';
 }
 
-// d(A B) = dA B + A dB; ct_A = ct Bᵀ, ct_B = Aᵀ ct (summed over broadcast batch axes).
-export const matmul: Primitive<NoParams> = {
+/**
+ * matmul's params: an operand flagged is stored transposed (its last two axes swapped) and read
+ * as its transpose, op(X) = Xᵀ, without a copy on backends that declare `matmulTransposes`.
+ */
+export interface MatmulParams {
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
+/** The params of op(x) @ op(y) with these flags (only the set ones, so programs print cleanly). */
+const flags = (transposeA: boolean, transposeB: boolean): MatmulParams => ({
+  ...(transposeA ? { transposeA } : {}),
+  ...(transposeB ? { transposeB } : {}),
+});
+
+/** A matmul operand's shape as read: its last two axes swapped when `transposed`. */
+const asRead = (shape: readonly number[], transposed = false): readonly number[] =>
+  transposed ? [...shape.slice(0, -2), shape[shape.length - 1], shape[shape.length - 2]] : shape;
+
+/** op(x) @ op(y), bound (so rules stay differentiable). */
+const mm = (x: Tensor, y: Tensor, p: MatmulParams): Tensor => bind1(matmul, [x, y], p);
+
+// C = op(A) op(B): dC = op(dA) op(B) + op(A) op(dB); with op the identity, ct_A = ct Bᵀ and
+// ct_B = Aᵀ ct; a stored-transposed operand gets the transpose: ct_A = op(B) ctᵀ, ct_B = ctᵀ op(A)
+// (summed over broadcast batch axes). Every product reads transposes in place, never copies them.
+export const matmul: Primitive<MatmulParams> = {
   name: 'matmul',
-  abstractEval: ([a, b]) => {
-    const ra = a.shape.length;
-    const rb = b.shape.length;
+  abstractEval: ([x, y], { transposeA, transposeB }) => {
+    const ra = x.shape.length;
+    const rb = y.shape.length;
     if (ra < 2 || rb < 2)
-      throw new Error(`matmul: operands need 2 axes here, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+      throw new Error(`matmul: operands need 2 axes here, got ${fmt(x.shape)} @ ${fmt(y.shape)}`);
+    const [a, b] = [
+      { shape: asRead(x.shape, transposeA), dtype: x.dtype },
+      { shape: asRead(y.shape, transposeB), dtype: y.dtype },
+    ];
     const [k, kb] = [a.shape[ra - 1], b.shape[rb - 2]];
     if (k !== kb) {
       throw new Error(
@@ -58,18 +88,29 @@ export const matmul: Primitive<NoParams> = {
       );
     return [{ shape: [...batch, a.shape[ra - 2], b.shape[rb - 1]], dtype: a.dtype }];
   },
-  impl: ([a, b], _p, [out]) => [wrap(a.backend.matmul(a, b, out.shape), out)],
-  jvp: ([da, db], [a, b]) => [
+  impl: ([a, b], p, [out]) => [
+    wrap(matmulStored(a, b, out.shape, { a: p.transposeA, b: p.transposeB }), out),
+  ],
+  jvp: ([da, db], [a, b], _ys, p) => [
     addTangents(
-      linear(da, (t) => ops.matmul(t, b)),
-      linear(db, (t) => ops.matmul(a, t)),
+      linear(da, (t) => mm(t, b, p)),
+      linear(db, (t) => mm(a, t, p)),
     ),
   ],
-  vjp: ([ct], [a, b]) => [
-    () => unbroadcast(ops.matmul(ct, mT(b)), a.shape),
-    () => unbroadcast(ops.matmul(mT(a), ct), b.shape),
+  vjp: ([ct], [a, b], _ys, { transposeA = false, transposeB = false }) => [
+    () =>
+      unbroadcast(
+        transposeA ? mm(b, ct, flags(transposeB, true)) : mm(ct, b, flags(false, !transposeB)),
+        a.shape,
+      ),
+    () =>
+      unbroadcast(
+        transposeB ? mm(ct, a, flags(true, transposeA)) : mm(a, ct, flags(!transposeA, false)),
+        b.shape,
+      ),
   ],
-  flops: ([a], [out]) => 2 * sizeOf(out.shape) * a.shape[a.shape.length - 1],
+  flops: ([a], [out], p) =>
+    2 * sizeOf(out.shape) * asRead(a.shape, p.transposeA)[a.shape.length - 1],
   batch: batchBroadcasting,
 };
 

@@ -7,7 +7,8 @@
 import type { Aval } from '../core/primitive';
 import { ConcreteTensor } from '../core/tensor';
 import type { MatmulTranspose } from '../backends/backend';
-import { swapLastAxes } from '../backends/swap-last';
+import type { MatmulParams } from '../primitives/linalg';
+import { matmulStored } from '../backends/swap-last';
 import type { Step } from './fusion';
 import type { Atom } from './program';
 
@@ -52,10 +53,15 @@ export function foldTransposes(
     if (sa === undefined && sb === undefined) return step;
     for (const x of [a, b])
       if (from(x) !== undefined) absorbed[(x as { variable: number }).variable] += 1;
+    // the matmul's own flags compose with the folded transposes: transposing twice reads as stored
+    const own = step.params as MatmulParams;
     return {
       transposedMatmul: true,
       inputs: [sa ?? a, sb ?? b],
-      transpose: { a: sa !== undefined, b: sb !== undefined },
+      transpose: {
+        a: (sa !== undefined) !== (own.transposeA ?? false),
+        b: (sb !== undefined) !== (own.transposeB ?? false),
+      },
       output: step.outputs[0],
       aval: avals[step.outputs[0]],
     };
@@ -76,9 +82,5 @@ export function runTransposedMatmul(
   [a, b]: readonly ConcreteTensor[],
 ): ConcreteTensor {
   const { shape, dtype } = step.aval;
-  const backend = a.backend;
-  if (backend.matmulTransposes)
-    return new ConcreteTensor(backend.matmul(a, b, shape, step.transpose), shape, dtype);
-  const [pa, pb] = [step.transpose.a ? swapLastAxes(a) : a, step.transpose.b ? swapLastAxes(b) : b];
-  return new ConcreteTensor(backend.matmul(pa, pb, shape), shape, dtype);
+  return new ConcreteTensor(matmulStored(a, b, shape, step.transpose), shape, dtype);
 }
