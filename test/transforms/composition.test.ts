@@ -217,7 +217,7 @@ describe('graph capture', () => {
     const bundle = g.toMimeBundle();
     expect(Object.keys(bundle)).toEqual([
       'application/vnd.adlab.graph.v1+json',
-      'text/html',
+      'image/png',
       'text/plain',
     ]);
   });

@@ -149,8 +149,8 @@ export interface JitOptions {
   /** Positional arguments that are part of the signature by value (numbers, strings, objects). */
   staticArgnums?: number | readonly number[];
   /**
-   * float32 exp, tanh and logistic inside fused chains: `'polynomial'` (default, as XLA and
-   * jax-js do) runs the backend's float32 polynomials (wasm: exp 1, tanh 2, logistic 3 ulp);
+   * float32 exp, tanh, logistic and log inside fused chains: `'polynomial'` (default, as XLA and
+   * jax-js do) runs the backend's float32 polynomials (wasm: exp, log 1, tanh 2, logistic 3 ulp);
    * `'exact'` keeps them bit-identical with the eager results (float64 formulas rounded once).
    */
   transcendentals?: TranscendentalPolicy;

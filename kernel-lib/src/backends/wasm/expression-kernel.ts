@@ -6,7 +6,7 @@
  * The exactly rounded ops (add, sub, mul, div, sqrt, neg, abs, the comparisons and select) give
  * in a float32 SIMD lane the float64 formula rounded to float32, so with them alone results are
  * bit-identical to the generated JavaScript loop (NaN payloads aside, as for the other wasm
- * kernels). Under the `'polynomial'` policy exp, tanh and logistic are compiled too, as the
+ * kernels). Under the `'polynomial'` policy exp, tanh, logistic and log are compiled too, as the
  * float32 polynomials of `simd-math.ts` (within their stated ulp bounds, not bit-identical). Any
  * other op, dtype or input shape leaves the expression to the JavaScript loop.
  */

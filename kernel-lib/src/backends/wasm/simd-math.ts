@@ -1,10 +1,10 @@
 /**
- * float32 exp, tanh and logistic on four f32x4 lanes, emitted as WebAssembly code for the fused
+ * float32 exp, tanh, logistic and log on four f32x4 lanes, emitted as WebAssembly code for the fused
  * expression kernels (jit's `transcendentals: 'polynomial'`). Each is a range reduction and a
  * polynomial fitted for this library (near-minimax on Chebyshev nodes, coefficients rounded to
  * float32), evaluated in float32. Error against the float64 formulas, in float32 ulps, measured
  * over 1e8 float32 inputs each (test/backends/polynomial.test.ts, README "Fusion and the float32
- * policy"): exp 0.96, tanh 1.44, logistic 2.40; stated bounds 1, 2 and 3 ulp. ±inf, NaN, -0,
+ * policy"): exp 0.96, tanh 1.44, logistic 2.40, log 0.95; stated bounds 1, 2, 3 and 1 ulp. ±inf, NaN, -0,
  * overflow to inf and gradual underflow to subnormals follow the float64 formulas rounded.
  */
 
@@ -33,12 +33,16 @@ export function leb(n: number): number[] {
 /** SIMD opcodes (after the 0xfd prefix). */
 export const V = {
   and: 0x4e,
+  or: 0x50,
   bitselect: 0x52,
+  f32Eq: 0x41,
   f32Lt: 0x43,
+  f32Gt: 0x44,
   f32Ge: 0x46,
   nearest: 0x6a,
   i32Shl: 0xab,
   i32ShrS: 0xac,
+  i32ShrU: 0xad,
   i32Add: 0xae,
   i32Sub: 0xb1,
   abs: 0xe0,
@@ -50,6 +54,7 @@ export const V = {
   min: 0xe8,
   max: 0xe9,
   truncSat: 0xf8,
+  convert: 0xfa,
 } as const;
 
 export const simd = (op: number): number[] => [0xfd, ...leb(op)];
@@ -154,5 +159,53 @@ export function emitLogistic(s: SimdScratch, x: number): number[] {
   ];
 }
 
+// log(1 + f) = f - s (f - z Q(z)) with s = f / (2 + f), z = s², |s| <= 0.1716 (fitted in float64).
+const LOG_Q = [0.6666668653488159, 0.39988720417022705, 0.2958201766014099];
+
+/**
+ * log of the lanes of local `x`: x = 2^e m with m in [sqrt(1/2), sqrt 2) (subnormal x scaled by
+ * 2^23 first), f = m - 1 (exact), log(1 + f) as above, plus e ln2 in two parts. x = ±0 gives -inf,
+ * x < 0 and NaN give NaN, +inf gives +inf.
+ */
+export function emitLog(s: SimdScratch, x: number): number[] {
+  const [sub, bits, e, m, big, f, sv, z, ef] = Array.from({ length: 9 }, () => s.local());
+  // prettier-ignore
+  return [
+    ...get(x), ...get(s.f32(2 ** -126)), ...simd(V.f32Lt), ...set(sub),
+    ...get(x), ...get(s.f32(2 ** 23)), ...simd(V.mul), ...get(x), ...get(sub), ...simd(V.bitselect),
+    ...set(bits),
+    // e = exponent field - 127 (- 23 for scaled subnormals)
+    ...get(bits), ...i32Const(23), ...simd(V.i32ShrU), ...get(s.i32(127)), ...simd(V.i32Sub),
+    ...get(s.i32(-23)), ...get(s.i32(0)), ...get(sub), ...simd(V.bitselect), ...simd(V.i32Add),
+    ...set(e),
+    ...get(bits), ...get(s.i32(0x007fffff)), ...simd(V.and), ...get(s.i32(0x3f800000)),
+    ...simd(V.or), ...set(m),
+    // m > sqrt 2: m / 2 and e + 1 (the mask is -1)
+    ...get(m), ...get(s.f32(Math.SQRT2)), ...simd(V.f32Gt), ...set(big),
+    ...get(m), ...get(s.f32(0.5)), ...simd(V.mul), ...get(m), ...get(big), ...simd(V.bitselect),
+    ...get(s.f32(1)), ...simd(V.sub), ...set(f),
+    ...get(e), ...get(big), ...simd(V.i32Sub), ...simd(V.convert), ...set(ef),
+    ...get(f), ...get(s.f32(2)), ...get(f), ...simd(V.add), ...simd(V.div), ...set(sv),
+    ...get(sv), ...get(sv), ...simd(V.mul), ...set(z),
+    // f - s (f - z Q(z)) + e LN2_LO + e LN2_HI
+    ...get(f), ...get(sv), ...get(f), ...get(z), ...horner(s, z, LOG_Q), ...simd(V.mul),
+    ...simd(V.sub), ...simd(V.mul), ...simd(V.sub),
+    ...get(ef), ...get(s.f32(LN2_LO)), ...simd(V.mul), ...simd(V.add),
+    ...get(ef), ...get(s.f32(LN2_HI)), ...simd(V.mul), ...simd(V.add),
+    // specials: 0 -> -inf, +inf -> +inf, negative or NaN -> NaN
+    ...get(s.f32(-Infinity)), ...get(s.f32(NaN)), ...get(x), ...get(s.f32(0)), ...simd(V.f32Eq),
+    ...simd(V.bitselect), ...set(z),
+    ...get(x), ...get(z), ...get(x), ...get(s.f32(Infinity)), ...simd(V.f32Eq), ...simd(V.bitselect),
+    // the computed value where 0 < x < inf
+    ...get(x), ...get(s.f32(0)), ...simd(V.f32Gt), ...get(x), ...get(s.f32(Infinity)),
+    ...simd(V.f32Lt), ...simd(V.and), ...simd(V.bitselect),
+  ];
+}
+
 /** The float32 ops the fused kernels can evaluate by polynomial. */
-export const POLYNOMIAL_OPS = { exp: emitExp, tanh: emitTanh, logistic: emitLogistic } as const;
+export const POLYNOMIAL_OPS = {
+  exp: emitExp,
+  tanh: emitTanh,
+  logistic: emitLogistic,
+  log: emitLog,
+} as const;
