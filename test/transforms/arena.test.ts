@@ -147,6 +147,10 @@ suite('jit on the wasm arena', () => {
   for (const [label, backend] of [
     ['thresholds 0', wasm],
     ['default thresholds', wasmBackend],
+    [
+      'every matmul split over two threads',
+      createWasmBackend({ elementwise: 0, matmul: 0, threads: 0 }),
+    ],
   ] as const)
     it(`an MLP step under jit equals eager bit for bit (${label})`, () =>
       on(backend!, () => {
