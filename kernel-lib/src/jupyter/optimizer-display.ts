@@ -20,6 +20,7 @@ import {
   type MimeBundle,
   type MimeBundleProvider,
   type OptimizerRunPayload,
+  type OptimizerRunTracePayload,
 } from './protocol';
 
 /** Options of {@link compareRuns}. */
@@ -41,6 +42,10 @@ export interface CompareRunsOptions {
 const MAX_PAYLOAD_ITERATIONS = 300;
 /** Steps kept over all runs together (six runs keep 80 each), so a comparison stays under 200 KB. */
 const MAX_PAYLOAD_STEPS = 480;
+
+/** a_k P_k samples kept per run (at most) and over all runs (six runs keep 50 each). */
+const MAX_STEP_MATRIX_SAMPLES = 100;
+const MAX_STEP_MATRIX_TOTAL = 300;
 
 /** Steps kept over all runs in each update of a live run (ten a second: a smaller payload). */
 const LIVE_PAYLOAD_STEPS = 240;
@@ -146,6 +151,7 @@ export class RunComparison implements MimeBundleProvider {
               timeMs: Number(h.timeMs.toFixed(3)),
             };
           }),
+          ...stepMatrixOf(r, this.runs.length),
         };
       }),
     };
@@ -308,6 +314,39 @@ export const compareRuns = Object.assign(compareRunsOf, {
   live: (specs: readonly LiveRunSpec[], options?: LiveCompareOptions): Promise<RunComparison> =>
     liveCompareRuns(specs, options),
 });
+
+/** The run's recorded a_k P_k samples for the payload, evenly thinned (the last one kept). */
+function stepMatrixOf(
+  r: OptimizeResult,
+  runs: number,
+): Pick<OptimizerRunTracePayload, 'stepMatrix'> {
+  const recorded = r.history.filter((h) => h.stepMatrix);
+  if (recorded.length === 0) return {};
+  const max = Math.min(
+    MAX_STEP_MATRIX_SAMPLES,
+    Math.max(20, Math.floor(MAX_STEP_MATRIX_TOTAL / runs)),
+  );
+  const n = recorded.length;
+  const keep =
+    n <= max
+      ? recorded
+      : Array.from({ length: max }, (_, i) => recorded[Math.round((i * (n - 1)) / (max - 1))]);
+  const lanczos = keep.some((h) => h.stepMatrix!.estimate === 'lanczos');
+  return {
+    stepMatrix: {
+      estimate: lanczos ? 'lanczos' : 'exact',
+      samples: keep.map((h) => {
+        const m = h.stepMatrix!;
+        return {
+          iter: h.iter,
+          min: json(m.min),
+          max: json(m.max),
+          ...(m.matrix ? { matrix: m.matrix.map(json) } : {}),
+        };
+      }),
+    },
+  };
+}
 
 /** A number for the payload: 6 significant digits, non-finite values spelled out. */
 function json(v: number): JsonNumber {

@@ -287,6 +287,17 @@ export interface OptimizerStepPayload {
   timeMs: number;
 }
 
+/**
+ * The effective step matrix a_k P_k at one iteration: the eigenvalue range of its symmetric part
+ * and, for 2-D problems, the matrix row-major [m00, m01, m10, m11].
+ */
+export interface OptimizerStepMatrixPayload {
+  iter: number;
+  min: JsonNumber;
+  max: JsonNumber;
+  matrix?: JsonNumber[];
+}
+
 /** One optimizer run. */
 export interface OptimizerRunTracePayload {
   method: string;
@@ -301,6 +312,11 @@ export interface OptimizerRunTracePayload {
   /** The palette index of this run (the same colour on every tab and export). */
   colorIndex?: number;
   history: OptimizerStepPayload[];
+  /**
+   * a_k P_k at a thinned set of iterations (at most 100), and how the range was found: 'exact'
+   * (P_k applied to the basis vectors, or a diagonal read off) or 'lanczos' (a few Lanczos steps).
+   */
+  stepMatrix?: { estimate: 'exact' | 'lanczos'; samples: OptimizerStepMatrixPayload[] };
   termination: string;
 }
 

@@ -42,7 +42,25 @@ export interface RunModel {
   timeMs: number[];
   /** The 2-D path, when every iterate has two coordinates. */
   path?: { x: number[]; y: number[] };
+  /** a_k P_k at a thinned set of iterations (see {@link StepMatrixModel}). */
+  stepMatrix?: StepMatrixModel;
 }
+
+/**
+ * The effective step matrix a_k P_k of a run at some iterations: the eigenvalue range of its
+ * symmetric part and, for 2-D problems, the matrix (row-major) for the ellipses on the trajectories.
+ */
+export interface StepMatrixModel {
+  estimate: 'exact' | 'lanczos';
+  iter: number[];
+  min: number[];
+  max: number[];
+  /** One [m00, m01, m10, m11] per sample, when every sample has one. */
+  matrix?: [number, number, number, number][];
+}
+
+/** Most a_k P_k samples accepted per run. */
+export const MAX_STEP_MATRIX_SAMPLES = 1000;
 
 /** A run started by `compareRuns.live`: its state and the handle whose `stop` op ends it. */
 export interface OptimizerLiveModel {
@@ -186,7 +204,38 @@ function parseRun(raw: unknown, r: number): RunModel {
     }
   });
   if (is2d) run.path = { x: xs, y: ys };
+  if (raw.stepMatrix !== undefined) run.stepMatrix = parseStepMatrix(raw.stepMatrix, at);
   return run;
+}
+
+function parseStepMatrix(raw: unknown, run: string): StepMatrixModel {
+  const at = `${run}.stepMatrix`;
+  if (!isPlainObject(raw)) fail(`${at} must be an object, got ${describe(raw)}`);
+  const estimate = raw.estimate as StepMatrixModel['estimate'];
+  if (estimate !== 'exact' && estimate !== 'lanczos')
+    fail(`${at}.estimate must be 'exact' or 'lanczos', got ${describe(raw.estimate)}`);
+  const samples = raw.samples;
+  if (!Array.isArray(samples)) fail(`${at}.samples must be an array, got ${describe(samples)}`);
+  if (samples.length > MAX_STEP_MATRIX_SAMPLES)
+    fail(`${at}.samples has ${samples.length} entries, more than ${MAX_STEP_MATRIX_SAMPLES}`);
+  const model: StepMatrixModel = { estimate, iter: [], min: [], max: [] };
+  const matrices: [number, number, number, number][] = [];
+  samples.forEach((sample: unknown, i) => {
+    const s = `${at}.samples[${i}]`;
+    if (!isPlainObject(sample)) fail(`${s} must be an object, got ${describe(sample)}`);
+    if (!isNonNegNumber(sample.iter)) fail(`${s}.iter must be a non-negative number`);
+    model.iter.push(sample.iter);
+    model.min.push(num(sample.min, `${s}.min`));
+    model.max.push(num(sample.max, `${s}.max`));
+    if (sample.matrix !== undefined) {
+      if (!Array.isArray(sample.matrix) || sample.matrix.length !== 4)
+        fail(`${s}.matrix must be an array of 4 numbers (a 2x2 matrix, row-major)`);
+      const m = sample.matrix.map((v: unknown, j) => num(v, `${s}.matrix[${j}]`));
+      matrices.push(m as [number, number, number, number]);
+    }
+  });
+  if (matrices.length > 0 && matrices.length === samples.length) model.matrix = matrices;
+  return model;
 }
 
 function parseContour(raw: unknown): NonNullable<OptimizerModel['contour']> {
