@@ -13,15 +13,21 @@ function withStepMatrix(): OptimizerRunPayload {
   const p = rosenbrockRuns();
   p.runs[0]!.stepMatrix = {
     estimate: 'exact',
-    samples: [
-      { iter: 1, min: 0.004, max: 0.004, matrix: [0.004, 0, 0, 0.004] },
-      { iter: 3, min: 0.01, max: 0.5, matrix: [0.2, 0.1, 0.1, 0.3] },
-      { iter: 5, min: 0.001, max: 2.5, matrix: [0.5, 1, 1, 2] },
+    iter: [1, 3, 5],
+    min: [0.004, 0.01, 0.001],
+    max: [0.004, 0.5, 2.5],
+    matrix: [
+      [0.004, 0, 0, 0.004],
+      [0.2, 0.1, 0.1, 0.3],
+      [0.5, 1, 1, 2],
     ],
   };
   p.runs[1]!.stepMatrix = {
     estimate: 'exact',
-    samples: [{ iter: 1, min: 0.002, max: 'Infinity', matrix: [0.5, 1, 1, 2.005] }],
+    iter: [1],
+    min: [0.002],
+    max: ['Infinity'],
+    matrix: [[0.5, 1, 1, 2.005]],
   };
   return p;
 }
@@ -69,26 +75,32 @@ describe('a_k P_k in the optimizer payload', () => {
     expect(errorOf((p) => (p.runs[0].stepMatrix.estimate = 'guess'))).toBe(
       "runs[0].stepMatrix.estimate must be 'exact' or 'lanczos', got a string",
     );
-    expect(errorOf((p) => (p.runs[0].stepMatrix.samples = {}))).toMatch(
-      /^runs\[0\]\.stepMatrix\.samples must be an array/,
+    expect(errorOf((p) => (p.runs[0].stepMatrix.min = {}))).toBe(
+      'runs[0].stepMatrix.min must be an array, got an object',
     );
-    expect(errorOf((p) => (p.runs[0].stepMatrix.samples[1].min = '1e-3'))).toMatch(
-      /^runs\[0\]\.stepMatrix\.samples\[1\]\.min is not a number/,
+    expect(errorOf((p) => (p.runs[0].stepMatrix.min[1] = '1e-3'))).toMatch(
+      /^runs\[0\]\.stepMatrix\.min\[1\] is not a number/,
     );
-    expect(errorOf((p) => (p.runs[0].stepMatrix.samples[2].iter = -1))).toBe(
-      'runs[0].stepMatrix.samples[2].iter must be a non-negative number',
+    expect(errorOf((p) => (p.runs[0].stepMatrix.iter[2] = -1))).toBe(
+      'runs[0].stepMatrix.iter[2] must be a non-negative number',
     );
-    expect(errorOf((p) => (p.runs[1].stepMatrix.samples[0].matrix = [1, 2, 3]))).toBe(
-      'runs[1].stepMatrix.samples[0].matrix must be an array of 4 numbers (a 2x2 matrix, row-major)',
+    expect(errorOf((p) => p.runs[0].stepMatrix.max.pop())).toBe(
+      'runs[0].stepMatrix.max has 2 entries, iter has 3',
     );
-    expect(errorOf((p) => (p.runs[1].stepMatrix.samples[0].matrix[3] = null))).toMatch(
-      /^runs\[1\]\.stepMatrix\.samples\[0\]\.matrix\[3\] is not a number/,
+    expect(errorOf((p) => (p.runs[1].stepMatrix.matrix[0] = [1, 2, 3]))).toBe(
+      'runs[1].stepMatrix.matrix[0] must be an array of 4 numbers (a 2x2 matrix, row-major)',
     );
-    const many = Array.from({ length: 1001 }, (_, i) => ({ iter: i, min: 1, max: 1 }));
-    expect(errorOf((p) => (p.runs[0].stepMatrix.samples = many))).toMatch(/more than 1000/);
+    expect(errorOf((p) => (p.runs[1].stepMatrix.matrix[0][3] = null))).toMatch(
+      /^runs\[1\]\.stepMatrix\.matrix\[0\]\[3\] is not a number/,
+    );
+    expect(errorOf((p) => (p.runs[1].stepMatrix.matrix = []))).toBe(
+      'runs[1].stepMatrix.matrix has 0 entries, iter has 1',
+    );
+    const many = Array.from({ length: 1001 }, (_, i) => i);
+    expect(errorOf((p) => (p.runs[0].stepMatrix.iter = many))).toMatch(/more than 1000/);
     // The renderer shows the error box, never a broken view.
     const bad = withStepMatrix() as unknown as Loose;
-    bad.runs[0].stepMatrix.samples[0].max = { evil: '<img src=x>' };
+    bad.runs[0].stepMatrix.max[0] = { evil: '<img src=x>' };
     const { node, view } = renderOptimizer(bad);
     expect(view).toBeUndefined();
     expect(node.classList.contains('adlab-error')).toBe(true);
@@ -121,8 +133,12 @@ describe('the preconditioner tab and the step ellipses', () => {
     const m = model(withStepMatrix());
     const plain = buildFigure(m, 'trajectories', LIGHT_THEME);
     const withEllipses = buildFigure(m, 'trajectories', LIGHT_THEME, { ellipses: true });
-    expect(withEllipses.data.length).toBe(plain.data.length + 2);
-    const e = withEllipses.data[withEllipses.data.length - 2] as Loose;
+    // Per run a halo (paper colour) and the ellipses (run colour).
+    expect(withEllipses.data.length).toBe(plain.data.length + 4);
+    const halo = withEllipses.data[withEllipses.data.length - 4] as Loose;
+    expect(halo.line.color).toBe(LIGHT_THEME.paper);
+    const e = withEllipses.data[withEllipses.data.length - 3] as Loose;
+    expect(halo.x).toEqual(e.x);
     expect(e.line.color).toBe(PALETTE[0]);
     // Three ellipses of 41 points, each closed by a null.
     expect(e.x).toHaveLength(3 * 42);
@@ -132,6 +148,10 @@ describe('the preconditioner tab and the step ellipses', () => {
     const [cx, cy] = [-1.2, 1];
     const r = first.map(([x, y]: number[]) => Math.hypot(x - cx, y - cy));
     expect(Math.max(...r) - Math.min(...r)).toBeLessThan(1e-9);
+    // The last sample [[0.5, 1], [1, 2]] (rank one) is a segment along (1, 2) through x_4.
+    const last = e.x.slice(84, 125).map((x: number, i: number) => [x, e.y[84 + i] as number]);
+    const [lx, ly] = [-1.0244445503736697, 1.0575043118777874];
+    for (const [x, y] of last) expect(Math.abs(2 * (x - lx) - (y - ly))).toBeLessThan(1e-9);
   });
 
   it('switches to the tab, shows the note and the checkbox where they apply, exports', async () => {
@@ -159,7 +179,7 @@ describe('the preconditioner tab and the step ellipses', () => {
     box.checked = true;
     box.dispatchEvent(new Event('change'));
     await vi.waitFor(() => expect(calls).toHaveLength(2));
-    expect(calls[1]).toHaveLength(5);
+    expect(calls[1]).toHaveLength(7);
     node.querySelector<HTMLElement>('.adlab-opt-tab[data-tab="preconditioner"]')!.click();
     await vi.waitFor(() => expect(calls).toHaveLength(3));
     expect(view!.tab).toBe('preconditioner');

@@ -19,6 +19,7 @@ import * as T from './transformations';
 import type { GradientTransformation } from './transformations';
 import { ravel } from './tree-math';
 import {
+  STEP_MATRIX_ALLOWANCE,
   STEP_MATRIX_BUDGET,
   stepMatrixCost,
   stepMatrixIterations,
@@ -382,7 +383,8 @@ export function startMinimize<P>(
     const summarize = (final = true) => {
       const P = method.preconditioner();
       const cost = stepMatrixCost(P, x.size);
-      const affordable = summaryCost === 0 || summaryCost + cost <= STEP_MATRIX_BUDGET * k;
+      const affordable =
+        summaryCost + cost <= Math.max(STEP_MATRIX_BUDGET * k, STEP_MATRIX_ALLOWANCE);
       if (sampled.size > 0 && !rec.stepMatrix && (final || affordable)) {
         summaryCost += cost;
         try {

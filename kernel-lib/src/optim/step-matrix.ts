@@ -21,10 +21,12 @@ const LANCZOS_STEPS = 6;
 
 /**
  * Applications of P_k that summaries may cost per iteration, on average over the run so far: a
- * sampled iteration is skipped when it would exceed this, so the overhead stays a fraction of the
- * run whatever n and the method (the first and the last iteration are always summarised).
+ * sampled iteration is skipped when it would exceed this (beyond a small allowance), so the overhead
+ * stays a fraction of the run whatever n and the method (the last iteration is always summarised).
  */
 export const STEP_MATRIX_BUDGET = 0.5;
+/** Applications of P_k the first summaries may take regardless (short runs get a full record). */
+export const STEP_MATRIX_ALLOWANCE = 10;
 
 /**
  * The iterations at which a run records a_k P_k: at most `samples` of 1..maxIter, log-spaced (every

@@ -55,7 +55,7 @@ export interface StepMatrixModel {
   iter: number[];
   min: number[];
   max: number[];
-  /** One [m00, m01, m10, m11] per sample, when every sample has one. */
+  /** One [m00, m01, m10, m11] per sample (2-D problems). */
   matrix?: [number, number, number, number][];
 }
 
@@ -214,27 +214,37 @@ function parseStepMatrix(raw: unknown, run: string): StepMatrixModel {
   const estimate = raw.estimate as StepMatrixModel['estimate'];
   if (estimate !== 'exact' && estimate !== 'lanczos')
     fail(`${at}.estimate must be 'exact' or 'lanczos', got ${describe(raw.estimate)}`);
-  const samples = raw.samples;
-  if (!Array.isArray(samples)) fail(`${at}.samples must be an array, got ${describe(samples)}`);
-  if (samples.length > MAX_STEP_MATRIX_SAMPLES)
-    fail(`${at}.samples has ${samples.length} entries, more than ${MAX_STEP_MATRIX_SAMPLES}`);
-  const model: StepMatrixModel = { estimate, iter: [], min: [], max: [] };
-  const matrices: [number, number, number, number][] = [];
-  samples.forEach((sample: unknown, i) => {
-    const s = `${at}.samples[${i}]`;
-    if (!isPlainObject(sample)) fail(`${s} must be an object, got ${describe(sample)}`);
-    if (!isNonNegNumber(sample.iter)) fail(`${s}.iter must be a non-negative number`);
-    model.iter.push(sample.iter);
-    model.min.push(num(sample.min, `${s}.min`));
-    model.max.push(num(sample.max, `${s}.max`));
-    if (sample.matrix !== undefined) {
-      if (!Array.isArray(sample.matrix) || sample.matrix.length !== 4)
-        fail(`${s}.matrix must be an array of 4 numbers (a 2x2 matrix, row-major)`);
-      const m = sample.matrix.map((v: unknown, j) => num(v, `${s}.matrix[${j}]`));
-      matrices.push(m as [number, number, number, number]);
-    }
+  const column = (key: 'iter' | 'min' | 'max' | 'matrix'): unknown[] => {
+    const c = raw[key];
+    if (!Array.isArray(c)) fail(`${at}.${key} must be an array, got ${describe(c)}`);
+    if (c.length > MAX_STEP_MATRIX_SAMPLES)
+      fail(`${at}.${key} has ${c.length} entries, more than ${MAX_STEP_MATRIX_SAMPLES}`);
+    return c;
+  };
+  const iter = column('iter').map((k, i) => {
+    if (!isNonNegNumber(k)) fail(`${at}.iter[${i}] must be a non-negative number`);
+    return k;
   });
-  if (matrices.length > 0 && matrices.length === samples.length) model.matrix = matrices;
+  const model: StepMatrixModel = {
+    estimate,
+    iter,
+    min: column('min').map((v, i) => num(v, `${at}.min[${i}]`)),
+    max: column('max').map((v, i) => num(v, `${at}.max[${i}]`)),
+  };
+  for (const key of ['min', 'max'] as const)
+    if (model[key].length !== iter.length)
+      fail(`${at}.${key} has ${model[key].length} entries, iter has ${iter.length}`);
+  if (raw.matrix !== undefined) {
+    const rows = column('matrix');
+    if (rows.length !== iter.length)
+      fail(`${at}.matrix has ${rows.length} entries, iter has ${iter.length}`);
+    model.matrix = rows.map((m, i) => {
+      if (!Array.isArray(m) || m.length !== 4)
+        fail(`${at}.matrix[${i}] must be an array of 4 numbers (a 2x2 matrix, row-major)`);
+      const [a, b, c, d] = m.map((v: unknown, j) => num(v, `${at}.matrix[${i}][${j}]`));
+      return [a, b, c, d] as [number, number, number, number];
+    });
+  }
   return model;
 }
 

@@ -24,8 +24,11 @@ export const PRECONDITIONER_NOTE =
 
 /** Ellipses drawn per run on the trajectories (spread over its samples). */
 const ELLIPSES_PER_RUN = 6;
-/** The largest ellipse of a run spans this fraction of the plot (each run has its own scale). */
-const ELLIPSE_FRACTION = 0.07;
+/**
+ * Each ellipse's half-extent, as a fraction of the plot: a_k P_k spans decades (lr 1e-3 against
+ * H⁻¹ ~ 1), so sizes are normalised and the ellipses show shape and orientation; the tab gives sizes.
+ */
+const ELLIPSE_FRACTION = 0.045;
 const CIRCLE_POINTS = 40;
 
 /** Whether any run carries a_k P_k samples (the tab is offered then). */
@@ -101,8 +104,9 @@ function spread(n: number, k: number): number[] {
 
 /**
  * The step ellipses of the runs: at a few samples k, the image of a circle under a_k P_k centred
- * where that step started (x_{k-1}, else the nearest recorded iterate). One scale per run, so its
- * ellipses compare with each other; `span` is the plot's [x width, y height].
+ * where that step started (x_{k-1}, else the nearest recorded iterate), each scaled to one size
+ * (shape and orientation are what they show); `span` is the plot's [x width, y height]. Per run
+ * two traces: a halo in the paper colour, then the ellipses in the run's colour.
  */
 export function stepEllipseTraces(
   model: OptimizerModel,
@@ -122,35 +126,44 @@ export function stepEllipseTraces(
     );
     const centres = picks.map((i) => nearestPoint(run, sm.iter[i] - 1));
     // Half-extent along x and y of the image of the unit circle under M: the norms of M's rows.
-    const extent = (i: number) => {
-      const [a, b, c, d] = sm.matrix![i];
-      return Math.max(Math.hypot(a, b) / span[0], Math.hypot(c, d) / span[1]);
-    };
-    const biggest = Math.max(...picks.map(extent));
-    if (!(biggest > 0) || !Number.isFinite(biggest)) continue;
-    const scale = ELLIPSE_FRACTION / biggest;
+    const extent = ([a, b, c, d]: readonly number[]) =>
+      Math.max(Math.hypot(a, b) / span[0], Math.hypot(c, d) / span[1]);
     const x: (number | null)[] = [];
     const y: (number | null)[] = [];
     picks.forEach((i, j) => {
-      const [a, b, c, d] = sm.matrix![i];
+      const m = sm.matrix![i];
+      const size = extent(m);
+      if (!(size > 0) || !Number.isFinite(size)) return;
+      const [a, b, c, d] = m.map((v) => (v * ELLIPSE_FRACTION) / size);
       const [cx, cy] = centres[j];
       for (const [u, v] of circle) {
-        x.push(cx + scale * (a * u + b * v));
-        y.push(cy + scale * (c * u + d * v));
+        x.push(cx + a * u + b * v);
+        y.push(cy + c * u + d * v);
       }
       x.push(null);
       y.push(null);
     });
-    traces.push({
+    if (x.length === 0) continue;
+    const common = {
       type: 'scatter',
       mode: 'lines',
-      name: escapePlotly(`${runLegend(run, model.runs)}: a·P ellipses`),
       legendgroup: `run${run.colorIndex}-${run.label}`,
       showlegend: false,
       x,
       y,
-      line: { color: colorAt(run.colorIndex), width: 1.2 * markScale(theme) },
       hoverinfo: 'skip',
+    };
+    // A halo in the paper colour keeps the ellipse legible over the filled contour.
+    traces.push({
+      ...common,
+      name: escapePlotly(`${runLegend(run, model.runs)}: a·P ellipses (halo)`),
+      line: { color: theme.paper, width: 3.4 * markScale(theme) },
+      opacity: 0.8,
+    });
+    traces.push({
+      ...common,
+      name: escapePlotly(`${runLegend(run, model.runs)}: a·P ellipses`),
+      line: { color: colorAt(run.colorIndex), width: 1.6 * markScale(theme) },
     });
   }
   return traces;
