@@ -7,7 +7,7 @@ import {
   logTicks,
   PALETTE,
 } from '../../kernel-lib/src/plot/style';
-import { contourSegments } from '../../kernel-lib/src/plot/contour-lines';
+import { contourBands } from '../../kernel-lib/src/plot/contour-bands';
 import { FONT_STACK, vegaLiteSpec } from '../../kernel-lib/src/plot/vega-spec';
 import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
 
@@ -64,12 +64,52 @@ describe('contour levels', () => {
     expect(g.colorbar!.labels.every((l) => /^(1|10|10[⁻⁰-⁹¹²³]+)$/.test(l))).toBe(true);
   });
 
-  it('marching squares finds the unit circle of x² + y²', () => {
+  const square = (lo: number, hi: number) => ({
+    label: '',
+    scale: 'linear' as const,
+    range: [lo, hi] as [number, number],
+  });
+  /** A band's rings in data units, for a 200 × 200 area over [lo, hi]². */
+  const ringsOf = (g: FigureGridPayload, lo: number, hi: number) =>
+    contourBands(g, { width: 200, height: 200, x: square(lo, hi), y: square(lo, hi) }).map((b) => ({
+      v: b.properties.v,
+      rings: b.geometry.coordinates
+        .flat()
+        .map((ring) =>
+          ring.map(([px, py]) => [lo + ((hi - lo) * px) / 200, hi - ((hi - lo) * py) / 200]),
+        ),
+    }));
+
+  it('fills bands with smooth polygons: the hole of {x² + y² ≥ 1} is the unit circle', () => {
     const xs = Array.from({ length: 21 }, (_, i) => -2 + i * 0.2);
-    const z = xs.map((y) => xs.map((x) => x * x + y * y));
-    const segs = contourSegments(xs, xs, z, [1]);
-    expect(segs.length).toBeGreaterThan(20);
-    for (const s of segs) expect(Math.hypot(s.x, s.y)).toBeCloseTo(1, 1);
+    const z = xs.flatMap((y) => xs.map((x) => x * x + y * y));
+    const g = { kind: 'contour', name: 'f', xs, ys: xs, z, levels: [1], logLevels: false };
+    const [band] = ringsOf(g as FigureGridPayload, -2, 2);
+    expect(band!.v).toBe(1);
+    const inside = band!.rings.filter((r) => r.every(([x, y]) => Math.hypot(x, y) < 1.5));
+    expect(inside).toHaveLength(1);
+    const circle = inside[0]!;
+    expect(circle.length).toBeGreaterThan(20);
+    for (const [x, y] of circle) expect(Math.hypot(x, y)).toBeCloseTo(1, 1);
+    // Cut along cell edges, not painted per cell: most edges of the ring are slanted (a stair-step has none).
+    const aligned = circle
+      .slice(1)
+      .filter(
+        ([x, y], i) => Math.abs(x - circle[i]![0]) < 1e-9 || Math.abs(y - circle[i]![1]) < 1e-9,
+      );
+    expect(aligned.length).toBeLessThan(circle.length * 0.3);
+  });
+
+  it('traces log-spaced bands on log10 of the values', () => {
+    // z = 10^(2x + 2) on x in [-1, 1]: the level 10^{2.5} lies at x = 0.25 in log units (0.44 if
+    // the edge were interpolated linearly in z between the samples at 0 and 0.5).
+    const xs = [-1, -0.5, 0, 0.5, 1];
+    const z = xs.flatMap(() => xs.map((x) => 10 ** (2 * x + 2)));
+    const g = { kind: 'contour', name: 'f', xs, ys: xs, z, levels: [10 ** 2.5], logLevels: true };
+    const [band] = ringsOf(g as FigureGridPayload, -1, 1);
+    const edge = band!.rings[0]!.filter(([x, y]) => Math.abs(y) < 0.9 && x < 0.9);
+    expect(edge.length).toBeGreaterThan(0);
+    for (const [x] of edge) expect(x).toBeCloseTo(0.25, 6);
   });
 });
 
