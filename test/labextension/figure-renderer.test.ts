@@ -95,7 +95,7 @@ describe('figure payload to plotly', () => {
     expect(title).toBe('loss, κ = 100');
   });
 
-  it('reads title, legend, plot from the top on one row of panels (legend under the title)', () => {
+  it('reads title, legend, plot from the top on a single panel (legend under the title)', () => {
     const fig = figureToPlotly(parsed(figures().line), LIGHT_THEME, SIZE);
     const legend = fig.layout.legend as { y: number; yanchor: string; yref: string };
     const yd = (fig.layout.yaxis as { domain: [number, number] }).domain;
@@ -156,6 +156,11 @@ describe('figure payload to plotly', () => {
     expect(bar.y - bar.len / 2).toBeCloseTo(yd[0], 6);
     expect(bar.y + bar.len / 2).toBeCloseTo(yd[1], 6);
     expect(bar.title.side).toBe('top');
+    const print = figureToPlotly(payload, { ...LIGHT_THEME, fontSize: 8 }, SIZE);
+    const printBar = print.data.find((t) => t.type === 'contour')!.colorbar as {
+      title: { font: { size: number } };
+    };
+    expect(printBar.title.font.size).toBe(8);
     // A heatmap's axes (rows and columns) keep the cell's shape.
     expect(parsed(figures().heatmap).panels[0]!.equalAspect).toBeUndefined();
   });

@@ -8,6 +8,7 @@ import {
   PALETTE,
 } from '../../kernel-lib/src/plot/style';
 import { contourBands } from '../../kernel-lib/src/plot/contour-bands';
+import { labelWidth, legendColumns, seriesLegend } from '../../kernel-lib/src/plot/legend-layout';
 import { FONT_STACK, vegaLiteSpec } from '../../kernel-lib/src/plot/vega-spec';
 import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
 
@@ -196,5 +197,48 @@ describe('inputs and errors', () => {
   it('spectrum says indefinite when eigenvalues of both signs occur', () => {
     expect(plot.spectrum([-1, 2, 3]).payload.panels[0].notes[0]).toMatch(/^indefinite/);
     expect(plot.spectrum([1, 2, 4]).payload.panels[0].notes[0]).toMatch(/κ = 4$/);
+  });
+});
+
+describe('the static legend', () => {
+  const fs8 = 8;
+  it('puts three short runs on one row of a one-column panel, as line samples', () => {
+    expect(legendColumns(['lbfgs', 'newton', 'adam'], 190, fs8)).toBe(3);
+    const legend = seriesLegend(['lbfgs', 'newton', 'adam'], 190, fs8);
+    expect(legend.symbolType).toBe('stroke');
+    expect(legend.offset).toBeLessThanOrEqual(fs8);
+  });
+
+  for (const n of [2, 3, 5]) {
+    it(`fits ${n} long labels in columns that stay inside the panel`, () => {
+      const labels = Array.from({ length: n }, (_, i) => `newton-cg (damping=1e-${i + 2}) ${i}`);
+      const width = 190;
+      const c = legendColumns(labels, width, fs8);
+      expect(c).toBeGreaterThanOrEqual(1);
+      // Every row, each column as wide as its widest label, fits the width.
+      let total = (c - 1) * 1.2 * fs8;
+      for (let k = 0; k < c; k++) {
+        const w = Math.max(...labels.filter((_, i) => i % c === k).map((l) => labelWidth(l, fs8)));
+        total += 2 * fs8 + w;
+      }
+      if (c > 1) expect(total).toBeLessThanOrEqual(width);
+      const legend = seriesLegend(labels, width, fs8);
+      expect(legend.labelLimit).toBeLessThanOrEqual(width);
+    });
+  }
+
+  it('is drawn once for small multiples of the same runs', () => {
+    const a = plot.line({ sgd: [3, 2, 1], adam: [3, 1, 0.5] }, { title: 'A' });
+    const b = plot.line({ sgd: [1, 2], adam: [2, 1] }, { title: 'B' });
+    const spec = vegaLiteSpec(plot.grid([a, b], { columns: 2 }).payload, {
+      panelWidth: 150,
+      panelHeight: 100,
+      fontSize: 8,
+      font: FONT_STACK,
+    });
+    const legends = JSON.stringify(spec).match(/"symbolType":"stroke"/g) ?? [];
+    expect(legends.length).toBe(2); // one line layer per series, both in the first panel
+    const second = (spec.concat as { layer: { encoding: { color: { legend: unknown } } }[] }[])[1]!;
+    expect(second.layer.every((l) => l.encoding.color.legend === null)).toBe(true);
   });
 });

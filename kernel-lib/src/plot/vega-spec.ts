@@ -10,6 +10,7 @@ import type {
   FigurePayload,
 } from '../jupyter/protocol';
 import { contourBands } from './contour-bands';
+import { seriesLegend } from './legend-layout';
 import { aspectOf, fitAspect } from './style';
 
 /** Fonts and sizes of a rendering. */
@@ -132,7 +133,11 @@ function gridLayer(s: FigureGridPayload, style: VegaStyle, panel: FigurePanelPay
 const MARK_PANEL = 180;
 
 /** One panel as a layered Vega-Lite view (equal axis units: the largest such area in the box). */
-function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, unknown> {
+function panelSpec(
+  panel: FigurePanelPayload,
+  box: VegaStyle,
+  showLegend = true,
+): Record<string, unknown> {
   const area = panel.equalAspect
     ? fitAspect(box.panelWidth, box.panelHeight, aspectOf(panel))
     : { width: box.panelWidth, height: box.panelHeight };
@@ -148,15 +153,7 @@ function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, un
     type: 'nominal',
     scale: { domain: names, range: colors },
     legend:
-      named.length > 1
-        ? {
-            orient: 'top',
-            title: null,
-            columns: Math.min(named.length, 3),
-            labelLimit: 180,
-            symbolSize: 60,
-          }
-        : null,
+      named.length > 1 && showLegend ? seriesLegend(names, style.panelWidth, style.fontSize) : null,
   };
   const layers: Record<string, unknown>[] = [];
   for (const s of panel.series) {
@@ -297,7 +294,14 @@ export function vegaLiteSpec(figure: FigurePayload, style: VegaStyle): Record<st
     const titled = figure.title && !only.title ? { ...only, title: figure.title } : only;
     return { $schema: head.$schema, config, ...panelSpec(titled, style) };
   }
-  const panels = figure.panels.map((p) => panelSpec(p, style));
+  // A legend once per set of runs: small multiples of the same runs repeat no legend.
+  const shown = new Set<string>();
+  const panels = figure.panels.map((p) => {
+    const names = p.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
+    const fresh = names.some((s) => !shown.has(s.name));
+    for (const s of names) shown.add(s.name);
+    return panelSpec(p, style, fresh);
+  });
   // Each panel keeps its own colours and legends (a run's colour comes from the payload anyway).
   const independent = { color: 'independent', fill: 'independent' };
   return {

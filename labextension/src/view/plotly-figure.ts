@@ -120,7 +120,8 @@ function gridTrace(
     }<extra></extra>`,
     colorbar: {
       // Above the bar: on its right side the title sat against the tick labels.
-      title: { text: escapePlotly(s.zLabel), side: 'top' },
+      // At the axis titles' size (plotly's default is larger than the rest of the text).
+      title: { text: escapePlotly(s.zLabel), side: 'top', font: { size: theme.fontSize ?? 12 } },
       // Title and bar together span the plot's height, right beside it (no default 10 px pads).
       x: colorbarX,
       xanchor: 'left',
@@ -270,7 +271,7 @@ export function figureToPlotly(
   const entries = [...lineNames].map((name) => 40 + name.length * fontSize * 0.6);
   const legendRows = legendRowCount(entries, size.width - fontSize * 5);
   const legendH = legend.enabled ? fontSize * 1.9 * legendRows : 0;
-  const legendOnPanels = rows === 1;
+  const legendOnPanels = n === 1;
   const panelTitleH =
     payload.panels[0]?.title || payload.panels[0]?.notes.length ? fontSize * 1.6 : fontSize * 0.6;
   const top =
@@ -338,7 +339,7 @@ export function figureToPlotly(
         y: y[1],
         xanchor: 'left',
         yanchor: 'bottom',
-        // Above the legend when the legend sits on the panels (one row of them).
+        // Above the legend when the legend sits on the panel (a figure of one).
         yshift: 4 + (legendOnPanels ? legendH : 0),
         align: 'left',
         showarrow: false,
@@ -359,8 +360,8 @@ export function figureToPlotly(
     };
   }
   if (legend.enabled) {
-    // Above the panels, clear of the axis titles: on one row of panels, between their titles and
-    // the plots (title, legend, plot read in order); over a grid, under the figure's title.
+    // Above the panels, clear of the axis titles: on a single panel, between its title and
+    // the plot (title, legend, plot read in order); over several, under the figure's title.
     layout.legend = {
       orientation: 'h',
       x: 0,
