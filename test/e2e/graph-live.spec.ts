@@ -169,7 +169,8 @@ test('a 5,000-node grad graph lays out grouped, expands, inspects and exports', 
   const nodes = Number(
     (await graph.locator('.adlab-graph-count .adlab-field-value').textContent()) ?? 0,
   );
-  expect(nodes).toBeGreaterThan(4900);
+  // About 4,800 since the matmul VJP reads its operands transposed in place (no transpose nodes).
+  expect(nodes).toBeGreaterThan(4500);
   const boxes = Number(await viewport.getAttribute('data-boxes'));
   expect(boxes).toBeLessThan(60);
   const layoutMs = Number(await viewport.getAttribute('data-layout-ms'));

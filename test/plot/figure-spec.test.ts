@@ -82,7 +82,7 @@ describe('axes', () => {
     const loss = plot.line(runs).payload.panels[0]!;
     expect([loss.x.label, loss.y.label]).toEqual(['iteration', 'loss']);
     const g = plot.line(runs, { quantity: 'gradNorm' }).payload.panels[0]!;
-    expect([g.x.label, g.y.label, g.y.scale]).toEqual(['iteration', 'gradient norm ‖∇f‖', 'log']);
+    expect([g.x.label, g.y.label, g.y.scale]).toEqual(['iteration', 'gradient norm', 'log']);
     const first = g.series[0] as FigureLinePayload;
     expect(first.y[0]).toBeCloseTo(runs[0]!.history[0]!.gradNorm, 3);
     expect(() => plot.line([1, 2, 3], { quantity: 'gradNorm' })).toThrow(/optimizer runs/);

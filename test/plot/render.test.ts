@@ -1,11 +1,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { plot } from '../../kernel-lib/src';
+import { minimize, optim, plot } from '../../kernel-lib/src';
 import { MIME } from '../../kernel-lib/src/jupyter/protocol';
 import { renderSvg } from '../../kernel-lib/src/plot/render';
 import { vegaLiteSpec, FONT_STACK } from '../../kernel-lib/src/plot/vega-spec';
+import { decodePng } from '../helpers/png';
+
+const hasPdftoppm = (() => {
+  try {
+    execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const losses = plot.line(
   { gd: [1, 0.1, 1e-3, 1e-6], newton: [1, 1e-2, 1e-9, 0] },
@@ -54,4 +65,38 @@ describe('static rendering in the kernel', () => {
     expect(png.readUInt32BE(16)).toBeGreaterThan(400); // width in pixels at 2 px/pt
     expect(() => losses.save(path.join(dir, 'f.jpg'))).toThrow(/unknown file type '.jpg'/);
   });
+
+  it.skipIf(!hasPdftoppm)(
+    'a PDF with an equal-axes contour fills its page (the drawing is scaled to the points size)',
+    () => {
+      // Legends over both panels: the first rendering is too tall, so the square contour
+      // narrows and the drawing ends up about 10 % smaller than the page in pixels.
+      const p = optim.problems.rosenbrock();
+      const runs = [
+        minimize(p.f, p.x0, { method: 'lbfgs', name: 'L-BFGS' }),
+        minimize(p.f, p.x0, { method: 'newton', name: 'Newton' }),
+      ];
+      const fig = plot.grid(
+        [plot.line(runs), plot.contour(p.f, { xRange: [-2, 2], yRange: [-1, 3], paths: runs })],
+        { columns: 2 },
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adlab-plot-'));
+      const pdf = fig.save(path.join(dir, 'eq.pdf'), { width: 'double' });
+      execFileSync('pdftoppm', ['-png', '-r', '40', '-singlefile', pdf, path.join(dir, 'eq')]);
+      const img = decodePng(fs.readFileSync(path.join(dir, 'eq.png')));
+      // The colour bar ends near the right edge and the x axis labels near the bottom.
+      let right = 0;
+      let bottom = 0;
+      for (let y = 0; y < img.height; y++)
+        for (let x = 0; x < img.width; x++) {
+          const o = (y * img.width + x) * 4;
+          if (img.rgba[o]! < 200 || img.rgba[o + 1]! < 200 || img.rgba[o + 2]! < 200) {
+            right = Math.max(right, x);
+            bottom = Math.max(bottom, y);
+          }
+        }
+      expect(right / img.width).toBeGreaterThan(0.9);
+      expect(bottom / img.height).toBeGreaterThan(0.9);
+    },
+  );
 });

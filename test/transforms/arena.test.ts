@@ -70,7 +70,8 @@ describe('planBuffers', () => {
   });
 
   it('never lets values that are alive together overlap, on random programs', () => {
-    const sizes = [1, 7, 16, 100, 256, 1000];
+    const sizes = [1, 7, 16, 100, 256, 1000, 5000]; // 5000 floats: inputs read twice are adopted
+    let seedsWithAdoption = 0;
     for (let seed = 1; seed <= 40; seed++) {
       const rand = lcg(seed);
       const nIn = 1 + rand(3);
@@ -94,11 +95,19 @@ describe('planBuffers', () => {
       const last = new Map<number, number>();
       steps.forEach((s, i) => s.inputs.forEach((a) => 'variable' in a && last.set(a.variable, i)));
       outputs.forEach((a) => last.set(a.variable, nSteps));
-      const live = plan.slots.map((slot, i) => ({
+      const stepsLive = plan.slots.map((slot, i) => ({
         slot: slot!,
         from: i,
         to: last.get(nIn + i) ?? i,
       }));
+      const live = [
+        ...plan.adopted.map(({ atom, slot }) => {
+          const v = (atom as { variable: number }).variable;
+          return { slot, from: 0, to: last.get(v)! };
+        }),
+        ...stepsLive,
+      ];
+      seedsWithAdoption += plan.adopted.length > 0 ? 1 : 0;
       for (const a of live) expect(a.slot.offset + a.slot.bytes).toBeLessThanOrEqual(plan.bytes);
       for (let i = 0; i < live.length; i++)
         for (let j = i + 1; j < live.length; j++) {
@@ -110,6 +119,7 @@ describe('planBuffers', () => {
           expect(together && overlap, `seed ${seed}: values ${i} and ${j}`).toBe(false);
         }
     }
+    expect(seedsWithAdoption).toBeGreaterThan(0);
   });
 });
 
@@ -137,6 +147,10 @@ suite('jit on the wasm arena', () => {
   for (const [label, backend] of [
     ['thresholds 0', wasm],
     ['default thresholds', wasmBackend],
+    [
+      'every matmul split over two threads',
+      createWasmBackend({ elementwise: 0, matmul: 0, threads: 0 }),
+    ],
   ] as const)
     it(`an MLP step under jit equals eager bit for bit (${label})`, () =>
       on(backend!, () => {
@@ -172,6 +186,19 @@ suite('jit on the wasm arena', () => {
         np.add(np.exp(np.matmul(a, b)), 1),
         np.reshape(np.exp(np.matmul(a, b)), [-1]),
       ]);
+    }));
+
+  it('copies an input read by several kernels into the frame once, not once per kernel', () =>
+    on(wasm!, () => {
+      const x = tensor([64, 128], 0.5);
+      const f = exactJit((a: Tensor) => np.add(np.matmul(a, np.matrixTranspose(a)), np.sum(a)));
+      expect(f.trace(x).bufferPlan().adopted).toHaveLength(1);
+      const puts = vi.spyOn(arena.w, 'put');
+      const got = f(x) as Tensor;
+      const copies = puts.mock.calls.filter(([d]) => d.length === 64 * 128).length;
+      puts.mockRestore();
+      expect(copies).toBe(0); // adopted: read in place by the matmul and the sum
+      expectSameTensors([got], [np.add(np.matmul(x, np.matrixTranspose(x)), np.sum(x))]);
     }));
 
   it('re-derives its views when memory grows in the middle of a run', () =>

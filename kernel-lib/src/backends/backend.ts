@@ -83,6 +83,11 @@ export interface ArenaFrame {
    * does not run in this memory leaves the slot unused. `place()` cancels a placement.
    */
   place(slot?: { readonly offset: number; readonly bytes: number }): void;
+  /**
+   * A copy of `storage`'s data placed at `offset` in this frame (read in place by later kernels),
+   * or `storage` itself where it already lies in this memory or cannot be placed.
+   */
+  adopt(storage: Storage, offset: number): Storage;
   /** Where `storage` lies in this frame (a byte offset), or -1 when it lies elsewhere. */
   offsetOf(storage: Storage): number;
   /** `storage`, or a host copy of it when it lies in an arena (what may outlive the frame). */

@@ -74,7 +74,7 @@ export interface LineOptions extends PlotOptions {
 export type RunQuantity = 'loss' | 'gradNorm';
 const QUANTITY_LABELS: Record<RunQuantity, string> = {
   loss: 'loss',
-  gradNorm: 'gradient norm ‖∇f‖',
+  gradNorm: 'gradient norm',
 };
 
 type LineData =

@@ -85,7 +85,13 @@ export class Figure implements MimeBundleProvider {
       bytes = svgToPng(out.svg, ((options.scale ?? 300 / 72) * out.width) / out.pixelWidth);
     } else {
       const title = this.payload.title || this.payload.panels[0]?.title || '';
-      bytes = svgToPdf(out.svg, out.width, out.height, title);
+      // In points, so the viewBox (pixels) is scaled to the page when they differ (equal axes).
+      bytes = svgToPdf(
+        sizedInPoints(out.svg, out.width, out.height, ''),
+        out.width,
+        out.height,
+        title,
+      );
     }
     const target = path.resolve(file);
     fs.writeFileSync(target, bytes);

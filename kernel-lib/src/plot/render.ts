@@ -106,11 +106,15 @@ export function renderSvg(
   return { svg, width, height };
 }
 
-/** The SVG with its size in points (`width="252pt"`), so it prints at the intended size. */
-export function sizedInPoints(svg: string, width: number, height: number): string {
+/**
+ * The SVG with its size in points (`width="252pt"`), so it prints at the intended size; the
+ * viewBox keeps the rendering's pixels. `unit: ''` gives bare numbers (read as points by the PDF
+ * writer, which would convert `pt` once more).
+ */
+export function sizedInPoints(svg: string, width: number, height: number, unit = 'pt'): string {
   return svg.replace(
     /^<svg([^>]*?) width="[\d.]+" height="[\d.]+"/,
-    `<svg$1 width="${width}pt" height="${height}pt"`,
+    `<svg$1 width="${width}${unit}" height="${height}${unit}"`,
   );
 }
 

@@ -157,12 +157,18 @@ function gridLayers(s: FigureGridPayload, style: VegaStyle) {
   ];
 }
 
+/** The panel side (in points) at and above which marks have their full size. */
+const MARK_PANEL = 180;
+
 /** One panel as a layered Vega-Lite view (equal axis units: the largest such area in the box). */
 function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, unknown> {
   const area = panel.equalAspect
     ? fitAspect(box.panelWidth, box.panelHeight, aspectOf(panel))
     : { width: box.panelWidth, height: box.panelHeight };
   const style = { ...box, panelWidth: area.width, panelHeight: area.height };
+  // Marks shrink with a small panel (a print column): the markers of a 20-step path on a
+  // 100 pt contour would otherwise hide the path and the levels under it.
+  const k = Math.max(0.5, Math.min(1, Math.min(area.width, area.height) / MARK_PANEL));
   const named = panel.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
   const names = named.map((s) => s.name);
   const colors = named.map((s) => ('color' in s ? s.color : '#000000'));
@@ -194,10 +200,10 @@ function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, un
         ? {
             type: 'line',
             clip: true,
-            strokeWidth: 1.5,
-            point: s.markers ? { filled: true, size: size * size * 3 } : false,
+            strokeWidth: 1.5 * k,
+            point: s.markers ? { filled: true, size: size * size * 3 * k * k } : false,
           }
-        : { type: 'point', clip: true, filled: true, size: size * size * 4 };
+        : { type: 'point', clip: true, filled: true, size: size * size * 4 * k * k };
       layers.push({ data: { values }, mark, encoding: { color: colorEncoding } });
     } else if (s.kind === 'bars') {
       const values = s.lo.map((lo, i) => ({
@@ -221,7 +227,7 @@ function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, un
       });
       layers.push({
         data: { values },
-        mark: { type: 'point', filled: true, clip: true, size: 20 },
+        mark: { type: 'point', filled: true, clip: true, size: 20 * k * k },
         encoding: { color: colorEncoding },
       });
     }

@@ -10,7 +10,7 @@ import { ConcreteTensor, type Tensor } from '../core/tensor';
 import { getBackend } from '../backends';
 import type { Backend, TranscendentalPolicy } from '../backends/backend';
 import { fuse, runFused, type Step } from './fusion';
-import { detached, planBuffers, settle, stepOutputs, type BufferPlan } from './buffer-plan';
+import { adopt, detached, planBuffers, settle, stepOutputs, type BufferPlan } from './buffer-plan';
 import {
   foldTransposes,
   runTransposedMatmul,
@@ -110,7 +110,9 @@ export class Program {
   run(args: readonly Tensor[], policy: TranscendentalPolicy = 'exact'): Tensor[] {
     const env = new Array<Tensor | undefined>(this.avals.length);
     this.inputs.forEach((v, i) => (env[v] = args[i]));
-    const read = (a: Atom): Tensor => ('constant' in a ? a.constant : (env[a.variable] as Tensor));
+    const adopted = new Map<Tensor, Tensor>(); // constants copied into the frame
+    const read = (a: Atom): Tensor =>
+      'constant' in a ? (adopted.get(a.constant) ?? a.constant) : (env[a.variable] as Tensor);
     const backend = this.planBackend(args);
     // A planned step's result is committed to its device when an argument is (as eagerly).
     const commit = backend !== undefined && args.some((a) => (a as ConcreteTensor).committed);
@@ -121,6 +123,11 @@ export class Program {
     const buffers = backend?.arena && this.bufferPlan(backend, policy);
     const frame = buffers && backend.arena!.open(buffers.bytes);
     try {
+      for (const { atom, slot } of buffers?.adopted ?? []) {
+        const y = adopt(frame!, read(atom), slot.offset);
+        if ('variable' in atom) env[atom.variable] = y;
+        else adopted.set(atom.constant, y);
+      }
       const steps = backend ? this.steps(backend, policy) : this.equations;
       steps.forEach((step, i) => {
         const slot = buffers?.slots[i];

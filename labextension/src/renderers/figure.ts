@@ -12,6 +12,7 @@ import { safeFileName } from '../view/download';
 import {
   exportControls,
   exportPlotlyFigure,
+  exportReporting,
   PRINT_THEME,
   printSize,
   type ColumnWidth,
@@ -109,7 +110,7 @@ export class FigureView {
 
   /** Downloads the figure in the light print style at a column width. Never throws. */
   async exportAs(format: ExportFormat, width: ColumnWidth = 'single'): Promise<void> {
-    try {
+    await exportReporting(format, this._status, async () => {
       const plotly = await this.load();
       const { rows, cols } = gridShape(this.payload);
       const size = printSize(width, rows, cols);
@@ -118,11 +119,7 @@ export class FigureView {
       size.height = Math.max(size.height, rows * PRINT_ROW_MIN + PRINT_TOP);
       const fig = figureToPlotly(this.payload, PRINT_THEME, size);
       await exportPlotlyFigure(plotly, fig, format, size, safeFileName(this.title, 'figure'));
-      this._status.textContent = '';
-    } catch (e) {
-      console.warn(`adlab: ${format} export failed`, e);
-      this._status.textContent = `${format.toUpperCase()} export failed.`;
-    }
+    });
   }
 
   dispose(): void {

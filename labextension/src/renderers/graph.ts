@@ -4,8 +4,6 @@
  * as SVG, laid out by Graphviz-wasm loaded on first use. A malformed payload shows an error box.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { Widget } from '@lumino/widgets';
-import type { Message } from '@lumino/messaging';
 import {
   MAX_LAYOUT_BOXES,
   parseGraphPayload,
@@ -18,7 +16,8 @@ import { FETCH_COUNT, parseGraphValues } from '../model/graph-values';
 import { inspectNode, valuesTable } from '../view/graph-inspector';
 import { layoutOffThread } from '../view/graph-layout-client';
 import { Overview } from '../view/graph-overview';
-import { field, h, observeWidth, renderOrError } from '../view/dom';
+import { field, h, renderOrError } from '../view/dom';
+import { ViewRenderer } from './view-renderer';
 import { downloadBlob, safeFileName, svgToPng, svgToString } from '../view/download';
 import { svgPagesToPdfBlob } from '../view/pdf';
 import { legend } from '../view/graph-palette';
@@ -520,59 +519,29 @@ export function renderGraph(data: unknown, loadViz?: () => Promise<VizLike>): Gr
   );
 }
 
-/** The MIME renderer widget. */
-export class GraphRenderer extends Widget implements IRenderMime.IRenderer {
+/** The MIME renderer widget: the view laid out at once, fitted to the output's width. */
+export class GraphRenderer extends ViewRenderer<GraphView> {
   constructor(options: IRenderMime.IRendererOptions) {
-    super();
-    this._mimeType = options.mimeType;
-    this.addClass('adlab-graph-output');
+    super(options, 'adlab-graph-output');
   }
 
-  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this._clear();
+  protected build(model: IRenderMime.IMimeModel): GraphDom {
     const started = performance.now();
-    const dom = renderGraph(model.data[this._mimeType]);
+    const dom = renderGraph(model.data[this.mimeType]);
     // Parsing, grouping and building the view run on the page's thread (the layout does not).
     dom.node.dataset.parseMs = (performance.now() - started).toFixed(0);
-    this.node.appendChild(dom.node);
-    this._view = dom.view;
-    if (!dom.view) return;
-    if (this.isAttached) dom.view.live?.attach();
+    return dom;
+  }
+
+  protected async present(view: GraphView): Promise<void> {
     try {
-      await dom.view.layout();
+      await view.layout();
     } catch {
       // layout() falls back internally; anything else leaves the header and toolbar usable.
     }
   }
 
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this._clear();
-    super.dispose();
+  protected fitWidth(view: GraphView): void {
+    view.fit();
   }
-
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._unobserveWidth = observeWidth(this.node, () => this._view?.fit());
-    this._view?.live?.attach();
-    this._view?.fit();
-  }
-
-  protected override onBeforeDetach(msg: Message): void {
-    this._unobserveWidth?.();
-    this._unobserveWidth = undefined;
-    this._view?.live?.detach();
-    super.onBeforeDetach(msg);
-  }
-
-  private _clear(): void {
-    this._view?.live?.detach();
-    this._view?.dispose();
-    this._view = undefined;
-    this.node.textContent = '';
-  }
-
-  private readonly _mimeType: string;
-  private _view: GraphView | undefined;
-  private _unobserveWidth: (() => void) | undefined;
 }

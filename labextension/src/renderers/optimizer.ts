@@ -15,6 +15,7 @@ import { safeFileName } from '../view/download';
 import {
   exportControls,
   exportPlotlyFigure,
+  exportReporting,
   PRINT_THEME,
   printSize,
   type ColumnWidth,
@@ -256,17 +257,13 @@ export class OptimizerView {
    * vector PDF with embedded fonts). Never throws: a failure is said in the status line.
    */
   async exportAs(format: ExportFormat, width: ColumnWidth = 'single'): Promise<void> {
-    try {
+    await exportReporting(format, this._status, async () => {
       const plotly = await this.load();
       const size = printSize(width);
       const fig = buildFigure(this.model, this.tab, PRINT_THEME);
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
       await exportPlotlyFigure(plotly, fig, format, size, name);
-      this._status.textContent = '';
-    } catch (e) {
-      console.warn(`adlab: ${format} export failed`, e);
-      this._status.textContent = `${format.toUpperCase()} export failed.`;
-    }
+    });
   }
 
   dispose(): void {

@@ -63,6 +63,24 @@ export async function exportPlotlyFigure(
 }
 
 /**
+ * Runs an export and says how it went in `status`: cleared when the file was written,
+ * "PDF export failed." (the cause in the console) when not. Never throws, so a button can call it.
+ */
+export async function exportReporting(
+  format: ExportFormat,
+  status: HTMLElement,
+  run: () => Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+    status.textContent = '';
+  } catch (e) {
+    console.warn(`adlab: ${format} export failed`, e);
+    status.textContent = `${format.toUpperCase()} export failed.`;
+  }
+}
+
+/**
  * The export controls: a column-width choice and SVG / PNG / PDF buttons (classes
  * `${prefix}-export-svg` etc., and `${prefix}-button` on each), calling `onExport`.
  */

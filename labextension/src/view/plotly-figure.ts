@@ -14,8 +14,15 @@ import type {
 import { aspectOf, fitAspect } from 'adlab/plot-style';
 import { escapePlotly, type Figure, type FigureTheme } from './optimizer-figures';
 
-/** The gap between panels, as a fraction of the figure. */
+/** The least gap between panels, as a fraction of the figure. */
 const GAP = { x: 0.1, y: 0.16 };
+/**
+ * The least horizontal gap in font sizes: the next panel's tick labels (`10⁻¹²`) and rotated
+ * axis title sit in it, so in a narrow export the gap grows rather than the texts overlap.
+ */
+const GAP_X_FONTS = 6.5;
+/** The least vertical gap in font sizes: x tick labels and title above, the panel title below. */
+const GAP_Y_FONTS = 5;
 
 /** Whether a panel draws a colour bar (heatmaps and contours). */
 function hasColorbar(panel: FigurePanelPayload): boolean {
@@ -188,7 +195,8 @@ function seriesTraces(
         x: s.lo.map((l, i) => (l + s.hi[i]) / 2),
         width: s.lo.map((l, i) => s.hi[i] - l),
         y: s.height,
-        marker: { color: s.color, line: { width: 0 } },
+        // A thin edge in the background colour keeps neighbouring bins apart (as the PNG does).
+        marker: { color: s.color, line: { width: 0.5, color: theme.plot } },
         hovertemplate: `%{x:.4g}: %{y:.4g}<extra>${name}</extra>`,
         showlegend,
       },
@@ -249,8 +257,10 @@ export function figureToPlotly(
   );
   lineNames.delete('');
   const legend = { shown: new Set<string>(), enabled: lineNames.size >= 2 };
-  const cellW = (1 - GAP.x * (cols - 1)) / cols;
-  const cellH = (1 - GAP.y * (rows - 1)) / rows;
+  const gapX = Math.max(GAP.x, (fontSize * GAP_X_FONTS) / size.width);
+  const cellW = (1 - gapX * (cols - 1)) / cols;
+  const gapY = Math.max(GAP.y, (fontSize * GAP_Y_FONTS) / size.height);
+  const cellH = (1 - gapY * (rows - 1)) / rows;
   // The top margin, in pixels: the figure title, the legend row, the panel titles.
   const titleH = payload.title ? fontSize * 2 : 0;
   // The legend's rows: entries (a 30 px line sample, the name, a gap) wrap at the figure width.
@@ -282,9 +292,9 @@ export function figureToPlotly(
     const row = Math.floor(i / cols);
     // Room on the right of the panel for its colour bar (about 8 font sizes of a 600 px figure).
     const barRoom = hasColorbar(panel) ? Math.min(cellW * 0.35, (fontSize * 7.5) / size.width) : 0;
-    const x0 = col * (cellW + GAP.x);
+    const x0 = col * (cellW + gapX);
     const x: [number, number] = [x0, x0 + cellW - barRoom];
-    const y1 = 1 - row * (cellH + GAP.y);
+    const y1 = 1 - row * (cellH + gapY);
     const y: [number, number] = [y1 - cellH, y1];
     if (panel.equalAspect) {
       // Equal units on both axes: the largest such area in the cell, at its top left, so the

@@ -1,7 +1,7 @@
 /** Elementwise kernels with NumPy broadcasting, computing in float64 and storing per dtype. */
 import { allocate, type DType, type TypedArray } from '../../core/dtype';
 import { broadcastStrides, sizeOf } from '../../core/shape';
-import type { Expr, ScalarOpName } from '../expression';
+import { directOp, type Expr, type ScalarOpName } from '../expression';
 import { compileCpu } from './compile';
 import { binaryLoops, trailingPeriod, unaryLoops, whereLoop } from './fast-loops';
 
@@ -16,11 +16,13 @@ export function elementwise(
 ): TypedArray {
   const n = sizeOf(outShape);
   const out = allocate(outDtype, n);
+  // an eager op's own loop first, before any lookup of compiled code (per-op cost matters here)
+  const op = directOp(expr);
+  if (op !== undefined && opLoop(op, xs, outShape, n, out)) return out;
   const kernel = compileCpu(
     expr,
     xs.map((x) => x.dtype),
   );
-  if (kernel.op !== undefined && opLoop(kernel.op, xs, outShape, n, out)) return out;
   // A composed expression over full-size and one-element inputs: its own generated loop.
   if (kernel.loop && xs.every((x) => x.data.length === n || x.data.length === 1)) {
     kernel.loop(xs.map((x) => x.data.length === 1 && n !== 1))(out, n, ...xs.map((x) => x.data));

@@ -67,6 +67,7 @@ export class WasmArena implements BackendArena {
       place: (slot) => {
         this.placed = slot && { at: base + slot.offset, bytes: slot.bytes };
       },
+      adopt: (s, offset) => this.adopt(s, base + offset),
       offsetOf: (s) => (this.holds(s) && s.at >= base && s.at < end ? s.at - base : -1),
       detach: (s) => this.detach(s),
       close: () => {
@@ -76,6 +77,18 @@ export class WasmArena implements BackendArena {
         this.placed = outer;
       },
     };
+  }
+
+  /** A float array's copy at `at` (`s` itself when it lies in this memory or is not float). */
+  private adopt(s: Storage, at: number): Storage {
+    if (this.holds(s)) return s;
+    const data = s.backend.readSync(s);
+    const dtype =
+      data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : null;
+    if (dtype === null) return s;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    new Uint8Array(this.w.memory.buffer, at, data.byteLength).set(bytes);
+    return new ResidentStorage(this, at, data.length, dtype);
   }
 
   /** True when `s` lies in this arena's memory (backends made with other thresholds share it). */
