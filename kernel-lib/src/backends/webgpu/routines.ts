@@ -1,0 +1,31 @@
+/**
+ * The routines WebGPU runs as WGSL kernels instead of host steps (`Backend.routines`; the
+ * routing itself is `backends/routines.ts`): cumsum (`scan.ts`) for float32 and int32. A routine
+ * or dtype missing here runs as an ordered host step (`runtime.ts`).
+ */
+import type { DType } from '../../core/dtype';
+import type { Backend, Operand } from '../backend';
+import type { GpuStorage } from './memory';
+import type { Runtime } from './runtime';
+import { cumsum } from './scan';
+
+/** What the routines need from the backend: its runtime, operand buffers, output allocation. */
+export interface RoutineContext {
+  rt: Runtime;
+  gpu(x: Operand): GpuStorage;
+  alloc(shape: readonly number[], dtype: DType, op: string): GpuStorage;
+}
+
+const numeric = (x: Operand) => x.dtype === 'float32' || x.dtype === 'int32';
+
+/** The native routines of a WebGPU backend. */
+export function webgpuRoutines({ rt, gpu, alloc }: RoutineContext): Backend['routines'] {
+  return {
+    cumsum([x], [o], { axis, reverse }) {
+      if (!numeric(x)) return undefined;
+      const out = alloc(o.shape, o.dtype, 'cumsum');
+      cumsum(rt, gpu(x), x.shape, axis, reverse, out);
+      return [out];
+    },
+  };
+}
