@@ -67,6 +67,24 @@ export interface PdfReport {
  * Checks an exported PDF with poppler (Debian's poppler-utils): its fonts (pdffonts), its text
  * (pdftotext), its page size (pdfinfo), and its rendering (pdftoppm, a PNG to look at).
  */
+/** The words of a PDF's first page with their boxes in points (poppler's `pdftotext -bbox`). */
+export function pdfWords(
+  pdf: string,
+): { text: string; x0: number; y0: number; x1: number; y1: number }[] {
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', pdf, '-'], {
+    encoding: 'utf8',
+  });
+  const re =
+    /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
+  return [...html.matchAll(re)].map((m) => ({
+    text: m[5]!,
+    x0: Number(m[1]),
+    y0: Number(m[2]),
+    x1: Number(m[3]),
+    y1: Number(m[4]),
+  }));
+}
+
 export function inspectPdf(pdf: string): PdfReport {
   const run = (cmd: string, args: string[]): string =>
     execFileSync(cmd, args, { encoding: 'utf8' });

@@ -29,6 +29,7 @@ import {
   type OptimizerTab,
 } from '../view/optimizer-figures';
 import { loadPlotly, type PlotlyLike } from '../view/plotly';
+import { withPrintLegend } from '../view/print-legend';
 
 export { loadPlotly, svgFromDataUrl, type PlotlyLike } from '../view/plotly';
 
@@ -260,7 +261,7 @@ export class OptimizerView {
     await exportReporting(format, this._status, async () => {
       const plotly = await this.load();
       const size = printSize(width);
-      const fig = buildFigure(this.model, this.tab, PRINT_THEME);
+      const fig = withPrintLegend(buildFigure(this.model, this.tab, PRINT_THEME), size);
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
       await exportPlotlyFigure(plotly, fig, format, size, name);
     });

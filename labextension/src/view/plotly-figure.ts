@@ -120,9 +120,13 @@ function gridTrace(
     }<extra></extra>`,
     colorbar: {
       // Above the bar: on its right side the title sat against the tick labels.
-      title: { text: escapePlotly(s.zLabel), side: 'top' },
+      // At the axis titles' size (plotly's default is larger than the rest of the text).
+      title: { text: escapePlotly(s.zLabel), side: 'top', font: { size: theme.fontSize ?? 12 } },
+      // Title and bar together span the plot's height, right beside it (no default 10 px pads).
       x: colorbarX,
       xanchor: 'left',
+      xpad: 0,
+      ypad: 0,
       y: (domainY[0] + domainY[1]) / 2,
       len: domainY[1] - domainY[0],
       thickness: Math.round(theme.fontSize ?? 12),
@@ -267,6 +271,7 @@ export function figureToPlotly(
   const entries = [...lineNames].map((name) => 40 + name.length * fontSize * 0.6);
   const legendRows = legendRowCount(entries, size.width - fontSize * 5);
   const legendH = legend.enabled ? fontSize * 1.9 * legendRows : 0;
+  const legendOnPanels = n === 1;
   const panelTitleH =
     payload.panels[0]?.title || payload.panels[0]?.notes.length ? fontSize * 1.6 : fontSize * 0.6;
   const top =
@@ -315,9 +320,12 @@ export function figureToPlotly(
       for (const key of [ids.xKey, ids.yKey])
         (layout[key] as Record<string, unknown>).constrain = 'domain';
     }
+    // Half a font size between the plot and its colour bar, in paper units.
+    const m = layout.margin as { l: number; r: number };
+    const barGap = (fontSize * 0.5) / (size.width - m.l - m.r);
     for (const s of panel.series) {
       if (s.kind === 'heatmap' || s.kind === 'contour') {
-        data.push(gridTrace(s, ids, x[1] + 0.01, y, theme));
+        data.push(gridTrace(s, ids, x[1] + barGap, y, theme));
       }
     }
     for (const s of panel.series) data.push(...seriesTraces(s, ids, legend, theme));
@@ -331,7 +339,8 @@ export function figureToPlotly(
         y: y[1],
         xanchor: 'left',
         yanchor: 'bottom',
-        yshift: 4,
+        // Above the legend when the legend sits on the panel (a figure of one).
+        yshift: 4 + (legendOnPanels ? legendH : 0),
         align: 'left',
         showarrow: false,
         font: { size: Math.round(fontSize * 1.05) },
@@ -351,14 +360,19 @@ export function figureToPlotly(
     };
   }
   if (legend.enabled) {
-    // One row above the panels, clear of the axis titles.
+    // Above the panels, clear of the axis titles: on a single panel, between its title and
+    // the plot (title, legend, plot read in order); over several, under the figure's title.
     layout.legend = {
       orientation: 'h',
       x: 0,
       xanchor: 'left',
-      y: 1 - (fontSize * 0.4 + titleH) / size.height,
-      yanchor: 'top',
-      yref: 'container',
+      ...(legendOnPanels
+        ? { y: 1, yanchor: 'bottom', yref: 'paper' }
+        : {
+            y: 1 - (fontSize * 0.4 + titleH) / size.height,
+            yanchor: 'top',
+            yref: 'container',
+          }),
       font: { size: Math.round(fontSize * 0.95) },
       bgcolor: 'rgba(0,0,0,0)',
       itemwidth: 30,
