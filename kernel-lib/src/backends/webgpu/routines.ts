@@ -1,13 +1,15 @@
 /**
  * The routines WebGPU runs as WGSL kernels instead of host steps (`Backend.routines`; the
- * routing itself is `backends/routines.ts`): cumsum (`scan.ts`), sort and argsort (`sort.ts`),
- * for float32 and int32. A routine or dtype missing here runs as an ordered host step
+ * routing itself is `backends/routines.ts`): cumsum (`scan.ts`), sort and argsort (`sort.ts`)
+ * for float32 and int32, conv (`convolution.ts`) for float32. A routine or dtype missing here
+ * (and the dense factorizations, `backends/linalg.ts`) runs as an ordered host step
  * (`runtime.ts`).
  */
 import type { DType } from '../../core/dtype';
 import type { Backend, Operand } from '../backend';
 import type { GpuStorage } from './memory';
 import type { Runtime } from './runtime';
+import { conv } from './convolution';
 import { cumsum } from './scan';
 import { sortLines, type SortOutput } from './sort';
 
@@ -42,5 +44,11 @@ export function webgpuRoutines({ rt, gpu, alloc }: RoutineContext): Backend['rou
     },
     sort: ([x], [o], params) => sorted(x, o, params, 'values'),
     argsort: ([x], [o], params) => sorted(x, o, params, 'positions'),
+    conv([x, w], [o], params) {
+      if (x.dtype !== 'float32' || w.dtype !== 'float32') return undefined;
+      const out = alloc(o.shape, o.dtype, 'conv');
+      conv(rt, gpu(x), x.shape, gpu(w), w.shape, o.shape, params, out);
+      return [out];
+    },
   };
 }
