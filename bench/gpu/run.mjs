@@ -4,6 +4,9 @@
 // against float64 (workloads.mjs).
 // Usage: node bench/gpu/run.mjs [--small] [--matmul=1024,2048] [--elements=1e7] [--batch=4096]
 //   [--samples=10] [--only=matmul1024,mlp]. --small: sizes for llvmpipe (correctness, not speed).
+//   --auto (the WebGPU section of `npm run bench`): skipped without a WebGPU adapter, --small on a
+//   software one (Mesa llvmpipe), the full sizes on a GPU.
+import { execFileSync } from 'node:child_process';
 import { askRuns, startEngine } from '../engine-process.mjs';
 import os from 'node:os';
 import { fileURLToPath, URL } from 'node:url';
@@ -15,6 +18,32 @@ const args = Object.fromEntries(
     return [k, v ?? true];
   }),
 );
+
+/** The WebGPU adapter adlab gets here, described ('' when there is none), in a process of its own. */
+function probeAdapter() {
+  const lib = fileURLToPath(new URL('../../kernel-lib/dist/index.js', import.meta.url));
+  const probe = `require(${JSON.stringify(lib)}).initWebGPU().then((d) => { console.log(d.description); process.exit(0); }, () => process.exit(0))`;
+  try {
+    return execFileSync(process.execPath, ['-e', probe], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    }).trim();
+  } catch {
+    return '';
+  }
+}
+
+const isSoftware = (description) => /llvmpipe|swiftshader|OpenGL ES|Mesa/i.test(description);
+
+if (args.auto) {
+  const found = probeAdapter();
+  if (!found) {
+    console.log('\nWebGPU section: skipped (no WebGPU adapter on this machine).');
+    process.exit(0);
+  }
+  console.log(`\nWebGPU section on ${found}`);
+  if (isSoftware(found)) args.small = true;
+}
 const small = Boolean(args.small);
 const sizes = {
   matmul: String(args.matmul ?? (small ? '128,256' : '1024,2048,4096,8192'))
@@ -65,7 +94,7 @@ for (const w of workloads(sizes)) {
   console.log(`\n${w.name}\n  ${cells.join('\n  ')}`);
 }
 console.log(`\nadapter: ${adapter}`);
-if (/llvmpipe|OpenGL ES|Mesa/i.test(adapter)) {
+if (isSoftware(adapter)) {
   console.log(
     'NOTE: this adapter is a software rasterizer (Mesa llvmpipe): the figures check correctness, not GPU speed.',
   );

@@ -19,6 +19,7 @@ import {
   scalarOps,
   substitute,
   type Expr,
+  type OpLowering,
   type ScalarOpName,
   type WgslType,
 } from '../../kernel-lib/src/backends/expression';
@@ -375,5 +376,23 @@ describe('WGSL lowerings', () => {
     expect(() => wgslType('float64', 'exp')).toThrow(
       "exp: float64 is not supported on WebGPU (WGSL has no 64-bit floats); convert with astype(x, 'float32') or use the CPU backend",
     );
+  });
+});
+
+describe('the op table is held complete by the type checker', () => {
+  // The @ts-expect-error lines must fail to compile (`npm run typecheck` fails otherwise).
+  it('an op needs both lowerings, every named op a row, every row a name', () => {
+    const identity: OpLowering = { arity: 1, result: 'same', cpu: (a) => a, wgsl: ([a]) => a! };
+    // @ts-expect-error: an op without its WGSL lowering
+    const noWgsl: OpLowering = { arity: 1, result: 'same', cpu: (a: number) => a };
+    // @ts-expect-error: a table that leaves out ops ScalarOpName names
+    const partial: Record<ScalarOpName, OpLowering> = { neg: identity };
+    // @ts-expect-error: a row for an op ScalarOpName does not name
+    const extra = { ...scalarOps, cube: identity } satisfies Record<ScalarOpName, OpLowering>;
+    expect([noWgsl, partial, extra].every(Boolean)).toBe(true);
+    for (const [name, op] of Object.entries(scalarOps)) {
+      expect(typeof op.cpu, name).toBe('function');
+      expect(typeof op.wgsl, name).toBe('function');
+    }
   });
 });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import { inspectPdf, openUploaded, outputOf, ROOT, shoot } from './helpers';
+import { inspectPdf, openUploaded, outputOf, pdfWords, ROOT, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-optimizer.ipynb');
 
@@ -138,6 +138,13 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   expect(report.text).toContain('loss − f*');
   expect(report.width).toBe(252);
   expect(report.corner).toEqual([255, 255, 255]);
+  // A compact legend: the three runs on one row at the top, under 12 % of the height (plotly's
+  // own legend wrapped them into two rows and took a quarter).
+  const words = pdfWords(optimizerPdf);
+  const legend = ['lbfgs', 'newton', 'adam'].map((name) => words.find((w) => w.text === name)!);
+  expect(legend.every(Boolean)).toBe(true);
+  expect(new Set(legend.map((w) => Math.round(w.y0))).size).toBe(1);
+  expect(Math.max(...legend.map((w) => w.y1))).toBeLessThan(0.12 * report.height);
   await expect(opt.locator('.adlab-opt-status')).toHaveText('');
 
   // Dark theme: the plot's paper follows --jp-layout-color0.

@@ -61,12 +61,32 @@ export interface PdfReport {
   /** Mean brightness (0 to 255) of the rendering, and the colour of its top-left pixel. */
   meanBrightness: number;
   corner: [number, number, number];
+  /** The rightmost non-white column, as a fraction of the page width (blank margins show). */
+  rightmostInk: number;
 }
 
 /**
  * Checks an exported PDF with poppler (Debian's poppler-utils): its fonts (pdffonts), its text
  * (pdftotext), its page size (pdfinfo), and its rendering (pdftoppm, a PNG to look at).
  */
+/** The words of a PDF's first page with their boxes in points (poppler's `pdftotext -bbox`). */
+export function pdfWords(
+  pdf: string,
+): { text: string; x0: number; y0: number; x1: number; y1: number }[] {
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', pdf, '-'], {
+    encoding: 'utf8',
+  });
+  const re =
+    /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g;
+  return [...html.matchAll(re)].map((m) => ({
+    text: m[5]!,
+    x0: Number(m[1]),
+    y0: Number(m[2]),
+    x1: Number(m[3]),
+    y1: Number(m[4]),
+  }));
+}
+
 export function inspectPdf(pdf: string): PdfReport {
   const run = (cmd: string, args: string[]): string =>
     execFileSync(cmd, args, { encoding: 'utf8' });
@@ -89,6 +109,11 @@ export function inspectPdf(pdf: string): PdfReport {
   const pixels = ppm.subarray(header[0].length);
   let sum = 0;
   for (const b of pixels) sum += b;
+  const w = Number(header[1]);
+  let right = 0;
+  for (let i = 0; i + 2 < pixels.length; i += 3)
+    if (pixels[i]! < 235 || pixels[i + 1]! < 235 || pixels[i + 2]! < 235)
+      right = Math.max(right, (i / 3) % w);
   return {
     fonts,
     text,
@@ -97,5 +122,6 @@ export function inspectPdf(pdf: string): PdfReport {
     png: `${base}.png`,
     meanBrightness: sum / pixels.length,
     corner: [pixels[0]!, pixels[1]!, pixels[2]!],
+    rightmostInk: (right + 1) / w,
   };
 }

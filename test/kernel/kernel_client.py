@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,10 +107,24 @@ def value(kc: KernelClient, expression: str) -> str:
     return run(kc, expression).result["data"]["text/plain"]
 
 
+def send_and_wait_started(kc: KernelClient, code: str, timeout: float = 60) -> str:
+    """Sends `code` and returns once it has started running (its first statement touches a file):
+    a cell may wait for its compile a while under load, and an interrupt sent before it runs
+    would stop it at its first statement."""
+    marker = Path(tempfile.mkdtemp(prefix="adlab-cell-")) / "started"
+    msg_id = send(kc, f"require('fs').writeFileSync({json.dumps(str(marker))}, '');\n{code}")
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        assert time.monotonic() < deadline, f"the cell did not start within {timeout} s: {code!r}"
+        time.sleep(0.02)
+    shutil.rmtree(marker.parent, ignore_errors=True)
+    return msg_id
+
+
 def interrupt_running(km: KernelManager, kc: KernelClient, code: str, after: float = 1.5) -> Execution:
-    """Runs `code`, interrupts the kernel `after` seconds later, and returns what the cell produced,
-    which must end in KeyboardInterrupt."""
-    msg_id = send(kc, code)
+    """Runs `code`, interrupts the kernel `after` seconds after it started, and returns what the
+    cell produced, which must end in KeyboardInterrupt."""
+    msg_id = send_and_wait_started(kc, code)
     time.sleep(after)
     km.interrupt_kernel()
     ex = collect(kc, msg_id, timeout=20)

@@ -8,14 +8,15 @@ import pytest
 import zmq
 
 from kernel_client import (
-    stopped_count,
     collect,
     interrupt_running,
     iopub_until_idle,
     run,
     send,
+    send_and_wait_started,
     start_kernel,
     stop_kernel,
+    stopped_count,
     value,
 )
 
@@ -100,8 +101,8 @@ def stuck_kernel():
 def test_code_that_cannot_be_stopped_is_reported_and_a_restart_ends_it(stuck_kernel):
     km, kc = stuck_kernel
     # Code run by eval is not compiled by the kernel, so it has no interrupt checks.
-    msg_id = send(kc, 'eval("for (;;) {}")')
-    time.sleep(1)
+    msg_id = send_and_wait_started(kc, 'eval("for (;;) {}")')
+    time.sleep(0.2)
     km.interrupt_kernel()
     deadline = time.monotonic() + 15
     text = ""

@@ -10,7 +10,7 @@ import { parseFigurePayload } from '../../labextension/src/model/figure-model';
 import { fallbackPng, renderFigure } from '../../labextension/src/renderers/figure';
 import { DEFAULT_PALETTE, readPalette } from '../../labextension/src/view/heatmap';
 import { LIGHT_THEME } from '../../labextension/src/view/optimizer-figures';
-import { figureToPlotly } from '../../labextension/src/view/plotly-figure';
+import { figureToPlotly, slackWidth } from '../../labextension/src/view/plotly-figure';
 import type { PlotlyLike } from '../../labextension/src/view/plotly';
 
 type Trace = Record<string, unknown>;
@@ -95,6 +95,20 @@ describe('figure payload to plotly', () => {
     expect(title).toBe('loss, κ = 100');
   });
 
+  it('reads title, legend, plot from the top on a single panel (legend under the title)', () => {
+    const fig = figureToPlotly(parsed(figures().line), LIGHT_THEME, SIZE);
+    const legend = fig.layout.legend as { y: number; yanchor: string; yref: string };
+    const yd = (fig.layout.yaxis as { domain: [number, number] }).domain;
+    // The legend stands on the plot's top edge...
+    expect([legend.yref, legend.yanchor, legend.y]).toEqual(['paper', 'bottom', yd[1]]);
+    // ...and the panel title is lifted above it, inside the top margin.
+    const t = (fig.layout.annotations as { y: number; yshift: number }[])[0]!;
+    const m = fig.layout.margin as { t: number };
+    expect(t.y).toBe(yd[1]);
+    expect(t.yshift).toBeGreaterThan(12 * 1.9);
+    expect(t.yshift + 12 * 1.3).toBeLessThanOrEqual(m.t);
+  });
+
   it('contours fill the kernel’s log-spaced levels, with a colour bar in decades', () => {
     const payload = parsed(figures().contour);
     const grid = payload.panels[0]!.series[0]!;
@@ -126,11 +140,48 @@ describe('figure payload to plotly', () => {
     const pxPerUnitY = ((yd[1] - yd[0]) * (SIZE.height - m.t - m.b)) / 4; // y in [-1, 3]
     expect(pxPerUnitX).toBeCloseTo(pxPerUnitY, 6);
     const c = fig.data.find((t) => t.type === 'contour')!;
-    const bar = c.colorbar as { x: number; title: { side: string } };
-    expect(bar.x).toBeCloseTo(xd[1] + 0.01, 6);
+    const bar = c.colorbar as {
+      x: number;
+      xpad: number;
+      ypad: number;
+      y: number;
+      len: number;
+      title: { side: string };
+    };
+    // Right beside the plot (half a font size, no 10 px pad), as tall as the plot.
+    const gapPx = (bar.x - xd[1]) * (SIZE.width - m.l - m.r) + bar.xpad;
+    expect(gapPx).toBeGreaterThan(0);
+    expect(gapPx).toBeLessThanOrEqual(8);
+    expect(bar.ypad).toBe(0);
+    expect(bar.y - bar.len / 2).toBeCloseTo(yd[0], 6);
+    expect(bar.y + bar.len / 2).toBeCloseTo(yd[1], 6);
     expect(bar.title.side).toBe('top');
+    const print = figureToPlotly(payload, { ...LIGHT_THEME, fontSize: 8 }, SIZE);
+    const printBar = print.data.find((t) => t.type === 'contour')!.colorbar as {
+      title: { font: { size: number } };
+    };
+    expect(printBar.title.font.size).toBe(8);
     // A heatmap's axes (rows and columns) keep the cell's shape.
     expect(parsed(figures().heatmap).panels[0]!.equalAspect).toBeUndefined();
+  });
+
+  it('a lone contour exported two columns wide narrows its page to the plot and colour bar', () => {
+    const payload = parsed(figures().contour);
+    const theme = { ...LIGHT_THEME, fontSize: 8 };
+    const size = { width: 516, height: 372 };
+    const wide = figureToPlotly(payload, theme, size);
+    const slack = slackWidth(wide);
+    expect(slack).toBeGreaterThan(50); // height-bound: a square plot in a 516 × 372 box
+    const narrow = figureToPlotly(payload, theme, { ...size, width: size.width - slack });
+    expect(slackWidth(narrow)).toBeLessThan(1);
+    // The plot keeps its size in points.
+    const plotPx = (f: typeof wide, w: number) => {
+      const m = f.layout.margin as { l: number; r: number };
+      const d = (f.layout.xaxis as { domain: [number, number] }).domain;
+      return (d[1] - d[0]) * (w - m.l - m.r);
+    };
+    expect(plotPx(narrow, size.width - slack)).toBeCloseTo(plotPx(wide, size.width), 0);
+    expect(slackWidth(figureToPlotly(parsed(figures().line), theme, size))).toBe(0);
   });
 
   it('histograms become bars spanning their bins; spectra stems with markers', () => {

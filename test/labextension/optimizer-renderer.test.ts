@@ -194,9 +194,11 @@ describe('optimizer figures', () => {
     const c = fig.data[0] as {
       contours: { size: number };
       showscale: boolean;
-      colorbar: { ticktext: string[] };
+      colorbar: { ticktext: string[]; x: number; xanchor: string; xpad: number };
     };
     expect(c.showscale).toBe(true);
+    // Right at the plot's edge, half a font size off (not plotly's 1.02 + 10 px).
+    expect([c.colorbar.x, c.colorbar.xanchor, c.colorbar.xpad]).toEqual([1, 'left', 6]);
     expect([0.5, 1]).toContain(c.contours.size);
     expect(c.colorbar.ticktext.every((t) => /^(1|10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.test(t))).toBe(true);
   });

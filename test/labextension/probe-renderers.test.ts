@@ -12,7 +12,11 @@ import {
   JacobianProbeRenderer,
   renderJacobianProbe,
 } from '../../labextension/src/renderers/jacobian-probe';
-import { HvpProbeRenderer, renderHvpProbe } from '../../labextension/src/renderers/hvp-probe';
+import {
+  HvpProbeRenderer,
+  MAX_VECTOR_ROWS,
+  renderHvpProbe,
+} from '../../labextension/src/renderers/hvp-probe';
 import { parseJacobianProbePayload } from '../../labextension/src/model/jacobian-probe-model';
 import { parseHvpProbePayload } from '../../labextension/src/model/hvp-probe-model';
 import { levelClass } from '../../labextension/src/view/matrix-grid';
@@ -179,6 +183,33 @@ describe('HVP probe renderer', () => {
       'positive definite',
     );
     expect(texts(node, '.adlab-probe-condition .adlab-field-value')[0]).toMatch(/^[\d.]+$/);
+  });
+
+  it('stays compact at large n: capped rows in a scroll box, the Hessian heatmap collapsed', () => {
+    // A diagonal quadratic ½ Σ d_i z_i², so H = diag(d): small cost, known spectrum.
+    const compact = (n: number, lanczosSteps?: number) => {
+      const d = np.arange(1, n + 1, 1, 'float64');
+      const quad = (z: Tensor) => np.mul(np.sum(np.mul(d, np.mul(z, z))), 0.5);
+      const bundle = hvpProbe(quad, np.ones([n], 'float64'), undefined, {
+        lanczosSteps,
+      }).toMimeBundle();
+      return renderHvpProbe(JSON.parse(JSON.stringify(bundle[MIME.hvpProbe]))).node;
+    };
+    const big = compact(705, 8);
+    const rows = big.querySelectorAll('.adlab-probe-vectors-scroll tbody tr');
+    expect(rows).toHaveLength(MAX_VECTOR_ROWS + 1);
+    expect(rows[MAX_VECTOR_ROWS]!.textContent).toBe(
+      `… ${705 - MAX_VECTOR_ROWS} more entries not shown`,
+    );
+    expect(big.querySelector('.adlab-probe-hessian')).toBeNull();
+    expect(big.querySelector('.adlab-probe-spectrum-plot')).not.toBeNull();
+    const medium = compact(20).querySelector<HTMLDetailsElement>('details.adlab-probe-hessian')!;
+    expect(medium.open).toBe(false);
+    expect(medium.querySelector('summary')!.textContent).toBe('Hessian (20 × 20) heatmap');
+    expect(medium.querySelectorAll('td.adlab-cell')).toHaveLength(400);
+    expect(
+      renderHvpProbe(hvpPayload()).node.querySelector<HTMLDetailsElement>('details')!.open,
+    ).toBe(true);
   });
 
   it('keeps HTML in the name as text', () => {

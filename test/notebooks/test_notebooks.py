@@ -26,6 +26,24 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks/*.ipynb found"
 
 
+# A cast of a transform's result (`grad(f)(x) as Tensor`): the typed transforms make them needless,
+# and a cast would hide the type error a wrong use should show at the cell.
+CAST = re.compile(r"\bas\s+(Tensor|any|unknown)\b|<Tensor>")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_code_has_no_casts(path):
+    nb = nbformat.read(path, as_version=4)
+    casts = [
+        f"cell {i}: {line.strip()}"
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if CAST.search(line)
+    ]
+    assert not casts, "casts in notebook code:\n" + "\n".join(casts)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs_without_errors(path):
     nb = nbformat.read(path, as_version=4)

@@ -7,7 +7,8 @@ import {
   logTicks,
   PALETTE,
 } from '../../kernel-lib/src/plot/style';
-import { contourSegments } from '../../kernel-lib/src/plot/contour-lines';
+import { contourBands } from '../../kernel-lib/src/plot/contour-bands';
+import { labelWidth, legendColumns, seriesLegend } from '../../kernel-lib/src/plot/legend-layout';
 import { FONT_STACK, vegaLiteSpec } from '../../kernel-lib/src/plot/vega-spec';
 import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
 
@@ -18,6 +19,11 @@ describe('log ticks', () => {
     expect(t.labels).toEqual(['10⁻⁸', '10⁻⁶', '10⁻⁴', '10⁻²', '1']);
     expect(logTicks(1e-16, 1e2).labels).toEqual(['10⁻¹⁶', '10⁻¹²', '10⁻⁸', '10⁻⁴', '1']);
     expect(logTicks(1e-3, 1).labels).toEqual(['10⁻³', '10⁻²', '10⁻¹', '1']);
+    // One power of ten in range is no scale: 1, 2, 5 times powers instead (a lone '1' before).
+    expect(logTicks(1, 2)).toEqual({ values: [1, 2], labels: ['1', '2'] });
+    expect(logTicks(0.3, 3).labels).toEqual(['0.5', '1', '2']);
+    expect(logTicks(2e-7, 3e-6).labels).toEqual(['2×10⁻⁷', '5×10⁻⁷', '10⁻⁶', '2×10⁻⁶']);
+    expect(logTicks(0.9, 1.5).values).toEqual([0.9, 1.5]);
   });
 
   it('of a line plot reach the payload, and zeros are clipped to the smallest positive value', () => {
@@ -64,12 +70,52 @@ describe('contour levels', () => {
     expect(g.colorbar!.labels.every((l) => /^(1|10|10[⁻⁰-⁹¹²³]+)$/.test(l))).toBe(true);
   });
 
-  it('marching squares finds the unit circle of x² + y²', () => {
+  const square = (lo: number, hi: number) => ({
+    label: '',
+    scale: 'linear' as const,
+    range: [lo, hi] as [number, number],
+  });
+  /** A band's rings in data units, for a 200 × 200 area over [lo, hi]². */
+  const ringsOf = (g: FigureGridPayload, lo: number, hi: number) =>
+    contourBands(g, { width: 200, height: 200, x: square(lo, hi), y: square(lo, hi) }).map((b) => ({
+      v: b.properties.v,
+      rings: b.geometry.coordinates
+        .flat()
+        .map((ring) =>
+          ring.map(([px, py]) => [lo + ((hi - lo) * px) / 200, hi - ((hi - lo) * py) / 200]),
+        ),
+    }));
+
+  it('fills bands with smooth polygons: the hole of {x² + y² ≥ 1} is the unit circle', () => {
     const xs = Array.from({ length: 21 }, (_, i) => -2 + i * 0.2);
-    const z = xs.map((y) => xs.map((x) => x * x + y * y));
-    const segs = contourSegments(xs, xs, z, [1]);
-    expect(segs.length).toBeGreaterThan(20);
-    for (const s of segs) expect(Math.hypot(s.x, s.y)).toBeCloseTo(1, 1);
+    const z = xs.flatMap((y) => xs.map((x) => x * x + y * y));
+    const g = { kind: 'contour', name: 'f', xs, ys: xs, z, levels: [1], logLevels: false };
+    const [band] = ringsOf(g as FigureGridPayload, -2, 2);
+    expect(band!.v).toBe(1);
+    const inside = band!.rings.filter((r) => r.every(([x, y]) => Math.hypot(x, y) < 1.5));
+    expect(inside).toHaveLength(1);
+    const circle = inside[0]!;
+    expect(circle.length).toBeGreaterThan(20);
+    for (const [x, y] of circle) expect(Math.hypot(x, y)).toBeCloseTo(1, 1);
+    // Cut along cell edges, not painted per cell: most edges of the ring are slanted (a stair-step has none).
+    const aligned = circle
+      .slice(1)
+      .filter(
+        ([x, y], i) => Math.abs(x - circle[i]![0]) < 1e-9 || Math.abs(y - circle[i]![1]) < 1e-9,
+      );
+    expect(aligned.length).toBeLessThan(circle.length * 0.3);
+  });
+
+  it('traces log-spaced bands on log10 of the values', () => {
+    // z = 10^(2x + 2) on x in [-1, 1]: the level 10^{2.5} lies at x = 0.25 in log units (0.44 if
+    // the edge were interpolated linearly in z between the samples at 0 and 0.5).
+    const xs = [-1, -0.5, 0, 0.5, 1];
+    const z = xs.flatMap(() => xs.map((x) => 10 ** (2 * x + 2)));
+    const g = { kind: 'contour', name: 'f', xs, ys: xs, z, levels: [10 ** 2.5], logLevels: true };
+    const [band] = ringsOf(g as FigureGridPayload, -1, 1);
+    const edge = band!.rings[0]!.filter(([x, y]) => Math.abs(y) < 0.9 && x < 0.9);
+    expect(edge.length).toBeGreaterThan(0);
+    for (const [x] of edge) expect(x).toBeCloseTo(0.25, 6);
   });
 });
 
@@ -156,5 +202,56 @@ describe('inputs and errors', () => {
   it('spectrum says indefinite when eigenvalues of both signs occur', () => {
     expect(plot.spectrum([-1, 2, 3]).payload.panels[0].notes[0]).toMatch(/^indefinite/);
     expect(plot.spectrum([1, 2, 4]).payload.panels[0].notes[0]).toMatch(/κ = 4$/);
+  });
+});
+
+describe('the static legend', () => {
+  const fs8 = 8;
+  it('puts three short runs on one row of a one-column panel, as line samples', () => {
+    expect(legendColumns(['lbfgs', 'newton', 'adam'], 190, fs8)).toBe(3);
+    const legend = seriesLegend(['lbfgs', 'newton', 'adam'], 190, fs8);
+    expect(legend.symbolType).toBe('stroke');
+    expect(legend.offset).toBeLessThanOrEqual(fs8);
+  });
+
+  for (const n of [2, 3, 5]) {
+    it(`fits ${n} long labels in columns that stay inside the panel`, () => {
+      const labels = Array.from({ length: n }, (_, i) => `newton-cg (damping=1e-${i + 2}) ${i}`);
+      const width = 190;
+      const c = legendColumns(labels, width, fs8);
+      expect(c).toBeGreaterThanOrEqual(1);
+      // Every row, each column as wide as its widest label, fits the width.
+      let total = (c - 1) * 1.2 * fs8;
+      for (let k = 0; k < c; k++) {
+        const w = Math.max(...labels.filter((_, i) => i % c === k).map((l) => labelWidth(l, fs8)));
+        total += 2 * fs8 + w;
+      }
+      if (c > 1) expect(total).toBeLessThanOrEqual(width);
+      const legend = seriesLegend(labels, width, fs8);
+      expect(legend.labelLimit).toBeLessThanOrEqual(width);
+    });
+  }
+
+  it('leaves no blank subtitle line under a panel title without notes', () => {
+    const style = { panelWidth: 150, panelHeight: 100, fontSize: 8, font: FONT_STACK };
+    const plain = vegaLiteSpec(plot.line([1, 2, 3], { title: 'T' }).payload, style);
+    expect(plain.title).toEqual({ text: 'T', offset: 4 });
+    const noted = vegaLiteSpec(plot.line([1, 0, 2], { yScale: 'log', title: 'T' }).payload, style);
+    expect((noted.title as { subtitle: string[] }).subtitle[0]).toMatch(/≤ 0 drawn at/);
+  });
+
+  it('is drawn once for small multiples of the same runs', () => {
+    const a = plot.line({ sgd: [3, 2, 1], adam: [3, 1, 0.5] }, { title: 'A' });
+    const b = plot.line({ sgd: [1, 2], adam: [2, 1] }, { title: 'B' });
+    const spec = vegaLiteSpec(plot.grid([a, b], { columns: 2 }).payload, {
+      panelWidth: 150,
+      panelHeight: 100,
+      fontSize: 8,
+      font: FONT_STACK,
+    });
+    const legends = JSON.stringify(spec).match(/"symbolType":"stroke"/g) ?? [];
+    expect(legends.length).toBe(2); // one line layer per series, both in the first panel
+    const second = (spec.concat as { layer: { encoding: { color: { legend: unknown } } }[] }[])[1]!;
+    expect(second.layer.every((l) => l.encoding.color.legend === null)).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ import { renderSvg } from '../../kernel-lib/src/plot/render';
 import { vegaLiteSpec, FONT_STACK } from '../../kernel-lib/src/plot/vega-spec';
 import { decodePng } from '../helpers/png';
 
+const FIGURES = path.join(__dirname, '..', '..', 'test-results', 'figures');
+
 const hasPdftoppm = (() => {
   try {
     execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
@@ -37,6 +39,18 @@ describe('static rendering in the kernel', () => {
     // Only the clip-path ids differ: vega numbers them with one global counter.
     const clipIds = (svg: string) => svg.replace(/clip\d+/g, 'clip');
     expect(clipIds(await view.toSVG())).toBe(clipIds(ours));
+  });
+
+  it('lays text out with DejaVu Sans advances, not 0.8 em a character', () => {
+    renderSvg(losses.payload); // installs the measure on first use
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vega = require('vega') as { textMetrics: { width(i: object, t: string): number } };
+    const w = vega.textMetrics.width({ fontSize: 8 }, '10⁻²⁰');
+    expect(w).toBeGreaterThan(17);
+    expect(w).toBeLessThan(25); // vega's estimate without a canvas: 32
+    const bold = vega.textMetrics.width({ fontSize: 8, fontWeight: 'bold' }, 'loss');
+    expect(bold).toBeGreaterThan(vega.textMetrics.width({ fontSize: 8 }, 'loss'));
+    expect(vega.textMetrics.width({ fontSize: 8, limit: 10 }, 'a long label')).toBe(10);
   });
 
   it('SVG keeps text as text, with exponents and Greek intact', () => {
@@ -99,4 +113,21 @@ describe('static rendering in the kernel', () => {
       expect(bottom / img.height).toBeGreaterThan(0.9);
     },
   );
+
+  it('a 60-point contour prints smooth bands in a small PDF, with log levels and a colour bar', () => {
+    const p = optim.problems.rosenbrock();
+    const fig = plot.contour(p.f, { xRange: [-2, 2], yRange: [-1, 3], title: 'Rosenbrock' });
+    fs.mkdirSync(FIGURES, { recursive: true });
+    const pdf = fig.save(path.join(FIGURES, 'contour-60.pdf'));
+    fig.save(path.join(FIGURES, 'contour-60.svg'));
+    expect(fs.statSync(pdf).size).toBeLessThan(300_000);
+    const { svg } = fig.toSVG();
+    // Bands are a few curved paths (one per level), not hundreds of grid rectangles.
+    const paths = svg.match(/<path [^>]*d="M[^"]*"/g) ?? [];
+    const curved = paths.filter((d) => (d.match(/L/g) ?? []).length > 40);
+    const g = fig.payload.panels[0]!.series[0] as { levels: number[] };
+    expect(curved.length).toBeGreaterThanOrEqual(g.levels.length - 1);
+    expect(paths.length).toBeLessThan(60); // a painted 60 × 60 grid had hundreds of cells
+    expect(svg).toContain('>10⁻²<');
+  });
 });

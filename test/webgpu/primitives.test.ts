@@ -3,10 +3,10 @@
  * the device: the value against the CPU backend's float32 result, the JVP (a random tangent)
  * and the VJP (a random cotangent) against the CPU's, all within float32 tolerance.
  *
- * Primitives whose kernel runs on the host (HOST below: sort, scans, convolution, the dense
- * factorizations) run as host steps in the device's program order; their value is also checked
- * on inputs computed on the device (no host copy), and the derivative checks reach them with
- * device-computed tangents and cotangents.
+ * Routines (ROUTINES below: sort, scans and convolution, WGSL kernels; the dense factorizations,
+ * host steps in the device's program order) are also checked on inputs computed on the device
+ * (no host copy), and the derivative checks reach them with device-computed tangents and
+ * cotangents.
  */
 import { expect, it } from 'vitest';
 import { jvp, np, vjp, type Tensor } from '../../kernel-lib/src';
@@ -39,7 +39,7 @@ async function expectNear(got: Tensor[], want: Tensor[], what: string): Promise<
 const computedOnDevice = (x: Tensor) =>
   x.dtype === 'bool' ? np.logicalNot(np.logicalNot(x)) : np.neg(np.neg(x));
 
-const HOST = new Set([
+const ROUTINES = new Set([
   'adjugate',
   'cumsum',
   'sort',
@@ -56,7 +56,7 @@ const HOST = new Set([
 
 await describeOnWebGpu('primitives on webgpu, float32', () => {
   describeEachCase((c, spec, apply, key) => {
-    const host = HOST.has(key);
+    const routine = ROUTINES.has(key);
     it(`${c.name}: value`, async () => {
       const xs = c.inputs('float32');
       if (xs.some((x) => x.dtype === 'float64')) return;
@@ -67,7 +67,8 @@ await describeOnWebGpu('primitives on webgpu, float32', () => {
         return;
       }
       await expectNear(apply(...g), want, 'value');
-      if (host) await expectNear(apply(...g.map(computedOnDevice)), want, 'value (device inputs)');
+      if (routine)
+        await expectNear(apply(...g.map(computedOnDevice)), want, 'value (device inputs)');
     });
     if (!spec.differentiable) return;
     it(`${c.name}: JVP and VJP`, async () => {

@@ -59,6 +59,35 @@ export type LinalgKernel = (
  */
 export type HostKernel = (xs: readonly TypedArray[]) => TypedArray[];
 
+/** Convolution parameters, one entry per spatial axis (two): see `primitives/convolution.ts`. */
+export interface ConvParams {
+  strides: readonly number[];
+  padding: readonly (readonly [number, number])[];
+  lhsDilation: readonly number[];
+  rhsDilation: readonly number[];
+}
+
+/** The routines a device may run natively instead of as host steps, with their parameters. */
+export interface RoutineParams {
+  cumsum: { axis: number; reverse: boolean };
+  sort: { axis: number; descending: boolean };
+  argsort: { axis: number; descending: boolean };
+  conv: ConvParams;
+}
+
+/** A routine's name (also its primitive's registry key). */
+export type RoutineName = keyof RoutineParams;
+
+/**
+ * A device's own kernel for a routine: the outputs' storages (shapes and dtypes in `outs`), or
+ * undefined where it does not cover these operands (the routine then runs as a host step).
+ */
+export type RoutineKernel<R extends RoutineName> = (
+  xs: readonly Operand[],
+  outs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[],
+  params: RoutineParams[R],
+) => Storage[] | undefined;
+
 /** Which operands of a matmul are stored transposed (last two axes swapped). */
 export interface MatmulTranspose {
   readonly a?: boolean;
@@ -129,6 +158,11 @@ export interface Backend {
    * `backends/linalg.ts`: the CPU routine as a host kernel (`backends/host-kernel.ts`).
    */
   readonly linalg?: Partial<Record<LinalgRoutine, LinalgKernel>>;
+  /**
+   * Its own kernels for sort, argsort, cumsum and conv. A routine it lacks (or declines) runs on
+   * the host: `backends/routines.ts` is where that choice is made.
+   */
+  readonly routines?: { readonly [R in RoutineName]?: RoutineKernel<R> };
   /** True when `matmul` takes transposed operands (its `transpose` flags); jit then folds transposes into it. */
   readonly matmulTransposes?: boolean;
   /** Where jit keeps intermediates so that the backend's kernels read them in place. */

@@ -112,7 +112,11 @@ export function graphMimeBundle(graph: Graph): MimeBundle {
     const picture = graphPicture(graph);
     return {
       [MIME.graph]: graphPayload(graph),
-      'image/png': picture.png.toString('base64'),
+      'image/png': Buffer.from(
+        picture.png.buffer,
+        picture.png.byteOffset,
+        picture.png.byteLength,
+      ).toString('base64'),
       'text/plain': `${picture.caption}\n${plain}`,
     };
   } catch (err) {

@@ -79,7 +79,8 @@ export function preloadGraphviz(): Promise<void> {
 
 /** A graph's picture: the PNG, its size in pixels, the caption it carries and what it cost. */
 export interface GraphPicture {
-  png: Buffer;
+  /** The PNG file's bytes (a Node Buffer in Node; typed as its Uint8Array base for other hosts). */
+  png: Uint8Array;
   width: number;
   height: number;
   /** What the picture shows (also its first lines of text). */

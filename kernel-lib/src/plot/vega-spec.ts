@@ -9,7 +9,8 @@ import type {
   FigurePanelPayload,
   FigurePayload,
 } from '../jupyter/protocol';
-import { contourSegments } from './contour-lines';
+import { contourBands } from './contour-bands';
+import { seriesLegend } from './legend-layout';
 import { aspectOf, fitAspect } from './style';
 
 /** Fonts and sizes of a rendering. */
@@ -76,92 +77,67 @@ function gridCells(s: FigureGridPayload) {
   );
 }
 
-/**
- * Filled contours: each value coloured by the level band it falls in, and runs of equal bands
- * along a row merged into one rectangle (a 60 × 60 grid becomes a few hundred shapes, which keeps
- * the SVG and PDF small and the PNG compressible).
- */
-function bandCells(s: FigureGridPayload) {
-  const nx = s.xs.length;
-  const band = (v: number | null): number | null => {
-    if (v === null) return null;
-    let k = 0;
-    while (k + 1 < s.levels.length && s.levels[k + 1] <= v) k++;
-    return s.levels[k];
+/** The colour encoding of a grid's values: viridis, log on log levels, the colour bar's ticks. */
+function valueFill(s: FigureGridPayload, style: VegaStyle, field: string) {
+  const bar = s.colorbar;
+  return {
+    field,
+    type: 'quantitative',
+    title: s.zLabel,
+    scale: { type: s.logLevels ? 'log' : 'linear', scheme: 'viridis', nice: false },
+    legend: {
+      orient: 'right',
+      gradientLength: Math.max(60, style.panelHeight - 20),
+      ...(bar && bar.values.length > 0
+        ? { values: bar.values, labelExpr: labelExpr(bar.values, bar.labels) }
+        : {}),
+    },
   };
-  const out: { x: number; x2: number; y: number; y2: number; v: number }[] = [];
-  s.ys.forEach((y, j) => {
-    const hy = halfStep(s.ys, j);
-    let start = 0;
-    for (let i = 1; i <= nx; i++) {
-      const b = band(s.z[j * nx + start]);
-      if (i < nx && band(s.z[j * nx + i]) === b) continue;
-      if (b !== null) {
-        out.push({
-          x: s.xs[start] - halfStep(s.xs, start),
-          x2: s.xs[i - 1] + halfStep(s.xs, i - 1),
-          y: y - hy,
-          y2: y + hy,
-          v: b,
-        });
-      }
-      start = i;
-    }
-  });
-  return out;
 }
 
-/** Layers of a heatmap or contour: cells coloured by value, then the level lines. */
-function gridLayers(s: FigureGridPayload, style: VegaStyle) {
-  const nx = s.xs.length;
-  const cells = s.kind === 'contour' ? bandCells(s) : gridCells(s);
-  const bar = s.colorbar;
-  const fill = {
-    data: { values: cells.filter((c) => c.v !== null) },
-    mark: { type: 'rect', clip: true },
-    encoding: {
-      x: { field: 'x', type: 'quantitative' },
-      x2: { field: 'x2' },
-      y: { field: 'y', type: 'quantitative' },
-      y2: { field: 'y2' },
-      fill: {
-        field: 'v',
-        type: 'quantitative',
-        title: s.zLabel,
-        scale: { type: s.logLevels ? 'log' : 'linear', scheme: 'viridis', nice: false },
-        legend: {
-          orient: 'right',
-          gradientLength: Math.max(60, style.panelHeight - 20),
-          ...(bar && bar.values.length > 0
-            ? { values: bar.values, labelExpr: labelExpr(bar.values, bar.labels) }
-            : {}),
-        },
-      },
-    },
-  };
-  if (s.kind === 'heatmap') return [fill];
-  const rows = s.ys.map((_, j) => s.z.slice(j * nx, (j + 1) * nx));
-  const segments = contourSegments(s.xs, s.ys, rows, s.levels);
-  return [
-    fill,
-    {
-      data: { values: segments },
-      mark: { type: 'rule', clip: true, color: '#ffffff', strokeWidth: 0.6, opacity: 0.75 },
+/**
+ * The layer of a heatmap (one rectangle per value) or of a contour: smooth filled bands whose
+ * edges, stroked in white, are the level lines.
+ */
+function gridLayer(s: FigureGridPayload, style: VegaStyle, panel: FigurePanelPayload) {
+  if (s.kind === 'heatmap') {
+    return {
+      data: { values: gridCells(s).filter((c) => c.v !== null) },
+      mark: { type: 'rect', clip: true },
       encoding: {
         x: { field: 'x', type: 'quantitative' },
-        y: { field: 'y', type: 'quantitative' },
         x2: { field: 'x2' },
+        y: { field: 'y', type: 'quantitative' },
         y2: { field: 'y2' },
+        fill: valueFill(s, style, 'v'),
       },
+    };
+  }
+  const area = { width: style.panelWidth, height: style.panelHeight, x: panel.x, y: panel.y };
+  return {
+    data: { values: contourBands(s, area) },
+    // Pixels already: an identity projection with a fixed scale (no fitting to the data).
+    projection: { type: 'identity', scale: 1, translate: [0, 0] },
+    mark: {
+      type: 'geoshape',
+      clip: true,
+      stroke: '#ffffff',
+      strokeWidth: 0.6,
+      strokeOpacity: 0.75,
     },
-  ];
+    encoding: { fill: valueFill(s, style, 'properties.v') },
+  };
 }
 
 /** The panel side (in points) at and above which marks have their full size. */
 const MARK_PANEL = 180;
 
 /** One panel as a layered Vega-Lite view (equal axis units: the largest such area in the box). */
-function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, unknown> {
+function panelSpec(
+  panel: FigurePanelPayload,
+  box: VegaStyle,
+  showLegend = true,
+): Record<string, unknown> {
   const area = panel.equalAspect
     ? fitAspect(box.panelWidth, box.panelHeight, aspectOf(panel))
     : { width: box.panelWidth, height: box.panelHeight };
@@ -177,20 +153,12 @@ function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, un
     type: 'nominal',
     scale: { domain: names, range: colors },
     legend:
-      named.length > 1
-        ? {
-            orient: 'top',
-            title: null,
-            columns: Math.min(named.length, 3),
-            labelLimit: 180,
-            symbolSize: 60,
-          }
-        : null,
+      named.length > 1 && showLegend ? seriesLegend(names, style.panelWidth, style.fontSize) : null,
   };
   const layers: Record<string, unknown>[] = [];
   for (const s of panel.series) {
     if (s.kind === 'heatmap' || s.kind === 'contour') {
-      layers.push(...gridLayers(s, style));
+      layers.push(gridLayer(s, style, panel));
     } else if (s.kind === 'line') {
       const values = s.x
         .map((x, i) => ({ x, y: s.y[i], series: s.name }))
@@ -234,18 +202,51 @@ function panelSpec(panel: FigurePanelPayload, box: VegaStyle): Record<string, un
   }
   const title =
     panel.title || panel.notes.length
-      ? { text: panel.title || '\u00a0', subtitle: panel.notes }
+      ? {
+          text: panel.title || '\u00a0',
+          // No empty subtitle: vega keeps a line for it even when there are no notes.
+          ...(panel.notes.length ? { subtitle: panel.notes } : {}),
+          offset: Math.round(style.fontSize * 0.5),
+        }
       : undefined;
   return {
     ...(title ? { title } : {}),
     width: style.panelWidth,
     height: style.panelHeight,
-    encoding: {
-      x: axisEncoding('x', panel.x),
-      y: axisEncoding('y', panel.y),
-    },
-    layer: layers,
+    layer: withAxes(layers, panel),
   };
+}
+
+/** Whether a layer is drawn in pixels (contour bands) rather than on the panel's x/y scales. */
+const inPixels = (layer: Record<string, unknown>) => 'projection' in layer;
+
+/**
+ * The layers with the panel's axes on every x/y layer (a geoshape takes no x/y: they are not
+ * inherited from the parent, which would warn on every render), and an invisible frame layer
+ * carrying the axes when only pixel layers remain (a contour without paths).
+ */
+function withAxes(
+  layers: Record<string, unknown>[],
+  panel: FigurePanelPayload,
+): Record<string, unknown>[] {
+  const axes = { x: axisEncoding('x', panel.x), y: axisEncoding('y', panel.y) };
+  const all = layers.some((l) => !inPixels(l))
+    ? layers
+    : [
+        ...layers,
+        {
+          data: { values: [{ x: panel.x.range[0], y: panel.y.range[0] }] },
+          mark: { type: 'point', opacity: 0 },
+        },
+      ];
+  return all.map((layer) => {
+    if (inPixels(layer)) return layer;
+    const enc = (layer.encoding ?? {}) as Record<string, Record<string, unknown>>;
+    return {
+      ...layer,
+      encoding: { ...enc, x: { ...axes.x, ...enc.x }, y: { ...axes.y, ...enc.y } },
+    };
+  });
 }
 
 /**
@@ -298,7 +299,14 @@ export function vegaLiteSpec(figure: FigurePayload, style: VegaStyle): Record<st
     const titled = figure.title && !only.title ? { ...only, title: figure.title } : only;
     return { $schema: head.$schema, config, ...panelSpec(titled, style) };
   }
-  const panels = figure.panels.map((p) => panelSpec(p, style));
+  // A legend once per set of runs: small multiples of the same runs repeat no legend.
+  const shown = new Set<string>();
+  const panels = figure.panels.map((p) => {
+    const names = p.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
+    const fresh = names.some((s) => !shown.has(s.name));
+    for (const s of names) shown.add(s.name);
+    return panelSpec(p, style, fresh);
+  });
   // Each panel keeps its own colours and legends (a run's colour comes from the payload anyway).
   const independent = { color: 'independent', fill: 'independent' };
   return {

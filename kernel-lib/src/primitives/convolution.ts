@@ -13,7 +13,8 @@ import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf } from '../core/shape';
 import type { ConcreteTensor, Tensor } from '../core/tensor';
-import { hostKernel } from '../backends/host-kernel';
+import { runRoutine } from '../backends/routines';
+import type { ConvParams } from '../backends/backend';
 import * as ops from '../numpy/ops';
 import { addTangents, linear, requireFloat } from './helpers';
 import { batchFirst, batchSize } from './batching';
@@ -21,12 +22,7 @@ import type { BatchDim } from '../core/primitive';
 import { bind1 } from '../core/trace';
 
 /** Static parameters, one entry per spatial axis (two). */
-export interface ConvParams {
-  strides: readonly number[];
-  padding: readonly (readonly [number, number])[];
-  lhsDilation: readonly number[];
-  rhsDilation: readonly number[];
-}
+export type { ConvParams };
 
 const dilate = (size: number, d: number) => (size === 0 ? 0 : (size - 1) * d + 1);
 
@@ -59,8 +55,9 @@ function convAval([x, w]: readonly Aval[], p: ConvParams): Aval[] {
   return [{ shape: [x.shape[0], w.shape[0], ...out], dtype: x.dtype }];
 }
 
-function convHost(x: ConcreteTensor, w: ConcreteTensor, out: Aval, p: ConvParams): ConcreteTensor {
-  return hostKernel([x, w], [out], ([xd, wd]) => [convLoops(xd, x, wd, w, out, p)])[0];
+/** The device's kernel, else the host loop. */
+function convolve(x: ConcreteTensor, w: ConcreteTensor, out: Aval, p: ConvParams): ConcreteTensor {
+  return runRoutine('conv', [x, w], [out], p, ([xd, wd]) => [convLoops(xd, x, wd, w, out, p)])[0];
 }
 
 function convLoops(
@@ -186,7 +183,7 @@ function batchConv(
 export const conv: Primitive<ConvParams> = {
   name: 'conv_general_dilated',
   abstractEval: (xs, p) => convAval(xs, p),
-  impl: ([x, w], p, [out]) => [convHost(x, w, out, p)],
+  impl: ([x, w], p, [out]) => [convolve(x, w, out, p)],
   jvp: ([dx, dw], [x, w], _y, p) => [
     addTangents(
       linear(dx, (t) => conv2(t, w, p)),

@@ -7,16 +7,18 @@ import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf, stridesOf } from '../core/shape';
 import type { ConcreteTensor } from '../core/tensor';
-import { hostKernel } from '../backends/host-kernel';
+import { runRoutine } from '../backends/routines';
 import * as ops from '../numpy/ops';
 import { batchShiftingAxes } from './batching';
 import { linear } from './helpers';
 
 type ScanParams = { axis: number; reverse: boolean };
 
-/** Running sums along `axis` of `x` (from the end when `reverse`). */
-function scanHost(x: ConcreteTensor, { axis, reverse }: ScanParams): ConcreteTensor[] {
-  return hostKernel([x], [x], ([data]) => [scanLines(data, x, axis, reverse)]);
+/** Running sums along `axis` of `x` (from the end when `reverse`): the device's kernel or the host loop. */
+function scan(x: ConcreteTensor, params: ScanParams): ConcreteTensor[] {
+  return runRoutine('cumsum', [x], [x], params, ([data]) => [
+    scanLines(data, x, params.axis, params.reverse),
+  ]);
 }
 
 function scanLines(data: TypedArray, x: Aval, axis: number, reverse: boolean): TypedArray {
@@ -48,7 +50,7 @@ export const cumsum: Primitive<ScanParams> = {
     }
     return [x];
   },
-  impl: ([x], params) => scanHost(x, params),
+  impl: ([x], params) => scan(x, params),
   jvp: ([dx], _x, _y, { axis, reverse }) => [linear(dx, (t) => ops.cumsum(t, axis, { reverse }))],
   vjp: ([ct], _x, _y, { axis, reverse }) => [ops.cumsum(ct, axis, { reverse: !reverse })],
   batch: batchShiftingAxes((p) => ({ ...p, axis: p.axis + 1 })),

@@ -6,7 +6,7 @@
 import { allocate, type TypedArray } from '../core/dtype';
 import type { Aval, Primitive } from '../core/primitive';
 import { fmt, sizeOf, stridesOf } from '../core/shape';
-import { hostKernel } from '../backends/host-kernel';
+import { runRoutine } from '../backends/routines';
 import * as ops from '../numpy/ops';
 import { batchShiftingAxes } from './batching';
 import { linear, zeroDerivative } from './helpers';
@@ -65,7 +65,7 @@ export const sort: Primitive<SortParams> = {
     return [x];
   },
   impl: ([x], params, outs) =>
-    hostKernel([x], outs, ([data]) => {
+    runRoutine('sort', [x], outs, params, ([data]) => {
       const perm = sortPermutation(data, x.shape, params);
       const values = allocate(outs[0].dtype, data.length);
       const n = x.shape[params.axis];
@@ -93,7 +93,7 @@ export const argsort: Primitive<SortParams> = {
     return [{ shape: x.shape, dtype: 'int32' }];
   },
   impl: ([x], params, outs) =>
-    hostKernel([x], outs, ([data]) => [sortPermutation(data, x.shape, params)]),
+    runRoutine('argsort', [x], outs, params, ([data]) => [sortPermutation(data, x.shape, params)]),
   ...zeroDerivative,
   batch: batchSort,
 };

@@ -31,6 +31,7 @@ import {
 } from '../view/optimizer-figures';
 import { hasStepEllipses, PRECONDITIONER_NOTE } from '../view/step-matrix-figures';
 import { loadPlotly, type PlotlyLike } from '../view/plotly';
+import { withPrintLegend } from '../view/print-legend';
 
 export { loadPlotly, svgFromDataUrl, type PlotlyLike } from '../view/plotly';
 
@@ -292,7 +293,10 @@ export class OptimizerView {
     await exportReporting(format, this._status, async () => {
       const plotly = await this.load();
       const size = printSize(width);
-      const fig = buildFigure(this.model, this.tab, PRINT_THEME, { ellipses: this._ellipses });
+      const fig = withPrintLegend(
+        buildFigure(this.model, this.tab, PRINT_THEME, { ellipses: this._ellipses }),
+        size,
+      );
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
       await exportPlotlyFigure(plotly, fig, format, size, name);
     });

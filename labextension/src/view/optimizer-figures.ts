@@ -251,6 +251,10 @@ function trajectoryFigure(
       colorbar: {
         title: { text: 'f − min' },
         thickness: 12,
+        // Right beside the plot: plotly's default (x 1.02 plus a 10 px pad) leaves a gap.
+        x: 1,
+        xanchor: 'left',
+        xpad: Math.round((theme.fontSize ?? 12) / 2),
         ...colorbarTicks(finite.map((v) => v - lo)),
       },
       name: 'log10(f − min)',

@@ -120,9 +120,13 @@ function gridTrace(
     }<extra></extra>`,
     colorbar: {
       // Above the bar: on its right side the title sat against the tick labels.
-      title: { text: escapePlotly(s.zLabel), side: 'top' },
+      // At the axis titles' size (plotly's default is larger than the rest of the text).
+      title: { text: escapePlotly(s.zLabel), side: 'top', font: { size: theme.fontSize ?? 12 } },
+      // Title and bar together span the plot's height, right beside it (no default 10 px pads).
       x: colorbarX,
       xanchor: 'left',
+      xpad: 0,
+      ypad: 0,
       y: (domainY[0] + domainY[1]) / 2,
       len: domainY[1] - domainY[0],
       thickness: Math.round(theme.fontSize ?? 12),
@@ -267,6 +271,7 @@ export function figureToPlotly(
   const entries = [...lineNames].map((name) => 40 + name.length * fontSize * 0.6);
   const legendRows = legendRowCount(entries, size.width - fontSize * 5);
   const legendH = legend.enabled ? fontSize * 1.9 * legendRows : 0;
+  const legendOnPanels = n === 1;
   const panelTitleH =
     payload.panels[0]?.title || payload.panels[0]?.notes.length ? fontSize * 1.6 : fontSize * 0.6;
   const top =
@@ -274,6 +279,7 @@ export function figureToPlotly(
     titleH +
     legendH +
     panelTitleH * (1 + (payload.panels[0]?.notes.length ?? 0) * 0.9);
+  let slack = 0;
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
@@ -304,6 +310,8 @@ export function figureToPlotly(
       const plotW = size.width - m.l - m.r;
       const plotH = size.height - m.t - m.b;
       const fit = fitAspect((x[1] - x[0]) * plotW, (y[1] - y[0]) * plotH, aspectOf(panel));
+      // A lone panel leaves this much of the figure's width unused (see slackWidth).
+      if (n === 1) slack = (x[1] - x[0]) * plotW - fit.width;
       x[1] = x[0] + fit.width / plotW;
       y[0] = y[1] - fit.height / plotH;
     }
@@ -315,9 +323,12 @@ export function figureToPlotly(
       for (const key of [ids.xKey, ids.yKey])
         (layout[key] as Record<string, unknown>).constrain = 'domain';
     }
+    // Half a font size between the plot and its colour bar, in paper units.
+    const m = layout.margin as { l: number; r: number };
+    const barGap = (fontSize * 0.5) / (size.width - m.l - m.r);
     for (const s of panel.series) {
       if (s.kind === 'heatmap' || s.kind === 'contour') {
-        data.push(gridTrace(s, ids, x[1] + 0.01, y, theme));
+        data.push(gridTrace(s, ids, x[1] + barGap, y, theme));
       }
     }
     for (const s of panel.series) data.push(...seriesTraces(s, ids, legend, theme));
@@ -331,7 +342,8 @@ export function figureToPlotly(
         y: y[1],
         xanchor: 'left',
         yanchor: 'bottom',
-        yshift: 4,
+        // Above the legend when the legend sits on the panel (a figure of one).
+        yshift: 4 + (legendOnPanels ? legendH : 0),
         align: 'left',
         showarrow: false,
         font: { size: Math.round(fontSize * 1.05) },
@@ -351,21 +363,37 @@ export function figureToPlotly(
     };
   }
   if (legend.enabled) {
-    // One row above the panels, clear of the axis titles.
+    // Above the panels, clear of the axis titles: on a single panel, between its title and
+    // the plot (title, legend, plot read in order); over several, under the figure's title.
     layout.legend = {
       orientation: 'h',
       x: 0,
       xanchor: 'left',
-      y: 1 - (fontSize * 0.4 + titleH) / size.height,
-      yanchor: 'top',
-      yref: 'container',
+      ...(legendOnPanels
+        ? { y: 1, yanchor: 'bottom', yref: 'paper' }
+        : {
+            y: 1 - (fontSize * 0.4 + titleH) / size.height,
+            yanchor: 'top',
+            yref: 'container',
+          }),
       font: { size: Math.round(fontSize * 0.95) },
       bgcolor: 'rgba(0,0,0,0)',
       itemwidth: 30,
     };
   }
   layout.annotations = annotations;
+  layout.meta = { slackWidth: Math.max(0, slack) };
   return { data, layout };
+}
+
+/**
+ * The width in pixels a figure leaves blank on the right: a lone equal-axes panel (a contour)
+ * that is height-bound in a wide box. An export narrows its page by this much, so a two-column
+ * contour is not a third empty paper.
+ */
+export function slackWidth(fig: Figure): number {
+  const meta = fig.layout.meta as { slackWidth?: number } | undefined;
+  return meta?.slackWidth ?? 0;
 }
 
 /** How many rows entries of these widths fill when wrapped at `width`. */

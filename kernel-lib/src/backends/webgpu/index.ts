@@ -5,9 +5,10 @@
  * dtypes: float32, int32 and bool (a 32-bit word 0/1 on the device); float64 is an error naming
  * the operation. Reads are asynchronous (`await t.data()`); a synchronous read of a result
  * computed on the device is an error saying so (data uploaded from the host keeps its host copy,
- * which host code such as random key handling and index checks may read). Routines without a
- * WGSL kernel (sort, cumsum, conv, the factorizations) run as host steps in program order with
- * the device's work (`runOnHost`, see `runtime.ts`).
+ * which host code such as random key handling and index checks may read). Routines with a WGSL
+ * kernel are listed in `routines.ts`; the others (the factorizations, and what that file
+ * declines) run as host steps in program order with the device's work (`runOnHost`, see
+ * `runtime.ts`).
  */
 import type { DType, TypedArray } from '../../core/dtype';
 import { sizeOf } from '../../core/shape';
@@ -17,6 +18,7 @@ import type { GpuMemory, GpuStorage } from './memory';
 import { elementwise } from './elementwise';
 import { matmul } from './matmul';
 import { reduce } from './reduce';
+import { webgpuRoutines } from './routines';
 import { Runtime } from './runtime';
 import { readStrided, scatterAdd, take, writeStrided } from './strided';
 import { float64Error } from './wgsl';
@@ -111,6 +113,7 @@ function makeBackend(context: GpuContext): WebGpuBackend {
       reduce(rt, kind, gpu(x), x.shape, axes, outDtype, out);
       return out;
     },
+    routines: webgpuRoutines({ rt, gpu, alloc }),
     matmulTransposes: true,
     matmul(a, b, outShape, transpose) {
       check('matmul', a, b);
