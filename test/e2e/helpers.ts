@@ -61,6 +61,8 @@ export interface PdfReport {
   /** Mean brightness (0 to 255) of the rendering, and the colour of its top-left pixel. */
   meanBrightness: number;
   corner: [number, number, number];
+  /** The rightmost non-white column, as a fraction of the page width (blank margins show). */
+  rightmostInk: number;
 }
 
 /**
@@ -107,6 +109,11 @@ export function inspectPdf(pdf: string): PdfReport {
   const pixels = ppm.subarray(header[0].length);
   let sum = 0;
   for (const b of pixels) sum += b;
+  const w = Number(header[1]);
+  let right = 0;
+  for (let i = 0; i + 2 < pixels.length; i += 3)
+    if (pixels[i]! < 235 || pixels[i + 1]! < 235 || pixels[i + 2]! < 235)
+      right = Math.max(right, (i / 3) % w);
   return {
     fonts,
     text,
@@ -115,5 +122,6 @@ export function inspectPdf(pdf: string): PdfReport {
     png: `${base}.png`,
     meanBrightness: sum / pixels.length,
     corner: [pixels[0]!, pixels[1]!, pixels[2]!],
+    rightmostInk: (right + 1) / w,
   };
 }

@@ -10,7 +10,7 @@ import { parseFigurePayload } from '../../labextension/src/model/figure-model';
 import { fallbackPng, renderFigure } from '../../labextension/src/renderers/figure';
 import { DEFAULT_PALETTE, readPalette } from '../../labextension/src/view/heatmap';
 import { LIGHT_THEME } from '../../labextension/src/view/optimizer-figures';
-import { figureToPlotly } from '../../labextension/src/view/plotly-figure';
+import { figureToPlotly, slackWidth } from '../../labextension/src/view/plotly-figure';
 import type { PlotlyLike } from '../../labextension/src/view/plotly';
 
 type Trace = Record<string, unknown>;
@@ -163,6 +163,25 @@ describe('figure payload to plotly', () => {
     expect(printBar.title.font.size).toBe(8);
     // A heatmap's axes (rows and columns) keep the cell's shape.
     expect(parsed(figures().heatmap).panels[0]!.equalAspect).toBeUndefined();
+  });
+
+  it('a lone contour exported two columns wide narrows its page to the plot and colour bar', () => {
+    const payload = parsed(figures().contour);
+    const theme = { ...LIGHT_THEME, fontSize: 8 };
+    const size = { width: 516, height: 372 };
+    const wide = figureToPlotly(payload, theme, size);
+    const slack = slackWidth(wide);
+    expect(slack).toBeGreaterThan(50); // height-bound: a square plot in a 516 × 372 box
+    const narrow = figureToPlotly(payload, theme, { ...size, width: size.width - slack });
+    expect(slackWidth(narrow)).toBeLessThan(1);
+    // The plot keeps its size in points.
+    const plotPx = (f: typeof wide, w: number) => {
+      const m = f.layout.margin as { l: number; r: number };
+      const d = (f.layout.xaxis as { domain: [number, number] }).domain;
+      return (d[1] - d[0]) * (w - m.l - m.r);
+    };
+    expect(plotPx(narrow, size.width - slack)).toBeCloseTo(plotPx(wide, size.width), 0);
+    expect(slackWidth(figureToPlotly(parsed(figures().line), theme, size))).toBe(0);
   });
 
   it('histograms become bars spanning their bins; spectra stems with markers', () => {

@@ -19,6 +19,11 @@ describe('log ticks', () => {
     expect(t.labels).toEqual(['10⁻⁸', '10⁻⁶', '10⁻⁴', '10⁻²', '1']);
     expect(logTicks(1e-16, 1e2).labels).toEqual(['10⁻¹⁶', '10⁻¹²', '10⁻⁸', '10⁻⁴', '1']);
     expect(logTicks(1e-3, 1).labels).toEqual(['10⁻³', '10⁻²', '10⁻¹', '1']);
+    // One power of ten in range is no scale: 1, 2, 5 times powers instead (a lone '1' before).
+    expect(logTicks(1, 2)).toEqual({ values: [1, 2], labels: ['1', '2'] });
+    expect(logTicks(0.3, 3).labels).toEqual(['0.5', '1', '2']);
+    expect(logTicks(2e-7, 3e-6).labels).toEqual(['2×10⁻⁷', '5×10⁻⁷', '10⁻⁶', '2×10⁻⁶']);
+    expect(logTicks(0.9, 1.5).values).toEqual([0.9, 1.5]);
   });
 
   it('of a line plot reach the payload, and zeros are clipped to the smallest positive value', () => {
@@ -226,6 +231,14 @@ describe('the static legend', () => {
       expect(legend.labelLimit).toBeLessThanOrEqual(width);
     });
   }
+
+  it('leaves no blank subtitle line under a panel title without notes', () => {
+    const style = { panelWidth: 150, panelHeight: 100, fontSize: 8, font: FONT_STACK };
+    const plain = vegaLiteSpec(plot.line([1, 2, 3], { title: 'T' }).payload, style);
+    expect(plain.title).toEqual({ text: 'T', offset: 4 });
+    const noted = vegaLiteSpec(plot.line([1, 0, 2], { yScale: 'log', title: 'T' }).payload, style);
+    expect((noted.title as { subtitle: string[] }).subtitle[0]).toMatch(/≤ 0 drawn at/);
+  });
 
   it('is drawn once for small multiples of the same runs', () => {
     const a = plot.line({ sgd: [3, 2, 1], adam: [3, 1, 0.5] }, { title: 'A' });

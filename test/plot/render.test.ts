@@ -41,6 +41,18 @@ describe('static rendering in the kernel', () => {
     expect(clipIds(await view.toSVG())).toBe(clipIds(ours));
   });
 
+  it('lays text out with DejaVu Sans advances, not 0.8 em a character', () => {
+    renderSvg(losses.payload); // installs the measure on first use
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vega = require('vega') as { textMetrics: { width(i: object, t: string): number } };
+    const w = vega.textMetrics.width({ fontSize: 8 }, '10⁻²⁰');
+    expect(w).toBeGreaterThan(17);
+    expect(w).toBeLessThan(25); // vega's estimate without a canvas: 32
+    const bold = vega.textMetrics.width({ fontSize: 8, fontWeight: 'bold' }, 'loss');
+    expect(bold).toBeGreaterThan(vega.textMetrics.width({ fontSize: 8 }, 'loss'));
+    expect(vega.textMetrics.width({ fontSize: 8, limit: 10 }, 'a long label')).toBe(10);
+  });
+
   it('SVG keeps text as text, with exponents and Greek intact', () => {
     const { svg, width } = losses.toSVG({ width: 'single' });
     expect(svg).toMatch(/<svg[^>]* width="\d+pt"/);

@@ -105,7 +105,20 @@ export function logTicks(
     values.push(Number(`1e${k}`));
     labels.push(powerOfTenLabel(k));
   }
-  return { values, labels };
+  // A single power of ten in range (1 to 3, say) is no scale to read: add 2 and 5 times powers.
+  return values.length >= 2 ? { values, labels } : oneTwoFive(lo, hi, k0, k1);
+}
+
+/** Ticks at 1, 2 and 5 times the powers of ten around [lo, hi], for ranges inside a decade or two. */
+function oneTwoFive(lo: number, hi: number, k0: number, k1: number) {
+  const values: number[] = [];
+  for (let k = k0 - 1; k <= k1; k++)
+    for (const m of [1, 2, 5]) {
+      const v = Number(`${m}e${k}`);
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) values.push(v);
+    }
+  const ticks = values.length >= 2 ? values : [lo, hi];
+  return { values: ticks, labels: ticks.map((v) => formatNumber(v, 2)) };
 }
 
 /**

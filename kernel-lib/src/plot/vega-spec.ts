@@ -202,7 +202,12 @@ function panelSpec(
   }
   const title =
     panel.title || panel.notes.length
-      ? { text: panel.title || '\u00a0', subtitle: panel.notes }
+      ? {
+          text: panel.title || '\u00a0',
+          // No empty subtitle: vega keeps a line for it even when there are no notes.
+          ...(panel.notes.length ? { subtitle: panel.notes } : {}),
+          offset: Math.round(style.fontSize * 0.5),
+        }
       : undefined;
   return {
     ...(title ? { title } : {}),

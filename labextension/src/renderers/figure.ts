@@ -19,7 +19,7 @@ import {
   type ExportFormat,
 } from '../view/figure-export';
 import { themeFrom } from '../view/optimizer-figures';
-import { figureToPlotly, gridShape } from '../view/plotly-figure';
+import { figureToPlotly, gridShape, slackWidth } from '../view/plotly-figure';
 import { loadPlotly, type PlotlyLike } from '../view/plotly';
 import { PlotlyRenderer } from './plotly-renderer';
 
@@ -117,7 +117,12 @@ export class FigureView {
       // Panels side by side in one column would be a strip too flat to read: keep each row at
       // least PRINT_ROW_MIN points tall, plus the title and legend above.
       size.height = Math.max(size.height, rows * PRINT_ROW_MIN + PRINT_TOP);
-      const fig = figureToPlotly(this.payload, PRINT_THEME, size);
+      let fig = figureToPlotly(this.payload, PRINT_THEME, size);
+      const slack = Math.floor(slackWidth(fig));
+      if (slack > 0) {
+        size.width -= slack;
+        fig = figureToPlotly(this.payload, PRINT_THEME, size);
+      }
       await exportPlotlyFigure(plotly, fig, format, size, safeFileName(this.title, 'figure'));
     });
   }

@@ -279,6 +279,7 @@ export function figureToPlotly(
     titleH +
     legendH +
     panelTitleH * (1 + (payload.panels[0]?.notes.length ?? 0) * 0.9);
+  let slack = 0;
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
@@ -309,6 +310,8 @@ export function figureToPlotly(
       const plotW = size.width - m.l - m.r;
       const plotH = size.height - m.t - m.b;
       const fit = fitAspect((x[1] - x[0]) * plotW, (y[1] - y[0]) * plotH, aspectOf(panel));
+      // A lone panel leaves this much of the figure's width unused (see slackWidth).
+      if (n === 1) slack = (x[1] - x[0]) * plotW - fit.width;
       x[1] = x[0] + fit.width / plotW;
       y[0] = y[1] - fit.height / plotH;
     }
@@ -379,7 +382,18 @@ export function figureToPlotly(
     };
   }
   layout.annotations = annotations;
+  layout.meta = { slackWidth: Math.max(0, slack) };
   return { data, layout };
+}
+
+/**
+ * The width in pixels a figure leaves blank on the right: a lone equal-axes panel (a contour)
+ * that is height-bound in a wide box. An export narrows its page by this much, so a two-column
+ * contour is not a third empty paper.
+ */
+export function slackWidth(fig: Figure): number {
+  const meta = fig.layout.meta as { slackWidth?: number } | undefined;
+  return meta?.slackWidth ?? 0;
 }
 
 /** How many rows entries of these widths fill when wrapped at `width`. */
