@@ -60,7 +60,7 @@ await describeOnWebGpu('conv as a WGSL kernel', () => {
       await expectConv([0, 2, 4, 4], [3, 2, 3, 3], {});
       await expectConv([1, 2, 2, 2], [3, 2, 3, 3], {});
     });
-  });
+  }, 30_000);
 
   it('grad, jvp and vmap (batched kernels) through conv on webgpu match the CPU', async () => {
     const x = normal(1, [2, 3, 6, 5]);
@@ -89,5 +89,5 @@ await describeOnWebGpu('conv as a WGSL kernel', () => {
     const ws = normal(3, [2, 4, 3, 3, 2]);
     const perKernel = vmap((b: Tensor) => nn.conv(x, b, opts)) as (b: Tensor) => Tensor;
     await close(perKernel(await onDevice(ws)), perKernel(ws), 'vmap over kernels');
-  });
+  }, 30_000);
 });

@@ -57,7 +57,7 @@ await describeOnWebGpu('sort and argsort as WGSL kernels', () => {
     await withoutHostSteps(async () => {
       for (const [k, [shape, axis]] of cases.entries()) await expectSorts(awkward(k, shape), axis);
     });
-  });
+  }, 30_000);
 
   it('int32, extremes included', async () => {
     const big = np.clip(np.mul(awkward(20, [3, 500]), 1e8), -2147483648, 2147483647);
@@ -66,7 +66,7 @@ await describeOnWebGpu('sort and argsort as WGSL kernels', () => {
     await expectSorts(np.astype(np.nanToNum(awkward(21, [300, 2])), 'int32'), 0);
     const extremes = np.array(Int32Array.of(0, -2147483648, 2147483647, -1, 1, -2147483648, 5));
     await expectSorts(extremes, 0);
-  });
+  }, 30_000);
 
   it('grad, jvp and vmap through sort on webgpu match the CPU', async () => {
     const x = np.mul(awkward(30, [3, 50]), 0.05);
@@ -81,5 +81,5 @@ await describeOnWebGpu('sort and argsort as WGSL kernels', () => {
     expect(Array.from(await dy.data())).toEqual(Array.from(dyCpu.dataSync()));
     const rows = vmap((t: Tensor) => np.argsort(t, 0), { inAxes: 1 }) as (t: Tensor) => Tensor;
     expect(Array.from(await rows(g).data())).toEqual(Array.from(rows(clean).dataSync()));
-  });
+  }, 30_000);
 });

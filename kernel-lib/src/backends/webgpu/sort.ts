@@ -125,7 +125,7 @@ const WORKGROUP_ENTRY = (T: number) =>
   `@compute @workgroup_size(${T}) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32)`;
 
 const threadsFor = (rt: Runtime, size: number) =>
-  Math.max(1, Math.min(256, rt.context.limits.invocations, size >> 1));
+  Math.max(1, Math.min(WORKGROUP, rt.context.limits.invocations, size >> 1));
 
 /** One workgroup per line, the whole bitonic network in workgroup memory. */
 function localSort(
