@@ -122,6 +122,21 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   expect(Math.max(...legend.map((w) => w.y1))).toBeLessThan(0.12 * report.height);
   await expect(opt.locator('.adlab-opt-status')).toHaveText('');
 
+  // The trajectories tab exports too: contour, colour bar and the compact legend, fonts embedded.
+  await opt.locator('.adlab-opt-tab', { hasText: 'trajectories' }).click();
+  const [trajPdf] = await Promise.all([
+    page.waitForEvent('download'),
+    opt.locator('.adlab-opt-export-pdf').click(),
+  ]);
+  const trajectoriesPdf = path.join(ROOT, 'test-results', 'screenshots', 'export-trajectories.pdf');
+  await trajPdf.saveAs(trajectoriesPdf);
+  const traj = inspectPdf(trajectoriesPdf);
+  expect(traj.fonts.every((f) => f.embedded)).toBe(true);
+  expect(traj.text).toContain('f − min');
+  const trajWords = pdfWords(trajectoriesPdf);
+  expect(['lbfgs', 'newton', 'adam'].every((n) => trajWords.some((w) => w.text === n))).toBe(true);
+  await opt.locator('.adlab-opt-tab', { hasText: 'loss / iteration' }).click();
+
   // Dark theme: the plot's paper follows --jp-layout-color0.
   const paper = (): Promise<string> =>
     plot

@@ -16,6 +16,7 @@ import {
   tabsFor,
 } from '../../labextension/src/view/optimizer-figures';
 import { renderOptimizer, type PlotlyLike } from '../../labextension/src/renderers/optimizer';
+import { PRINT_THEME } from '../../labextension/src/view/figure-export';
 import { rosenbrockRuns } from './graph-optimizer-fixtures';
 
 function model(data: unknown): OptimizerModel {
@@ -198,6 +199,10 @@ describe('optimizer figures', () => {
     expect(c.showscale).toBe(true);
     // Right at the plot's edge, half a font size off (not plotly's 1.02 + 10 px).
     expect([c.colorbar.x, c.colorbar.xanchor, c.colorbar.xpad]).toEqual([1, 'left', 6]);
+    const print = buildFigure(model(rosenbrockRuns()), 'trajectories', PRINT_THEME).data[0] as {
+      colorbar: { title: { font: { size: number } }; outlinewidth: number };
+    };
+    expect([print.colorbar.title.font.size, print.colorbar.outlinewidth]).toEqual([8, 0]);
     expect([0.5, 1]).toContain(c.contours.size);
     expect(c.colorbar.ticktext.every((t) => /^(1|10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.test(t))).toBe(true);
   });

@@ -232,6 +232,22 @@ describe('the static legend', () => {
     });
   }
 
+  it('lets an equal-axes contour’s legend use the colour bar’s room, not cut at the plot', () => {
+    const names = ['L-BFGS (memory=10, wolfe)', 'Newton (damped)', 'Adam lr=0.05'];
+    const paths = names.map((name, i) => ({ x: [0, 1], y: [i, 0], name }));
+    const fig = plot.contour((x: number, y: number) => x * x + y * y + 1, {
+      xRange: [-2, 2],
+      yRange: [-1, 3],
+      grid: 12,
+      paths,
+    });
+    const style = { panelWidth: 180, panelHeight: 120, fontSize: 8, font: FONT_STACK };
+    const legend = JSON.stringify(vegaLiteSpec(fig.payload, style));
+    const limit = Number(/"labelLimit":([\d.]+)/.exec(legend)![1]);
+    // The square plot is 120 pt wide; the labels need more than that less the line sample.
+    for (const n of names) expect(labelWidth(n, 8)).toBeLessThan(limit);
+  });
+
   it('leaves no blank subtitle line under a panel title without notes', () => {
     const style = { panelWidth: 150, panelHeight: 100, fontSize: 8, font: FONT_STACK };
     const plain = vegaLiteSpec(plot.line([1, 2, 3], { title: 'T' }).payload, style);

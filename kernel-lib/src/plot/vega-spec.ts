@@ -129,6 +129,15 @@ function gridLayer(s: FigureGridPayload, style: VegaStyle, panel: FigurePanelPay
   };
 }
 
+/**
+ * The width a panel's legend may take: the whole box, and the colour bar's room beside it (an
+ * equal-axes contour is narrower than its box; its legend need not cut labels at the plot).
+ */
+function legendWidth(panel: FigurePanelPayload, box: VegaStyle, area: VegaStyle): number {
+  const bar = panel.series.some((s) => s.kind === 'contour' || s.kind === 'heatmap');
+  return Math.max(box.panelWidth, area.panelWidth) + (bar ? box.fontSize * 6 : 0);
+}
+
 /** The panel side (in points) at and above which marks have their full size. */
 const MARK_PANEL = 180;
 
@@ -153,7 +162,9 @@ function panelSpec(
     type: 'nominal',
     scale: { domain: names, range: colors },
     legend:
-      named.length > 1 && showLegend ? seriesLegend(names, style.panelWidth, style.fontSize) : null,
+      named.length > 1 && showLegend
+        ? seriesLegend(names, legendWidth(panel, box, style), style.fontSize)
+        : null,
   };
   const layers: Record<string, unknown>[] = [];
   for (const s of panel.series) {

@@ -227,7 +227,9 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
       line: { width: 0.6, color: 'rgba(255,255,255,0.6)' },
       showscale: true,
       colorbar: {
-        title: { text: 'f − min' },
+        // At the text size (plotly's default title is larger), no outline: as the figure view.
+        title: { text: 'f − min', font: { size: theme.fontSize ?? 12 } },
+        outlinewidth: 0,
         thickness: 12,
         // Right beside the plot: plotly's default (x 1.02 plus a 10 px pad) leaves a gap.
         x: 1,
