@@ -24,7 +24,7 @@ const LANCZOS_STEPS = 6;
  * sampled iteration is skipped when it would exceed this (beyond a small allowance), so the overhead
  * stays a fraction of the run whatever n and the method (the last iteration is always summarised).
  */
-export const STEP_MATRIX_BUDGET = 0.5;
+export const STEP_MATRIX_BUDGET = 0.25;
 /** Applications of P_k the first summaries may take regardless (short runs get a full record). */
 export const STEP_MATRIX_ALLOWANCE = 10;
 
@@ -110,18 +110,15 @@ function strategy(P: Preconditioner<Tensor>, n: number) {
 /**
  * What summarising a_k P_k costs, in applications of P_k (each about what the method pays for its
  * own direction): 0 when read off, 1 for a batched pass, n per vector, the Lanczos steps; for
- * Newton-CG, Lanczos on the Hessian costs a few HVPs, about one CG solve (counted 1).
+ * Newton-CG, Lanczos on the Hessian costs 6 HVPs, about two of its CG solves at the default forcing.
  */
 export function stepMatrixCost(P: Preconditioner<Tensor> | undefined, n: number): number {
   if (!P) return 0;
   const how = strategy(P, n);
-  return how === 'read'
-    ? 0
-    : how === 'batched' || how === 'hessianLanczos'
-      ? 1
-      : how === 'perVector'
-        ? n
-        : LANCZOS_STEPS;
+  if (how === 'read') return 0;
+  if (how === 'batched') return 1;
+  if (how === 'hessianLanczos') return 2;
+  return how === 'perVector' ? n : LANCZOS_STEPS;
 }
 
 /**
