@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
-import { inspectPdf, openUploaded, outputOf, pdfWords, ROOT } from './helpers';
+import { inspectPdf, openUploaded, outputOf, pdfWords, ROOT, shoot } from './helpers';
 
 const NOTEBOOK = path.join(__dirname, 'fixtures', 'graph-optimizer.ipynb');
 
@@ -83,6 +83,31 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   await expect(plot.locator('.contourlayer .contour, .contourlayer > *').first()).toBeAttached();
   await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
   await expect(plot.locator('.legendtext').first()).toHaveText('lbfgs');
+  // Step ellipses: the image of a small circle under a_k P_k at a few points of each path.
+  await expect(opt.locator('.adlab-opt-note')).toBeHidden();
+  const ellipses = opt.locator('.adlab-opt-ellipses input');
+  await expect(ellipses).not.toBeChecked();
+  await ellipses.check();
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(9);
+  await shoot(opt, 'optimizer-step-ellipses-light');
+  await ellipses.uncheck();
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
+
+  // The effective preconditioner: λmax (solid) and λmin (dashed) of a_k P_k per run, log axis.
+  await opt.locator('.adlab-opt-tab', { hasText: 'preconditioner' }).click();
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(6);
+  await expect(plot.locator('.ytitle')).toHaveText('eigenvalues of a_k P_k');
+  await expect(opt.locator('.adlab-opt-note')).toContainText('SGD: constant lr; Adam:');
+  await expect(opt.locator('.adlab-opt-ellipses')).toBeHidden();
+  await expect(plot.locator('.legendtext')).toHaveText(['lbfgs', 'newton', 'adam']);
+  await shoot(opt, 'optimizer-preconditioner-light');
+  const [preSvg] = await Promise.all([
+    page.waitForEvent('download'),
+    opt.locator('.adlab-opt-export-svg').click(),
+  ]);
+  expect(preSvg.suggestedFilename()).toMatch(/^Rosenbrock.*-preconditioner\.svg$/);
+  expect(fs.readFileSync((await preSvg.path())!, 'utf8')).toContain('eigenvalues of a_k P_k');
+
   await opt.locator('.adlab-opt-tab', { hasText: 'loss / iteration' }).click();
   await expect(plot.locator('.contourlayer > *')).toHaveCount(0);
   await expect(plot.locator('.scatterlayer .trace')).toHaveCount(3);
@@ -148,6 +173,13 @@ test('stored graph and optimizer outputs render as custom views and export', asy
   await expect.poll(paper).not.toBe(light);
   await opt.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e-optimizer-dark.png') });
+  await opt.locator('.adlab-opt-tab', { hasText: 'preconditioner' }).click();
+  await expect(plot.locator('.ytitle')).toHaveText('eigenvalues of a_k P_k');
+  await shoot(opt, 'optimizer-preconditioner-dark');
+  await opt.locator('.adlab-opt-tab', { hasText: 'trajectories' }).click();
+  await opt.locator('.adlab-opt-ellipses input').check();
+  await expect(plot.locator('.scatterlayer .trace')).toHaveCount(9);
+  await shoot(opt, 'optimizer-step-ellipses-dark');
   await page.theme.setLightTheme();
   await expect(page.locator('.adlab-error')).toHaveCount(1);
 });

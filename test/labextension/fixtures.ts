@@ -1,4 +1,21 @@
 import type { TensorPayload } from 'adlab/protocol';
+import { vi } from 'vitest';
+
+/**
+ * Captures the file names of downloads (jsdom cannot save): call `restore()` when done.
+ * @example const downloads = captureDownloads(); await view.exportAs('png'); downloads.names
+ */
+export function captureDownloads(): { names: string[]; restore: () => void } {
+  const names: string[] = [];
+  const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+    this: HTMLAnchorElement,
+  ) {
+    names.push(this.download);
+  });
+  URL.createObjectURL ??= () => 'blob:x';
+  URL.revokeObjectURL ??= () => undefined;
+  return { names, restore: () => click.mockRestore() };
+}
 
 /** A well-formed 2x3 float32 tensor. */
 export function tensor2x3(): TensorPayload {

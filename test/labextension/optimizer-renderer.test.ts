@@ -18,6 +18,7 @@ import {
 import { renderOptimizer, type PlotlyLike } from '../../labextension/src/renderers/optimizer';
 import { PRINT_THEME } from '../../labextension/src/view/figure-export';
 import { rosenbrockRuns } from './graph-optimizer-fixtures';
+import { captureDownloads } from './fixtures';
 
 function model(data: unknown): OptimizerModel {
   const r = parseOptimizerPayload(data);
@@ -257,14 +258,7 @@ describe('optimizer view', () => {
     expect(node.querySelector('.adlab-opt-tab-active')!.textContent).toBe(
       'gradient norm / iteration',
     );
-    const saved: string[] = [];
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
-      this: HTMLAnchorElement,
-    ) {
-      saved.push(this.download);
-    });
-    URL.createObjectURL ??= () => 'blob:x';
-    URL.revokeObjectURL ??= () => undefined;
+    const downloads = captureDownloads();
     await view!.exportAs('png');
     const [fig, opts] = calls.toImage.mock.calls[0] as unknown as [
       { layout: { paper_bgcolor: string } },
@@ -274,9 +268,9 @@ describe('optimizer view', () => {
     expect(opts.format).toBe('png');
     expect(opts.width).toBe(252);
     expect(opts.scale).toBeCloseTo(300 / 72);
-    expect(saved).toEqual(['Rosenbrock_n_2_-gradient.png']);
+    expect(downloads.names).toEqual(['Rosenbrock_n_2_-gradient.png']);
     expect(node.querySelector('.adlab-opt-status')!.textContent).toBe('');
-    click.mockRestore();
+    downloads.restore();
     view!.dispose();
     node.remove();
   });

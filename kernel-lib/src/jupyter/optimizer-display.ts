@@ -7,6 +7,7 @@
 import type { Tensor } from '../core/tensor';
 import * as np from '../numpy/ops';
 import type { OptimizeResult } from '../optim/result';
+import type { StepMatrixSummary } from '../optim/template';
 import { escapeHtml } from './tensor-display';
 import { liveCompareRuns, type LiveCompareOptions, type LiveRunSpec } from './live-runs';
 import { plot, type Figure } from '../plot';
@@ -20,6 +21,7 @@ import {
   type MimeBundle,
   type MimeBundleProvider,
   type OptimizerRunPayload,
+  type OptimizerRunTracePayload,
 } from './protocol';
 
 /** Options of {@link compareRuns}. */
@@ -41,6 +43,13 @@ export interface CompareRunsOptions {
 const MAX_PAYLOAD_ITERATIONS = 300;
 /** Steps kept over all runs together (six runs keep 80 each), so a comparison stays under 200 KB. */
 const MAX_PAYLOAD_STEPS = 480;
+
+/**
+ * a_k P_k samples kept per run (at most) and over all runs (six runs keep 15 each, about 3 KB: a comparison stays under 200 KB), at
+ * 4 significant digits: a log-axis curve and an ellipse need no more.
+ */
+const MAX_STEP_MATRIX_SAMPLES = 100;
+const MAX_STEP_MATRIX_TOTAL = 90;
 
 /** Steps kept over all runs in each update of a live run (ten a second: a smaller payload). */
 const LIVE_PAYLOAD_STEPS = 240;
@@ -146,6 +155,7 @@ export class RunComparison implements MimeBundleProvider {
               timeMs: Number(h.timeMs.toFixed(3)),
             };
           }),
+          ...stepMatrixOf(r, this.runs.length),
         };
       }),
     };
@@ -308,6 +318,56 @@ export const compareRuns = Object.assign(compareRunsOf, {
   live: (specs: readonly LiveRunSpec[], options?: LiveCompareOptions): Promise<RunComparison> =>
     liveCompareRuns(specs, options),
 });
+
+/** Whether two summaries agree to the payload's 4 digits (a constant stretch keeps its ends). */
+const sameSummary = (a: StepMatrixSummary, b: StepMatrixSummary) =>
+  json4(a.min) === json4(b.min) &&
+  json4(a.max) === json4(b.max) &&
+  (a.matrix ?? []).every((v, i) => json4(v) === json4(b.matrix![i]));
+
+/**
+ * The run's recorded a_k P_k samples for the payload: samples equal to both neighbours dropped
+ * (SGD's lr I is two points), then evenly thinned, the last one kept.
+ */
+function stepMatrixOf(
+  r: OptimizeResult,
+  runs: number,
+): Pick<OptimizerRunTracePayload, 'stepMatrix'> {
+  const all = r.history.filter((h) => h.stepMatrix);
+  const recorded = all.filter(
+    (h, i) =>
+      i === 0 ||
+      i === all.length - 1 ||
+      !sameSummary(h.stepMatrix!, all[i - 1].stepMatrix!) ||
+      !sameSummary(h.stepMatrix!, all[i + 1].stepMatrix!),
+  );
+  if (recorded.length === 0) return {};
+  const max = Math.min(
+    MAX_STEP_MATRIX_SAMPLES,
+    Math.max(12, Math.floor(MAX_STEP_MATRIX_TOTAL / runs)),
+  );
+  const n = recorded.length;
+  const keep =
+    n <= max
+      ? recorded
+      : Array.from({ length: max }, (_, i) => recorded[Math.round((i * (n - 1)) / (max - 1))]);
+  const sm = keep.map((h) => h.stepMatrix!);
+  const matrices = sm.every((m) => m.matrix);
+  return {
+    stepMatrix: {
+      estimate: sm.some((m) => m.estimate === 'lanczos') ? 'lanczos' : 'exact',
+      iter: keep.map((h) => h.iter),
+      min: sm.map((m) => json4(m.min)),
+      max: sm.map((m) => json4(m.max)),
+      ...(matrices ? { matrix: sm.map((m) => m.matrix!.map(json4)) } : {}),
+    },
+  };
+}
+
+/** A number for the payload at 4 significant digits (non-finite values spelled out). */
+function json4(v: number): JsonNumber {
+  return Number.isFinite(v) ? Number(v.toPrecision(4)) : toJsonNumber(v);
+}
 
 /** A number for the payload: 6 significant digits, non-finite values spelled out. */
 function json(v: number): JsonNumber {

@@ -287,6 +287,20 @@ export interface OptimizerStepPayload {
   timeMs: number;
 }
 
+/**
+ * The effective step matrix a_k P_k of a run at some iterations, as columns (one entry per
+ * sample): the eigenvalue range [min, max] of its symmetric part and, for 2-D problems, the matrix
+ * row-major [m00, m01, m10, m11]. `estimate`: 'exact' (P_k applied to the basis vectors, or a
+ * diagonal read off) or 'lanczos' (a few Lanczos steps: an inner estimate of the range).
+ */
+export interface OptimizerStepMatrixPayload {
+  estimate: 'exact' | 'lanczos';
+  iter: number[];
+  min: JsonNumber[];
+  max: JsonNumber[];
+  matrix?: JsonNumber[][];
+}
+
 /** One optimizer run. */
 export interface OptimizerRunTracePayload {
   method: string;
@@ -301,6 +315,8 @@ export interface OptimizerRunTracePayload {
   /** The palette index of this run (the same colour on every tab and export). */
   colorIndex?: number;
   history: OptimizerStepPayload[];
+  /** a_k P_k at a thinned set of iterations (at most 100; a constant stretch keeps its ends). */
+  stepMatrix?: OptimizerStepMatrixPayload;
   termination: string;
 }
 

@@ -37,8 +37,52 @@ export function twoLoop(memory: LbfgsMemory, v: Tensor): Tensor {
   return r;
 }
 
-/** The L-BFGS preconditioner of a memory, as an inspectable object. */
-export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner<Tensor> {
+/**
+ * The two-loop recursion on all n basis vectors at once: the n x n matrix H of `memory` (columns
+ * H e_j), by the same 2m rank-one steps as {@link twoLoop} acting on the identity. On the host in
+ * float64: for the small n this serves (a summary of P_k), O(m n²) flops beat 4m tiny tensor ops.
+ */
+export function twoLoopMatrix(memory: LbfgsMemory, n: number, dtype: Tensor['dtype']): Tensor {
+  const host = (t: Tensor) => Float64Array.from(t.dataSync() as ArrayLike<number>);
+  const s = memory.s.map(host);
+  const y = memory.y.map(host);
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  // c_j = w · (column j of q): one entry per column
+  const rowTimes = (w: Float64Array, scale: number) => {
+    const c = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[j] += w[i] * q[i * n + j];
+    return c.map((v) => v * scale);
+  };
+  // q <- q + u cᵀ
+  const addOuter = (u: Float64Array, c: Float64Array) => {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) q[i * n + j] += u[i] * c[j];
+  };
+  const alpha: Float64Array[] = [];
+  for (let i = s.length - 1; i >= 0; i--) {
+    alpha[i] = rowTimes(s[i], memory.rho[i]); // alpha_i = rho_i s_iᵀ Q
+    addOuter(
+      y[i],
+      alpha[i].map((v) => -v),
+    ); // Q <- Q - y_i alpha_iᵀ
+  }
+  for (let k = 0; k < q.length; k++) q[k] *= memory.gamma;
+  for (let i = 0; i < s.length; i++) {
+    const beta = rowTimes(y[i], memory.rho[i]); // beta_i = rho_i y_iᵀ R
+    addOuter(
+      s[i],
+      alpha[i].map((v, j) => v - beta[j]),
+    ); // R <- R + s_i (alpha_i - beta_i)ᵀ
+  }
+  return np.reshape(np.array(Array.from(q), dtype), [n, n]);
+}
+
+/** The L-BFGS preconditioner of a memory, as an inspectable object (acting on n-vectors of `dtype`). */
+export function lbfgsPreconditioner(
+  current: LbfgsMemory,
+  n?: number,
+  dtype: Tensor['dtype'] = 'float32',
+): Preconditioner<Tensor> {
   // A snapshot: later steps change the method's memory, not this P_k.
   const memory = { ...current, s: [...current.s], y: [...current.y], rho: [...current.rho] };
   return {
@@ -46,6 +90,7 @@ export function lbfgsPreconditioner(current: LbfgsMemory): Preconditioner<Tensor
     description: `P_k = two-loop recursion over ${memory.s.length} curvature pair(s), H_0 = ${memory.gamma.toPrecision(4)} I`,
     apply: (v) => twoLoop(memory, v),
     memory,
+    ...(n !== undefined ? { dense: () => twoLoopMatrix(memory, n, dtype) } : {}),
   };
 }
 
@@ -59,7 +104,7 @@ export function lbfgsMethod(m: number, search: SearchSettings): Method {
     hyperparameters: { memory: m, lineSearch: search.kind },
     preconditioner: () => latest,
     step({ obj, x, f, g, iter }) {
-      latest = lbfgsPreconditioner(memory);
+      latest = lbfgsPreconditioner(memory, g.size, g.dtype);
       let d = np.neg(twoLoop(memory, g));
       if (!(np.vdot(g, d).item() < 0)) {
         // Not a descent direction (rounding after bad pairs): restart from steepest descent.

@@ -18,6 +18,13 @@ import type { IterationRecord, Preconditioner } from './template';
 import * as T from './transformations';
 import type { GradientTransformation } from './transformations';
 import { ravel } from './tree-math';
+import {
+  STEP_MATRIX_ALLOWANCE,
+  STEP_MATRIX_BUDGET,
+  stepMatrixCost,
+  stepMatrixIterations,
+  summarizeStepMatrix,
+} from './step-matrix';
 import type { TensorsOf } from './state-kind';
 import type { TreeResult } from '../core/pytree';
 
@@ -84,6 +91,12 @@ export interface MinimizeOptions {
   callback?: (record: IterationRecord) => boolean | void;
   /** Record the iterate in the history when it has at most this many entries (default 100). */
   recordIterateMaxDim?: number;
+  /**
+   * Record a summary of the effective step matrix a_k P_k (its eigenvalue range; the matrix for
+   * 2-D problems) at about this many log-spaced iterations, the last one included (default 100;
+   * 0 turns it off). See step-matrix.ts for the cost.
+   */
+  stepMatrixSamples?: number;
   /** A label for displays. */
   name?: string;
 }
@@ -111,6 +124,7 @@ const OPTION_KEYS = [
   'decay',
   'callback',
   'recordIterateMaxDim',
+  'stepMatrixSamples',
   'name',
 ];
 
@@ -193,6 +207,7 @@ function checkOptions(o: MinimizeOptions, method: string): void {
     );
   if (o.recordIterateMaxDim !== undefined)
     integer(op, 'recordIterateMaxDim', o.recordIterateMaxDim, 0);
+  if (o.stepMatrixSamples !== undefined) integer(op, 'stepMatrixSamples', o.stepMatrixSamples, 0);
   if (o.callback !== undefined && typeof o.callback !== 'function')
     throw new TypeError(`${op}: option 'callback' must be a function, got ${show(o.callback)}`);
   if (o.lineSearch !== undefined) {
@@ -286,6 +301,8 @@ export function startMinimize<P>(
   const methodName = typeof options.method === 'string' ? options.method : 'transformation';
   checkOptions(options, methodName);
   const { maxIter = 1000, tol = 1e-6, ftol = 1e-15, callback, recordIterateMaxDim = 100 } = options;
+  const sampled = stepMatrixIterations(maxIter, options.stepMatrixSamples ?? 100);
+  let summaryCost = 0;
   const { flat, unravel } = ravel(x0, 'minimize');
   const obj = new Objective((z) => f(unravel(z)));
   const method = makeMethod(options, flat);
@@ -362,16 +379,34 @@ export function startMinimize<P>(
     g = out.g;
     gn = np.norm(g).item();
     const rec = record(k, x, fx, gn, out.stepSize, out.lineSearch);
-    if (check(k)) return true;
+    // a_k P_k at the sampled iterations, and at the last one (a run ending early included).
+    const summarize = (final = true) => {
+      const P = method.preconditioner();
+      const cost = stepMatrixCost(P, x.size);
+      const affordable =
+        summaryCost + cost <= Math.max(STEP_MATRIX_BUDGET * k, STEP_MATRIX_ALLOWANCE);
+      if (sampled.size > 0 && !rec.stepMatrix && (final || affordable)) {
+        summaryCost += cost;
+        try {
+          const m = summarizeStepMatrix(P, out.stepSize, x);
+          if (m) rec.stepMatrix = m;
+        } catch {
+          // A summary is a view on the run: one that fails (a non-finite P_k) leaves the run alone.
+        }
+      }
+      return true;
+    };
+    if (sampled.has(k)) summarize(k === maxIter);
+    if (check(k)) return summarize();
     if (lineSearchMethod && fPrev - fx <= ftol * Math.max(1, Math.abs(fPrev), Math.abs(fx))) {
       status = 'noProgress';
       reason = `no progress: loss decreased by ${(fPrev - fx).toExponential(2)} <= ftol · max(1, |f|) at iteration ${k}`;
-      return true;
+      return summarize();
     }
     if (callback && callback(rec) === true) {
       status = 'callback';
       reason = `stopped by the callback at iteration ${k}`;
-      return true;
+      return summarize();
     }
     return ++k > maxIter;
   };

@@ -42,6 +42,7 @@ export function newtonPreconditioner(
         ? `P_k = (H_k + ${shift.toPrecision(3)} I)^-1 (H_k shifted to be positive definite)`
         : 'P_k = H_k^-1 (exact Hessian, positive definite here)',
     apply: (v) => np.solve(matrix, v),
+    dense: () => np.solve(matrix, np.eye(matrix.shape[0], matrix.dtype)),
     hessian: h,
     shift,
   };

@@ -33,6 +33,26 @@ export interface Preconditioner<G = TreeResult> {
   /** For Newton-CG: the Hessian action used by CG (matrix-free) and CG's last iteration count. */
   hvp?: (v: Tensor) => Tensor;
   cgIterations?: number;
+  /**
+   * For small n: P_k as an n x n matrix, P_k applied to the n basis vectors in one batched pass
+   * (the two-loop recursion on the identity; a solve with n right-hand sides).
+   */
+  dense?: () => Tensor;
+}
+
+/**
+ * What the effective step matrix a_k P_k of one iteration looks like: the range of eigenvalues of
+ * its symmetric part (the smallest and largest step length per unit of gradient) and, for 2-D
+ * problems, the matrix itself. `estimate` says how the range was found: 'exact' (from P_k applied
+ * to the basis vectors, or read off a diagonal) or 'lanczos' (Ritz values of a few Lanczos steps,
+ * which lie inside the true range).
+ */
+export interface StepMatrixSummary {
+  min: number;
+  max: number;
+  estimate: 'exact' | 'lanczos';
+  /** For 2-D problems: a_k P_k row-major [m00, m01, m10, m11] (its linear part, for momentum). */
+  matrix?: [number, number, number, number];
 }
 
 /** Line-search bookkeeping for one iteration, kept so the conditions can be checked afterwards. */
@@ -70,4 +90,6 @@ export interface IterationRecord {
   /** Milliseconds since the start of the run. */
   timeMs: number;
   lineSearch?: LineSearchRecord;
+  /** a_k P_k of the step that led here, at a thinned set of iterations (`stepMatrixSamples`). */
+  stepMatrix?: StepMatrixSummary;
 }

@@ -42,7 +42,25 @@ export interface RunModel {
   timeMs: number[];
   /** The 2-D path, when every iterate has two coordinates. */
   path?: { x: number[]; y: number[] };
+  /** a_k P_k at a thinned set of iterations (see {@link StepMatrixModel}). */
+  stepMatrix?: StepMatrixModel;
 }
+
+/**
+ * The effective step matrix a_k P_k of a run at some iterations: the eigenvalue range of its
+ * symmetric part and, for 2-D problems, the matrix (row-major) for the ellipses on the trajectories.
+ */
+export interface StepMatrixModel {
+  estimate: 'exact' | 'lanczos';
+  iter: number[];
+  min: number[];
+  max: number[];
+  /** One [m00, m01, m10, m11] per sample (2-D problems). */
+  matrix?: [number, number, number, number][];
+}
+
+/** Most a_k P_k samples accepted per run. */
+export const MAX_STEP_MATRIX_SAMPLES = 1000;
 
 /** A run started by `compareRuns.live`: its state and the handle whose `stop` op ends it. */
 export interface OptimizerLiveModel {
@@ -186,7 +204,48 @@ function parseRun(raw: unknown, r: number): RunModel {
     }
   });
   if (is2d) run.path = { x: xs, y: ys };
+  if (raw.stepMatrix !== undefined) run.stepMatrix = parseStepMatrix(raw.stepMatrix, at);
   return run;
+}
+
+function parseStepMatrix(raw: unknown, run: string): StepMatrixModel {
+  const at = `${run}.stepMatrix`;
+  if (!isPlainObject(raw)) fail(`${at} must be an object, got ${describe(raw)}`);
+  const estimate = raw.estimate as StepMatrixModel['estimate'];
+  if (estimate !== 'exact' && estimate !== 'lanczos')
+    fail(`${at}.estimate must be 'exact' or 'lanczos', got ${describe(raw.estimate)}`);
+  const column = (key: 'iter' | 'min' | 'max' | 'matrix'): unknown[] => {
+    const c = raw[key];
+    if (!Array.isArray(c)) fail(`${at}.${key} must be an array, got ${describe(c)}`);
+    if (c.length > MAX_STEP_MATRIX_SAMPLES)
+      fail(`${at}.${key} has ${c.length} entries, more than ${MAX_STEP_MATRIX_SAMPLES}`);
+    return c;
+  };
+  const iter = column('iter').map((k, i) => {
+    if (!isNonNegNumber(k)) fail(`${at}.iter[${i}] must be a non-negative number`);
+    return k;
+  });
+  const model: StepMatrixModel = {
+    estimate,
+    iter,
+    min: column('min').map((v, i) => num(v, `${at}.min[${i}]`)),
+    max: column('max').map((v, i) => num(v, `${at}.max[${i}]`)),
+  };
+  for (const key of ['min', 'max'] as const)
+    if (model[key].length !== iter.length)
+      fail(`${at}.${key} has ${model[key].length} entries, iter has ${iter.length}`);
+  if (raw.matrix !== undefined) {
+    const rows = column('matrix');
+    if (rows.length !== iter.length)
+      fail(`${at}.matrix has ${rows.length} entries, iter has ${iter.length}`);
+    model.matrix = rows.map((m, i) => {
+      if (!Array.isArray(m) || m.length !== 4)
+        fail(`${at}.matrix[${i}] must be an array of 4 numbers (a 2x2 matrix, row-major)`);
+      const [a, b, c, d] = m.map((v: unknown, j) => num(v, `${at}.matrix[${i}][${j}]`));
+      return [a, b, c, d] as [number, number, number, number];
+    });
+  }
+  return model;
 }
 
 function parseContour(raw: unknown): NonNullable<OptimizerModel['contour']> {

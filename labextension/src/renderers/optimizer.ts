@@ -1,7 +1,8 @@
 /**
  * The renderer for `application/vnd.adlab.optimizer-run.v1+json`: a summary table of the runs
  * (method, hyperparameters, status, final loss), tabs for loss against iteration, evaluations and
- * wall time, the gradient norm, and trajectories over the contour for 2-D problems, drawn with
+ * wall time, the gradient norm, the effective preconditioner a_k P_k (eigenvalue range against
+ * iteration) and trajectories over the contour for 2-D problems (step ellipses optional), drawn with
  * plotly.js (loaded on first use) in the notebook's theme, with light SVG/PNG/PDF export.
  */
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
@@ -28,6 +29,7 @@ import {
   themeFrom,
   type OptimizerTab,
 } from '../view/optimizer-figures';
+import { hasStepEllipses, PRECONDITIONER_NOTE } from '../view/step-matrix-figures';
 import { loadPlotly, type PlotlyLike } from '../view/plotly';
 import { withPrintLegend } from '../view/print-legend';
 
@@ -95,12 +97,38 @@ export class OptimizerView {
     }
     this._tabs = tabs;
     this._toolbarNode = this.node.appendChild(this._toolbar(tabs));
+    this._note = this.node.appendChild(h('div', 'adlab-opt-note'));
     this._plot = h('div', 'adlab-opt-plot');
     this._plot.style.height = `${PLOT_HEIGHT}px`;
     this.node.appendChild(this._plot);
     this._status = h('div', 'adlab-opt-status');
     this.node.appendChild(this._status);
     this._updateLive();
+    this._syncTabExtras();
+  }
+
+  /** Whether the trajectories show the step ellipses (the checkbox). */
+  get ellipses(): boolean {
+    return this._ellipses;
+  }
+
+  /** Shows or hides the step ellipses on the trajectories and redraws. */
+  setEllipses(on: boolean): Promise<void> {
+    this._ellipses = on;
+    if (this._ellipsesBox) this._ellipsesBox.checked = on;
+    return this.draw();
+  }
+
+  /** The note under the tabs (what the preconditioner tab shows) and the ellipses checkbox. */
+  private _syncTabExtras(): void {
+    const pre = this.tab === 'preconditioner';
+    const lanczos = this.model.runs.some((r) => r.stepMatrix?.estimate === 'lanczos');
+    this._note.textContent = pre
+      ? `${PRECONDITIONER_NOTE}${lanczos ? ' Large problems: Lanczos estimates (inside the true range).' : ''}`
+      : '';
+    this._note.hidden = !pre;
+    if (this._ellipsesLabel)
+      this._ellipsesLabel.hidden = !(this.tab === 'trajectories' && hasStepEllipses(this.model));
   }
 
   /**
@@ -117,6 +145,7 @@ export class OptimizerView {
       if (!tabs.includes(this.tab)) this.tab = tabs[0]!;
       this._toolbarNode = this._replace(this._toolbarNode, this._toolbar(tabs));
     }
+    this._syncTabExtras();
     this._updateLive();
     // While running, the plot redraws at most every LIVE_REDRAW_MS (the table every update).
     const wait = this._lastDraw + LIVE_REDRAW_MS - performance.now();
@@ -213,7 +242,9 @@ export class OptimizerView {
     try {
       const plotly = await this.load();
       if (this._disposed) return;
-      const fig = buildFigure(this.model, this.tab, themeFrom(this.node));
+      const fig = buildFigure(this.model, this.tab, themeFrom(this.node), {
+        ellipses: this._ellipses,
+      });
       await plotly.react(
         this._plot,
         fig.data,
@@ -250,6 +281,7 @@ export class OptimizerView {
       b.classList.toggle('adlab-opt-tab-active', on);
       b.setAttribute('aria-selected', String(on));
     }
+    this._syncTabExtras();
     return this.draw();
   }
 
@@ -261,7 +293,10 @@ export class OptimizerView {
     await exportReporting(format, this._status, async () => {
       const plotly = await this.load();
       const size = printSize(width);
-      const fig = withPrintLegend(buildFigure(this.model, this.tab, PRINT_THEME), size);
+      const fig = withPrintLegend(
+        buildFigure(this.model, this.tab, PRINT_THEME, { ellipses: this._ellipses }),
+        size,
+      );
       const name = safeFileName(`${this.model.problem || 'optimizer'}-${this.tab}`, 'optimizer');
       await exportPlotlyFigure(plotly, fig, format, size, name);
     });
@@ -355,12 +390,30 @@ export class OptimizerView {
       (format, width) => void this.exportAs(format, width),
     );
     for (const b of exports.querySelectorAll('button')) b.classList.add('adlab-opt-button');
-    bar.append(list, exports);
+    bar.append(list, this._ellipsesToggle(), exports);
     return bar;
+  }
+
+  private _ellipsesToggle(): HTMLElement {
+    const label = h('label', 'adlab-opt-ellipses');
+    label.title =
+      'draw, at a few points of each path, the image of a small circle under a_k P_k (one scale per run)';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = this._ellipses;
+    box.addEventListener('change', () => void this.setEllipses(box.checked));
+    label.append(box, ' step ellipses (a·P)');
+    this._ellipsesBox = box;
+    this._ellipsesLabel = label;
+    return label;
   }
 
   private readonly _plot: HTMLElement;
   private readonly _status: HTMLElement;
+  private readonly _note: HTMLElement;
+  private _ellipses = false;
+  private _ellipsesBox: HTMLInputElement | undefined;
+  private _ellipsesLabel: HTMLElement | undefined;
   private _headerNode: HTMLElement;
   private _tableNode: HTMLElement;
   private _toolbarNode: HTMLElement;

@@ -5,9 +5,11 @@
  */
 import { clipForLog, colorAt, logTicks, powerOfTenLabel, smallestPositive } from 'adlab/plot-style';
 import { runLegend, type OptimizerModel, type RunModel } from '../model/optimizer-model';
+import { hasStepMatrix, preconditionerFigure, stepEllipseTraces } from './step-matrix-figures';
 
 /** The tabs of the view. */
-export type OptimizerTab = 'iteration' | 'gradient' | 'evaluations' | 'time' | 'trajectories';
+export type OptimizerTab =
+  'iteration' | 'gradient' | 'evaluations' | 'time' | 'preconditioner' | 'trajectories';
 
 /** Tab captions. */
 export const TAB_TITLES: Record<OptimizerTab, string> = {
@@ -15,8 +17,15 @@ export const TAB_TITLES: Record<OptimizerTab, string> = {
   gradient: 'gradient norm / iteration',
   evaluations: 'loss / evaluations',
   time: 'loss / wall time',
+  preconditioner: 'preconditioner',
   trajectories: 'trajectories',
 };
+
+/** Options of {@link buildFigure}. */
+export interface FigureOptions {
+  /** On the trajectories of 2-D problems: the step ellipses (image of a circle under a_k P_k). */
+  ellipses?: boolean;
+}
 
 /** Colors a figure uses. */
 export interface FigureTheme {
@@ -62,9 +71,10 @@ export function escapePlotly(s: string): string {
     .replace(/%/g, '&#37;');
 }
 
-/** The tabs that apply to a model (trajectories only for 2-D runs). */
+/** The tabs that apply to a model (preconditioner when recorded, trajectories only for 2-D runs). */
 export function tabsFor(model: OptimizerModel): OptimizerTab[] {
   const tabs: OptimizerTab[] = ['iteration', 'gradient', 'evaluations', 'time'];
+  if (hasStepMatrix(model)) tabs.push('preconditioner');
   if (model.contour || model.runs.some((r) => r.path)) tabs.push('trajectories');
   return tabs;
 }
@@ -81,7 +91,7 @@ function shifted(model: OptimizerModel, run: RunModel): number[] {
 }
 
 /** A log axis whose ticks read 10⁻³ (plotly's own exponent labels are lost in PDF export). */
-function logAxisTicks(series: (number | null)[][]): Record<string, unknown> {
+export function logAxisTicks(series: (number | null)[][]): Record<string, unknown> {
   const vals = series.flat().filter((v): v is number => v !== null && v > 0);
   if (vals.length === 0) return {};
   const t = logTicks(Math.min(...vals), Math.max(...vals), 7);
@@ -107,12 +117,13 @@ function hoverFor(run: RunModel, xTitle: string, yTitle: string): string {
 }
 
 /** An axis title at the base font size, close to its tick labels. */
-function axisTitle(text: string, theme: FigureTheme): Record<string, unknown> {
+export function axisTitle(text: string, theme: FigureTheme): Record<string, unknown> {
   const fs = theme.fontSize ?? 12;
   return { text: escapePlotly(text), font: { size: fs }, standoff: Math.round(fs / 2) };
 }
 
-function baseLayout(
+/** The layout every tab shares: theme colours, title, one-row legend, axes with grid lines. */
+export function baseLayout(
   model: OptimizerModel,
   theme: FigureTheme,
   title: string,
@@ -148,8 +159,14 @@ function baseLayout(
 }
 
 /** Builds the figure of one tab. */
-export function buildFigure(model: OptimizerModel, tab: OptimizerTab, theme: FigureTheme): Figure {
-  if (tab === 'trajectories') return trajectoryFigure(model, theme);
+export function buildFigure(
+  model: OptimizerModel,
+  tab: OptimizerTab,
+  theme: FigureTheme,
+  options: FigureOptions = {},
+): Figure {
+  if (tab === 'trajectories') return trajectoryFigure(model, theme, options);
+  if (tab === 'preconditioner') return preconditionerFigure(model, theme);
   const gap = usesGap(model);
   const lossTitle = gap ? 'loss − f*' : 'loss';
   const xTitle =
@@ -188,27 +205,32 @@ export function buildFigure(model: OptimizerModel, tab: OptimizerTab, theme: Fig
   (layout.yaxis as Record<string, unknown>).title = axisTitle(yTitle, theme);
   (layout.yaxis as Record<string, unknown>).type = logY ? 'log' : 'linear';
   if (logY) Object.assign(layout.yaxis as Record<string, unknown>, logAxisTicks(ys));
-  if (clipped > 0) {
-    layout.annotations = [
-      {
-        text: escapePlotly(
-          `${clipped} value${clipped === 1 ? '' : 's'} ≤ 0 drawn at the smallest positive value`,
-        ),
-        xref: 'paper',
-        yref: 'paper',
-        x: 1,
-        y: 0,
-        xanchor: 'right',
-        yanchor: 'bottom',
-        showarrow: false,
-        font: { size: 10 },
-      },
-    ];
-  }
+  if (clipped > 0) layout.annotations = [clipNote(clipped)];
   return { data, layout };
 }
 
-function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
+/** The corner note of a log axis on which `clipped` values <= 0 were drawn at the floor. */
+export function clipNote(clipped: number): Record<string, unknown> {
+  return {
+    text: escapePlotly(
+      `${clipped} value${clipped === 1 ? '' : 's'} ≤ 0 drawn at the smallest positive value`,
+    ),
+    xref: 'paper',
+    yref: 'paper',
+    x: 1,
+    y: 0,
+    xanchor: 'right',
+    yanchor: 'bottom',
+    showarrow: false,
+    font: { size: 10 },
+  };
+}
+
+function trajectoryFigure(
+  model: OptimizerModel,
+  theme: FigureTheme,
+  options: FigureOptions,
+): Figure {
   const data: Record<string, unknown>[] = [];
   const c = model.contour;
   if (c) {
@@ -256,6 +278,7 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
       hovertemplate: `${hoverFor(run, 'x', 'y').replace('<extra></extra>', '')}<br>iteration %{customdata}<extra></extra>`,
     });
   }
+  if (options.ellipses) data.push(...stepEllipseTraces(model, theme, plotSpan(model)));
   const layout = baseLayout(model, theme, TAB_TITLES.trajectories);
   // x₁, x₂ as the kernel's static picture and plot.contour name them.
   (layout.xaxis as Record<string, unknown>).title = axisTitle('x₁', theme);
@@ -265,6 +288,16 @@ function trajectoryFigure(model: OptimizerModel, theme: FigureTheme): Figure {
     (layout.yaxis as Record<string, unknown>).range = [c.ys[0], c.ys[c.ys.length - 1]];
   }
   return { data, layout };
+}
+
+/** The [width, height] the trajectories span: the contour's box, else the paths' extent. */
+function plotSpan(model: OptimizerModel): [number, number] {
+  const c = model.contour;
+  if (c) return [c.xs[c.xs.length - 1] - c.xs[0], c.ys[c.ys.length - 1] - c.ys[0]];
+  const xs = model.runs.flatMap((r) => r.path?.x ?? []).filter(Number.isFinite);
+  const ys = model.runs.flatMap((r) => r.path?.y ?? []).filter(Number.isFinite);
+  const w = (v: number[]) => (v.length ? Math.max(Math.max(...v) - Math.min(...v), 1e-9) : 1);
+  return [w(xs), w(ys)];
 }
 
 /** Decades of the positive gaps f − min, as log10 values (what the contour trace's z holds). */
