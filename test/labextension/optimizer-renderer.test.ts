@@ -204,6 +204,10 @@ describe('optimizer figures', () => {
       colorbar: { title: { font: { size: number } }; outlinewidth: number };
     };
     expect([print.colorbar.title.font.size, print.colorbar.outlinewidth]).toEqual([8, 0]);
+    // Axes named as in the kernel's static picture of the same output (x₀, x₁ before).
+    const traj = buildFigure(model(rosenbrockRuns()), 'trajectories', LIGHT_THEME).layout;
+    const title = (a: unknown) => (a as { title: { text: string } }).title.text;
+    expect([title(traj.xaxis), title(traj.yaxis)]).toEqual(['x₁', 'x₂']);
     expect([0.5, 1]).toContain(c.contours.size);
     expect(c.colorbar.ticktext.every((t) => /^(1|10|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/.test(t))).toBe(true);
   });

@@ -256,18 +256,35 @@ describe('the static legend', () => {
     expect((noted.title as { subtitle: string[] }).subtitle[0]).toMatch(/≤ 0 drawn at/);
   });
 
-  it('is drawn once for small multiples of the same runs', () => {
+  it('is drawn once, over all panels, for small multiples of the same runs', () => {
     const a = plot.line({ sgd: [3, 2, 1], adam: [3, 1, 0.5] }, { title: 'A' });
     const b = plot.line({ sgd: [1, 2], adam: [2, 1] }, { title: 'B' });
-    const spec = vegaLiteSpec(plot.grid([a, b], { columns: 2 }).payload, {
-      panelWidth: 150,
-      panelHeight: 100,
-      fontSize: 8,
-      font: FONT_STACK,
-    });
-    const legends = JSON.stringify(spec).match(/"symbolType":"stroke"/g) ?? [];
-    expect(legends.length).toBe(2); // one line layer per series, both in the first panel
-    const second = (spec.concat as { layer: { encoding: { color: { legend: unknown } } }[] }[])[1]!;
-    expect(second.layer.every((l) => l.encoding.color.legend === null)).toBe(true);
+    const style = { panelWidth: 150, panelHeight: 100, fontSize: 8, font: FONT_STACK };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const vl = require('vega-lite') as { compile(s: object): { spec: object } };
+    const legends = (spec: object) => {
+      const out: { orient: string; stroke?: string }[] = [];
+      const walk = (o: unknown): void => {
+        if (Array.isArray(o)) o.forEach(walk);
+        else if (o && typeof o === 'object') {
+          for (const [k, v] of Object.entries(o)) {
+            if (k === 'legends' && Array.isArray(v)) out.push(...v);
+            else walk(v);
+          }
+        }
+      };
+      walk(vl.compile(spec).spec);
+      return out;
+    };
+    expect(legends(vegaLiteSpec(plot.grid([a, b], { columns: 2 }).payload, style))).toHaveLength(1);
+    // Different runs in each panel, one colour each: still one legend, with all four names.
+    const c = plot.line({ newton: [1, 0.1], lbfgs: [1, 0.5] });
+    const d = plot.line([
+      { y: [1, 2], name: 'adam', colorIndex: 2 },
+      { y: [2, 1], name: 'sgd', colorIndex: 3 },
+    ]);
+    const spec = vegaLiteSpec(plot.grid([c, d], { columns: 2 }).payload, style);
+    expect(legends(spec)).toHaveLength(1);
+    expect(JSON.stringify(spec)).toContain('"domain":["newton","lbfgs","adam","sgd"]');
   });
 });

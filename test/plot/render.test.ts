@@ -53,6 +53,14 @@ describe('static rendering in the kernel', () => {
     expect(vega.textMetrics.width({ fontSize: 8, limit: 10 }, 'a long label')).toBe(10);
   });
 
+  it('two panels side by side in one column keep a readable height', () => {
+    const two = plot.grid([losses, losses], { columns: 2 });
+    const { width, height } = two.toSVG({ width: 'single' });
+    expect(width).toBeCloseTo(252, 0);
+    expect(height).toBeGreaterThan(105); // 82 pt before (0.72 × 3.5 in / 2, then scaled to fit)
+    expect(two.toSVG({ width: 'single', height: 1.5 }).height).toBeLessThan(120);
+  });
+
   it('SVG keeps text as text, with exponents and Greek intact', () => {
     const { svg, width } = losses.toSVG({ width: 'single' });
     expect(svg).toMatch(/<svg[^>]* width="\d+pt"/);

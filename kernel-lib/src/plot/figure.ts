@@ -35,6 +35,10 @@ export interface SaveOptions {
 const DISPLAY_STYLE = { panelWidth: 250, panelHeight: 165, fontSize: 8.5 };
 const DISPLAY_SCALE = 1.6;
 
+/** The least height of a printed row of panels, and the room above them, in points. */
+const PRINT_ROW_MIN = 110;
+const PRINT_TOP = 40;
+
 /**
  * A figure of one or several panels.
  * @example const fig = plot.line(losses, { yScale: 'log' }); fig.save('loss.pdf', { width: 'single' });
@@ -157,7 +161,10 @@ export class Figure implements MimeBundleProvider {
     const cols = Math.min(this.payload.columns, this.payload.panels.length);
     const size = printInches(options.width, this.rows, cols, options.height);
     const inches = size.width;
-    const heightIn = size.height;
+    // Panels side by side in one column would be a strip too flat to read (1.26 in for two):
+    // each row keeps PRINT_ROW_MIN points, plus the title and legend, unless a height is given.
+    const heightIn =
+      options.height ?? Math.max(size.height, (this.rows * PRINT_ROW_MIN + PRINT_TOP) / 72);
     if (!(inches > 0 && inches < 100))
       throw new RangeError(`Figure.save: width must be in inches (0 to 100), got ${options.width}`);
     const fontSize = options.fontSize ?? 8;

@@ -145,7 +145,7 @@ const MARK_PANEL = 180;
 function panelSpec(
   panel: FigurePanelPayload,
   box: VegaStyle,
-  showLegend = true,
+  shared?: SharedColors,
 ): Record<string, unknown> {
   const area = panel.equalAspect
     ? fitAspect(box.panelWidth, box.panelHeight, aspectOf(panel))
@@ -157,15 +157,23 @@ function panelSpec(
   const named = panel.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
   const names = named.map((s) => s.name);
   const colors = named.map((s) => ('color' in s ? s.color : '#000000'));
-  const colorEncoding = {
-    field: 'series',
-    type: 'nominal',
-    scale: { domain: names, range: colors },
-    legend:
-      named.length > 1 && showLegend
-        ? seriesLegend(names, legendWidth(panel, box, style), style.fontSize)
-        : null,
-  };
+  const colorEncoding = shared
+    ? {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: shared.names, range: shared.colors },
+        legend:
+          shared.names.length > 1 ? seriesLegend(shared.names, shared.width, style.fontSize) : null,
+      }
+    : {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: names, range: colors },
+        legend:
+          named.length > 1
+            ? seriesLegend(names, legendWidth(panel, box, style), style.fontSize)
+            : null,
+      };
   const layers: Record<string, unknown>[] = [];
   for (const s of panel.series) {
     if (s.kind === 'heatmap' || s.kind === 'contour') {
@@ -310,21 +318,40 @@ export function vegaLiteSpec(figure: FigurePayload, style: VegaStyle): Record<st
     const titled = figure.title && !only.title ? { ...only, title: figure.title } : only;
     return { $schema: head.$schema, config, ...panelSpec(titled, style) };
   }
-  // A legend once per set of runs: small multiples of the same runs repeat no legend.
-  const shown = new Set<string>();
-  const panels = figure.panels.map((p) => {
-    const names = p.series.filter((s) => s.kind !== 'heatmap' && s.kind !== 'contour');
-    const fresh = names.some((s) => !shown.has(s.name));
-    for (const s of names) shown.add(s.name);
-    return panelSpec(p, style, fresh);
-  });
-  // Each panel keeps its own colours and legends (a run's colour comes from the payload anyway).
-  const independent = { color: 'independent', fill: 'independent' };
+  const cols = Math.min(figure.columns, figure.panels.length);
+  const shared = sharedColors(figure, cols * (style.panelWidth + fs * 5));
+  const panels = figure.panels.map((p) => panelSpec(p, style, shared));
+  // One legend over all panels when each name has one colour (small multiples of the same runs);
+  // else each panel its own. Colour bars stay per panel.
+  const series = shared ? 'shared' : 'independent';
   return {
     ...head,
     columns: figure.columns,
     concat: panels,
     spacing: 16,
-    resolve: { scale: independent, legend: independent },
+    resolve: {
+      scale: { color: series, fill: 'independent' },
+      legend: { color: series, fill: 'independent' },
+    },
   };
+}
+
+/** The series' names and colours over every panel of a figure, and its legend's width. */
+interface SharedColors {
+  names: string[];
+  colors: string[];
+  width: number;
+}
+
+/** The figure's names and colours in order of appearance, or undefined when a name has two. */
+function sharedColors(figure: FigurePayload, width: number): SharedColors | undefined {
+  const color = new Map<string, string>();
+  for (const p of figure.panels)
+    for (const s of p.series) {
+      if (s.kind === 'heatmap' || s.kind === 'contour') continue;
+      const c = 'color' in s ? s.color : '#000000';
+      if ((color.get(s.name) ?? c) !== c) return undefined;
+      color.set(s.name, c);
+    }
+  return { names: [...color.keys()], colors: [...color.values()], width };
 }

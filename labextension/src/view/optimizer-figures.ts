@@ -280,8 +280,9 @@ function trajectoryFigure(
   }
   if (options.ellipses) data.push(...stepEllipseTraces(model, theme, plotSpan(model)));
   const layout = baseLayout(model, theme, TAB_TITLES.trajectories);
-  (layout.xaxis as Record<string, unknown>).title = axisTitle('x₀', theme);
-  (layout.yaxis as Record<string, unknown>).title = axisTitle('x₁', theme);
+  // x₁, x₂ as the kernel's static picture and plot.contour name them.
+  (layout.xaxis as Record<string, unknown>).title = axisTitle('x₁', theme);
+  (layout.yaxis as Record<string, unknown>).title = axisTitle('x₂', theme);
   if (c) {
     (layout.xaxis as Record<string, unknown>).range = [c.xs[0], c.xs[c.xs.length - 1]];
     (layout.yaxis as Record<string, unknown>).range = [c.ys[0], c.ys[c.ys.length - 1]];
