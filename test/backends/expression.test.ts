@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { np, type Tensor } from '../../kernel-lib/src';
 import type { Backend } from '../../kernel-lib/src/backends/backend';
-import { getBackend, setBackend } from '../../kernel-lib/src/backends';
+import { getBackend } from '../../kernel-lib/src/backends';
 import { createCpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { compileCpu } from '../../kernel-lib/src/backends/cpu/compile';
 import {
@@ -32,6 +32,7 @@ import {
 import type { DType } from '../../kernel-lib/src/core/dtype';
 import type { AnyPrimitive } from '../../kernel-lib/src/core/primitive';
 import { primitives, type PrimitiveKey } from '../../kernel-lib/src/primitives';
+import { on } from '../helpers/backends';
 import { specs } from '../rules/specs';
 
 const opNames = Object.keys(scalarOps) as ScalarOpName[];
@@ -45,15 +46,7 @@ describe('every elementwise primitive declares its expression', () => {
     recorded.push(e);
     return run(e, ...rest);
   };
-  const onRecorder = <T>(fn: () => T): T => {
-    const previous = getBackend();
-    setBackend(recorder);
-    try {
-      return fn();
-    } finally {
-      setBackend(previous);
-    }
-  };
+  const onRecorder = <T>(fn: () => T): T => on(recorder, fn);
 
   const keys = Object.keys(primitives) as PrimitiveKey[];
   const withExpression = keys.filter((k) => primitives[k].expression !== undefined);

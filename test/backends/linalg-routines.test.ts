@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { np, type Tensor } from '../../kernel-lib/src';
 import type { Backend, LinalgRoutine } from '../../kernel-lib/src/backends/backend';
-import { getBackend, setBackend } from '../../kernel-lib/src/backends';
 import { createCpuBackend, cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { bind } from '../../kernel-lib/src/core/trace';
 import { primitives } from '../../kernel-lib/src/primitives';
+import { on } from '../helpers/backends';
 import { spd } from '../helpers/tensors';
 
 const routines: LinalgRoutine[] = [
@@ -40,16 +40,6 @@ function hostOnlyBackend() {
   return { backend, counts };
 }
 
-const onBackend = <T>(backend: Backend, fn: () => T): T => {
-  const previous = getBackend();
-  setBackend(backend);
-  try {
-    return fn();
-  } finally {
-    setBackend(previous);
-  }
-};
-
 /** The inputs of each routine's primitive (4 x 4, float64; solve has a 4 x 2 right-hand side). */
 const inputs = (name: LinalgRoutine): Tensor[] => {
   const a = np.astype(spd(3, 4), 'float64');
@@ -66,9 +56,9 @@ describe('linear algebra behind the backend interface', () => {
   it.each(routines)(
     '%s on a backend without routines: download, CPU routine, upload there',
     (name) => {
-      const want = onBackend(cpuBackend, () => bind(byName[name], inputs(name), {}));
+      const want = on(cpuBackend, () => bind(byName[name], inputs(name), {}));
       const { backend, counts } = hostOnlyBackend();
-      const got = onBackend(backend, () => {
+      const got = on(backend, () => {
         const xs = inputs(name);
         counts.reads = 0;
         counts.uploads = 0;
@@ -94,7 +84,7 @@ describe('linear algebra behind the backend interface', () => {
         cholesky: (...args: Parameters<typeof cholesky>) => (called++, cholesky(...args)),
       },
     });
-    onBackend(base, () => np.linalg.cholesky(spd(4, 3)).dataSync());
+    on(base, () => np.linalg.cholesky(spd(4, 3)).dataSync());
     expect(called).toBe(1);
   });
 
@@ -102,8 +92,8 @@ describe('linear algebra behind the backend interface', () => {
     const { backend } = hostOnlyBackend();
     Object.assign(backend, { name: 'device-only', canReadSync: () => false });
     const host = Array.from(spd(5, 3).dataSync());
-    const a = onBackend(backend, () => np.reshape(np.array(host, 'float64'), [3, 3]));
-    expect(() => onBackend(backend, () => np.linalg.cholesky(a))).toThrow(
+    const a = on(backend, () => np.reshape(np.array(host, 'float64'), [3, 3]));
+    expect(() => on(backend, () => np.linalg.cholesky(a))).toThrow(
       'cholesky: a float64[3,3] tensor computed on cpu cannot be read synchronously (this operation runs on the host)',
     );
   });

@@ -26,11 +26,11 @@ import {
   whileLoop,
 } from '../../kernel-lib/src';
 import { bind } from '../../kernel-lib/src/core/trace';
-import { getBackend, setBackend } from '../../kernel-lib/src';
 import { cpuBackend } from '../../kernel-lib/src/backends/cpu';
 import { wasmBackend } from '../../kernel-lib/src/backends/wasm';
 import { isFloat } from '../../kernel-lib/src/core/dtype';
 import { primitives } from '../../kernel-lib/src/primitives';
+import { on } from '../helpers/backends';
 import { describeEachCase } from '../rules/each-case';
 import { expectClose, expectSameTensors, randn } from '../helpers/tensors';
 
@@ -317,15 +317,7 @@ describe('jit API', () => {
 
 describe('jit fuses elementwise chains', () => {
   const chain = (x: Tensor) => np.add(np.mul(np.tanh(x), x), np.exp(np.neg(x)));
-  const onCpu = <T>(fn: () => T): T => {
-    const previous = getBackend();
-    setBackend(cpuBackend);
-    try {
-      return fn();
-    } finally {
-      setBackend(previous);
-    }
-  };
+  const onCpu = <T>(fn: () => T): T => on(cpuBackend, fn);
   for (const dtype of ['float32', 'float64'] as const) {
     it(`tanh(x)*x + exp(-x) in ${dtype}: one fused step on cpu, bit-identical to eager`, () => {
       const x = randn(7, [5000], dtype);
@@ -343,19 +335,15 @@ describe('jit fuses elementwise chains', () => {
 
   it('leaves the ops a backend runs natively (wasm SIMD exp, tanh) to its kernels', () => {
     if (!wasmBackend) return;
-    const previous = getBackend();
-    setBackend(wasmBackend);
-    try {
-      const steps = jit(chain)
+    const steps = on(wasmBackend, () =>
+      jit(chain)
         .trace(randn(7, [5000], 'float32'))
-        .steps();
-      // mul folds into add; tanh, exp (native) and neg (read by exp, native) stay kernels.
-      const kind = (s: (typeof steps)[number]) =>
-        'fused' in s ? `fused${s.size}` : 'prim' in s ? s.prim.name : 'matmulT';
-      expect(steps.map(kind)).toEqual(['tanh', 'neg', 'exp', 'fused2']);
-    } finally {
-      setBackend(previous);
-    }
+        .steps(),
+    );
+    // mul folds into add; tanh, exp (native) and neg (read by exp, native) stay kernels.
+    const kind = (s: (typeof steps)[number]) =>
+      'fused' in s ? `fused${s.size}` : 'prim' in s ? s.prim.name : 'matmulT';
+    expect(steps.map(kind)).toEqual(['tanh', 'neg', 'exp', 'fused2']);
   });
 
   it('fuses pairs of every elementwise primitive as eager computes them', () => {
