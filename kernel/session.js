@@ -418,14 +418,14 @@ async function startSession(server, versions) {
     if (typeof setDisplayHook === 'function') setDisplayHook(displayHook);
     else globalThis[Symbol.for('adlab.displayHook')] = displayHook;
     const ok = await executor.execute(buildPrelude(lib));
-    // Graphviz (wasm) for the static pictures of graphs: loaded now, so that a graph displayed by
-    // the first cell is already laid out as the graph view lays it out.
+    if (!ok) throw new Error(`the prelude did not type-check: ${current.diagnostics.join('; ')}`);
+    // Graphviz (wasm) for the static pictures of graphs: loaded now (~40 ms), so that a graph
+    // displayed by the first cell is already laid out as the graph view lays it out.
     await lib
       .preloadGraphviz?.()
       .catch((/** @type {unknown} */ err) =>
         process.stderr.write(`adlab kernel: Graphviz did not load (${messageOf(err)})\n`),
       );
-    if (!ok) throw new Error(`the prelude did not type-check: ${current.diagnostics.join('; ')}`);
   } catch (err) {
     info.warning =
       `adlab kernel: the library could not be preloaded (${messageOf(err)}). ` +

@@ -73,6 +73,14 @@ describe('the print legend', () => {
     expect(measure(p!.label, 8) + 8 * 2.2).toBeLessThanOrEqual(200);
   });
 
+  it('keeps a cut label escaped for plotly (quotes and percent signs too)', () => {
+    // Legend names arrive escaped (escapePlotly): the cut one must stay so.
+    const name = `&quot;a&quot; 50&#37; &lt;b&gt; ${'y'.repeat(200)}`;
+    const [p] = layoutEntries([{ name, color: '#000', markers: false }], 200, 8, measure);
+    expect(p!.label.startsWith('&quot;a&quot; 50&#37; &lt;b&gt; y')).toBe(true);
+    expect(p!.label).not.toMatch(/["%<>]/);
+  });
+
   it('keeps no legend for a single run', () => {
     const fig = withPrintLegend(runsFigure(['adam']), { width }, measure);
     expect(fig.layout.showlegend).toBe(false);

@@ -6,7 +6,7 @@
  * anchored to the plot's top-left corner in pixels, so plotly's automatic margins cannot push
  * them onto the axes.
  */
-import type { Figure } from './optimizer-figures';
+import { escapePlotly, type Figure } from './optimizer-figures';
 
 /** The width in pixels of `text` at `fontSize` (the export font when a canvas can measure it). */
 export type MeasureText = (text: string, fontSize: number) => number;
@@ -104,10 +104,7 @@ export function layoutEntries(
     if (lead + w > width) {
       const text = [...shown(label)];
       while (text.length > 1 && lead + measure(`${text.join('')}…`, fontSize) > width) text.pop();
-      label = `${text.join('')}…`
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;');
+      label = escapePlotly(`${text.join('')}…`);
       w = measure(`${text.join('')}…`, fontSize);
     }
     if (x > 0 && x + lead + w > width) {
