@@ -8,7 +8,8 @@ import {
   PALETTE,
 } from '../../kernel-lib/src/plot/style';
 import { contourBands } from '../../kernel-lib/src/plot/contour-bands';
-import { labelWidth, legendColumns, seriesLegend } from '../../kernel-lib/src/plot/legend-layout';
+import { legendColumns, seriesLegend } from '../../kernel-lib/src/plot/legend-layout';
+import { estimatedLabelWidth as labelWidth } from '../../kernel-lib/src/plot/style';
 import { FONT_STACK, vegaLiteSpec } from '../../kernel-lib/src/plot/vega-spec';
 import type { FigureGridPayload, FigureLinePayload } from '../../kernel-lib/src/jupyter/protocol';
 

@@ -4,18 +4,10 @@
  * ellipsis, so three runs take one line of a 3.5 in figure instead of a quarter of its height.
  */
 
-/** DejaVu Sans' average advance, in em: wide enough that estimated rows never overflow. */
-const EM_PER_CHAR = 0.62;
+import { estimatedLabelWidth as labelWidth, PRINT_LEGEND } from './style';
 
 /** Gaps in font sizes: line sample, sample to label, between entries. */
-const SAMPLE = 1.6;
-const TEXT_GAP = 0.4;
-const ENTRY_GAP = 1.2;
-
-/** The estimated width in points of `label` at `fontSize` (DejaVu Sans). */
-export function labelWidth(label: string, fontSize: number): number {
-  return [...label].length * fontSize * EM_PER_CHAR;
-}
+const { sample: SAMPLE, textGap: TEXT_GAP, entryGap: ENTRY_GAP } = PRINT_LEGEND;
 
 /**
  * How many columns of entries fit in `width` points: the most for which every row, each column as

@@ -30,6 +30,18 @@ export function colorAt(index: number): string {
 }
 
 /** Width presets in inches: a single journal column and a full page width (two columns). */
+/**
+ * The compact print legend's geometry, in font sizes (the kernel's static figures and the
+ * widget's exports share it): line sample, sample to label, between entries; and DejaVu Sans'
+ * average advance in em, where a label is estimated rather than measured.
+ */
+export const PRINT_LEGEND = { sample: 1.6, textGap: 0.4, entryGap: 1.2, emPerChar: 0.62 } as const;
+
+/** The estimated width of `label` at `fontSize` (DejaVu Sans), in the font size's unit. */
+export function estimatedLabelWidth(label: string, fontSize: number): number {
+  return [...label].length * fontSize * PRINT_LEGEND.emPerChar;
+}
+
 export const COLUMN_WIDTH = { single: 3.5, double: 7.16 } as const;
 
 /** A print width: inches, or a column preset. */

@@ -6,6 +6,7 @@
  * anchored to the plot's top-left corner in pixels, so plotly's automatic margins cannot push
  * them onto the axes.
  */
+import { estimatedLabelWidth, PRINT_LEGEND } from 'adlab/plot-style';
 import { escapePlotly, type Figure } from './optimizer-figures';
 
 /** The width in pixels of `text` at `fontSize` (the export font when a canvas can measure it). */
@@ -14,8 +15,8 @@ export type MeasureText = (text: string, fontSize: number) => number;
 /** The legend font: what exports embed (pdf.ts), as a canvas font family. */
 const FONT = "'DejaVu Sans', Arial, sans-serif";
 
-/** DejaVu Sans is wide: about 0.62 em per character on average, used where no canvas measures. */
-const estimate: MeasureText = (text, fontSize) => text.length * fontSize * 0.62;
+/** DejaVu Sans' average advance, used where no canvas measures. */
+const estimate: MeasureText = estimatedLabelWidth;
 
 let canvas: CanvasRenderingContext2D | null | undefined;
 
@@ -80,9 +81,7 @@ function shown(name: string): string {
 }
 
 /** The sizes of an entry, in font sizes: line sample, gap to the label, gap to the next entry. */
-const SAMPLE = 1.8;
-const TEXT_GAP = 0.4;
-const ENTRY_GAP = 1.2;
+const { sample: SAMPLE, textGap: TEXT_GAP, entryGap: ENTRY_GAP } = PRINT_LEGEND;
 
 /**
  * Entries laid out left to right in rows of at most `width` pixels, each as wide as its label;
