@@ -28,7 +28,7 @@ export function hostFallback(
   xs: readonly ConcreteTensor[],
   outs: readonly Aval[],
 ): ConcreteTensor[] {
-  return hostKernel(xs, outs, (data) =>
+  return hostKernel(name, xs, outs, (data) =>
     hostLinalg[name](
       data.map((d, k) => ({ data: d, shape: xs[k].shape })),
       outs,

@@ -18,6 +18,6 @@ export function runRoutine<R extends RoutineName>(
   host: HostKernel,
 ): ConcreteTensor[] {
   const storages = xs[0].backend.routines?.[name]?.(xs, outs, params);
-  if (!storages) return hostKernel(xs, outs, host);
+  if (!storages) return hostKernel(name, xs, outs, host);
   return storages.map((s, k) => new ConcreteTensor(s, outs[k].shape, outs[k].dtype));
 }
