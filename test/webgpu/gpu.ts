@@ -3,8 +3,8 @@
  * GPU, Mesa's llvmpipe). Outside CI a machine without an adapter skips these suites and prints
  * why; on CI (CI=true), where scripts/apt-packages.txt installs Mesa, no adapter is a failure.
  */
-import { describe, it } from 'vitest';
-import { initWebGPU, type DeviceInfo } from '../../kernel-lib/src';
+import { describe, expect, it } from 'vitest';
+import { initWebGPU, type DeviceInfo, type Tensor } from '../../kernel-lib/src';
 
 let setup: Promise<DeviceInfo | Error> | undefined;
 
@@ -24,4 +24,24 @@ export async function describeOnWebGpu(name: string, body: () => void): Promise<
     return;
   }
   describe(`${name} (${device.description})`, body);
+}
+
+/**
+ * Expects `got` (read asynchronously, as device tensors must be) within `tol` relative of `want`,
+ * entry by entry; `what` heads each message.
+ */
+export async function expectDataClose(
+  got: Tensor,
+  want: Tensor,
+  tol = 1e-4,
+  what = '',
+): Promise<void> {
+  expect(got.shape, what).toEqual(want.shape);
+  const g = await got.data();
+  const w = await want.data();
+  const head = what ? `${what} ` : '';
+  for (let i = 0; i < w.length; i++)
+    expect(Math.abs(g[i] - w[i]), `${head}[${i}] ${g[i]} vs ${w[i]}`).toBeLessThanOrEqual(
+      tol * (1 + Math.abs(w[i])),
+    );
 }

@@ -10,17 +10,11 @@ import { expect, it } from 'vitest';
 import { grad, jit, jvp, nn, np, random, type Tensor } from '../../kernel-lib/src';
 import { ConcreteTensor } from '../../kernel-lib/src/core/tensor';
 import { webgpuBackend } from '../../kernel-lib/src/backends/webgpu';
-import { describeOnWebGpu } from './gpu';
+import { describeOnWebGpu, expectDataClose } from './gpu';
 
 async function expectClose(got: Tensor, want: Tensor, what: string, tol = 2e-4): Promise<void> {
   expect(got.device, what).toBe('webgpu');
-  expect(got.shape, what).toEqual(want.shape);
-  const g = await got.data();
-  const w = await want.data();
-  for (let i = 0; i < w.length; i++)
-    expect(Math.abs(g[i] - w[i]), `${what} [${i}]: ${g[i]} vs ${w[i]}`).toBeLessThanOrEqual(
-      tol * (1 + Math.abs(w[i])),
-    );
+  await expectDataClose(got, want, tol, what);
 }
 
 /** A symmetric positive definite batch built from `x` (device-computed when x is on the GPU). */

@@ -7,17 +7,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { grad, jit, np, random, setDefaultDevice, type Tensor } from '../../kernel-lib/src';
 import { webgpuBackend } from '../../kernel-lib/src/backends/webgpu';
-import { describeOnWebGpu } from './gpu';
-
-async function expectClose(got: Tensor, want: Tensor, tol = 1e-4): Promise<void> {
-  expect(got.shape).toEqual(want.shape);
-  const g = await got.data();
-  const w = await want.data();
-  for (let i = 0; i < w.length; i++)
-    expect(Math.abs(g[i] - w[i]), `[${i}] ${g[i]} vs ${w[i]}`).toBeLessThanOrEqual(
-      tol * (1 + Math.abs(w[i])),
-    );
-}
+import { describeOnWebGpu, expectDataClose as expectClose } from './gpu';
 
 afterEach(() => setDefaultDevice('cpu'));
 

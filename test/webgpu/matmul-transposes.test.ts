@@ -8,17 +8,10 @@ import { expect, it } from 'vitest';
 import { jit, np, random, type Tensor } from '../../kernel-lib/src';
 import { ConcreteTensor } from '../../kernel-lib/src/core/tensor';
 import { webgpuBackend } from '../../kernel-lib/src/backends/webgpu';
-import { describeOnWebGpu } from './gpu';
+import { describeOnWebGpu, expectDataClose } from './gpu';
 
-async function expectClose(got: Tensor, want: Tensor, what: string): Promise<void> {
-  expect(got.shape, what).toEqual(want.shape);
-  const g = await got.data();
-  const w = await want.data();
-  for (let i = 0; i < w.length; i++)
-    expect(Math.abs(g[i] - w[i]), `${what} [${i}]: ${g[i]} vs ${w[i]}`).toBeLessThanOrEqual(
-      1e-4 * (1 + Math.abs(w[i])),
-    );
-}
+const expectClose = (got: Tensor, want: Tensor, what: string) =>
+  expectDataClose(got, want, 1e-4, what);
 
 await describeOnWebGpu('webgpu matmul with transposed operands', () => {
   it.each([

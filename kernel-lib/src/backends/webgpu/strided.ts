@@ -18,16 +18,32 @@ export function readStrided(
   outShape: readonly number[],
   out: GpuStorage,
 ): void {
-  const n = sizeOf(outShape);
+  stridedCopy(rt, x, out, outShape, view, 'read');
+}
+
+/**
+ * One word per thread over the `shape`'s flat index i: a read `y[i] = x[view(i)]`, or a write
+ * `y[view(i)] = x[i]`.
+ */
+function stridedCopy(
+  rt: Runtime,
+  x: GpuStorage,
+  out: GpuStorage,
+  shape: readonly number[],
+  view: StridedView,
+  direction: 'read' | 'write',
+): void {
+  const n = sizeOf(shape);
   if (n === 0) return;
   const groups = groupsFor(n, WORKGROUP, rt.context.limits.maxDispatch);
+  const copy = direction === 'read' ? 'y[i] = x[at];' : 'y[at] = x[i];';
   const code = `@group(0) @binding(0) var<storage, read> x: array<u32>;
 @group(0) @binding(1) var<storage, read_write> y: array<u32>;
 ${ENTRY} {
   ${flatIndex(groups[0])}
   if (i >= ${n}u) { return; }
-  ${stridedOffset('src', 'i', outShape, view.offset, view.strides)}
-  y[i] = x[src];
+  ${stridedOffset('at', 'i', shape, view.offset, view.strides)}
+  ${copy}
 }`;
   rt.run(code, [x.buffer, out.buffer], groups);
 }
@@ -40,20 +56,7 @@ export function writeStrided(
   out: GpuStorage,
 ): void {
   rt.clear(out.buffer, outSize * 4);
-  for (const { x, shape, view } of parts) {
-    const n = sizeOf(shape);
-    if (n === 0) continue;
-    const groups = groupsFor(n, WORKGROUP, rt.context.limits.maxDispatch);
-    const code = `@group(0) @binding(0) var<storage, read> x: array<u32>;
-@group(0) @binding(1) var<storage, read_write> y: array<u32>;
-${ENTRY} {
-  ${flatIndex(groups[0])}
-  if (i >= ${n}u) { return; }
-  ${stridedOffset('dst', 'i', shape, view.offset, view.strides)}
-  y[dst] = x[i];
-}`;
-    rt.run(code, [x.buffer, out.buffer], groups);
-  }
+  for (const { x, shape, view } of parts) stridedCopy(rt, x, out, shape, view, 'write');
 }
 
 /** (outer, axis length, inner) sizes of `shape` around `axis`. */
